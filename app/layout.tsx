@@ -1,0 +1,38 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { MainNav } from "../components/main-nav";
+import { NAV_ITEMS } from "./nav-items";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Trailwatch", template: "%s · Trailwatch" },
+  description: "Self-hosted security dashboard for AWS CloudTrail and VPC Flow Logs.",
+  // An internal security tool: keep it out of search indexes if it is ever exposed.
+  robots: { index: false, follow: false },
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
+        <header className="border-b border-slate-800 bg-slate-900">
+          <div className="mx-auto flex h-14 max-w-7xl items-center gap-8 px-6">
+            <Link href="/overview" className="flex items-center gap-2 text-white">
+              <svg aria-hidden="true" viewBox="0 0 24 24" className="h-6 w-6 text-sky-400" fill="none" stroke="currentColor" strokeWidth="2">
+                <path d="M12 3l7 3v5c0 4.5-3 8.3-7 10-4-1.7-7-5.5-7-10V6l7-3z" strokeLinejoin="round" />
+                <path d="M8.5 12.5l2.5 2.5 4.5-5" strokeLinecap="round" strokeLinejoin="round" />
+              </svg>
+              <span className="text-base font-semibold tracking-tight">Trailwatch</span>
+            </Link>
+            <MainNav items={NAV_ITEMS} />
+            <span className="ml-auto rounded border border-slate-700 px-2 py-0.5 font-mono text-xs text-slate-400" title="All times are UTC">
+              UTC
+            </span>
+          </div>
+        </header>
+        <main className="mx-auto max-w-7xl px-6 py-8">{children}</main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,2 @@
+/** The main navigation, in order. New reports add one line here. */
+export const NAV_ITEMS = [{ href: "/overview", label: "Overview" }] as const satisfies readonly { href: string; label: string }[];

@@ -1,0 +1,61 @@
+// The system under test for the browser tests, started by global-setup.ts:
+// a fresh database, a local SQS/S3 server, the last day of the demo week uploaded
+// and announced by S3 event notifications, the real worker loop, then `next start`.
+// Writes what was delivered to E2E_STATE_FILE and runs until SIGTERM.
+import { writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { generateDemoWeek } from "../lib/demo/generate-demo-week";
+import { runWorker } from "../lib/ingest/run-worker";
+import { startWeb } from "../lib/cli/web";
+import { createTestDatabase } from "../test/support/database";
+import { startTestAws } from "../test/support/local-aws";
+import { silentLog } from "../test/support/samples";
+
+const end = new Date();
+end.setUTCMinutes(0, 0, 0);
+const db = await createTestDatabase("e2e");
+const aws = await startTestAws();
+const recent = generateDemoWeek({ end }).filter((o) => o.key.includes(`/${end.getUTCFullYear()}/`) && hoursBefore(o.key, end) <= 6);
+for (const object of recent) await aws.putAndNotify(object.key, object.body);
+// Events whose fields an attacker wrote (enough of them to rank in the top tables), to prove the UI renders them as text.
+const HOSTILE = `<img src=x onerror="window.__xss=1">`;
+const hostile = {
+  eventVersion: "1.08", eventTime: new Date(end.getTime() - 30 * 60_000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+  eventSource: "iam.amazonaws.com", eventName: HOSTILE, awsRegion: "us-east-1", sourceIPAddress: "203.0.113.66",
+  userAgent: `<script>window.__xss=1</script>`, recipientAccountId: "111122223333",
+  userIdentity: { type: "IAMUser", arn: "arn:aws:iam::111122223333:user/<b>mallory</b>", accountId: "111122223333", userName: "mallory" },
+};
+const hostileRecords = Array.from({ length: 1000 }, (_, i) => ({ ...hostile, eventID: `e2e-hostile-${i}` }));
+recent.push({ key: "AWSLogs/111122223333/CloudTrail/us-east-1/hostile.json.gz", body: gzipSync(JSON.stringify({ Records: hostileRecords })), kind: "cloudtrail", records: hostileRecords.length });
+await aws.putAndNotify(recent.at(-1)!.key, recent.at(-1)!.body);
+const stats = await runWorker({
+  sqs: aws.sqs, s3: aws.s3, pool: db.pool, log: silentLog, queueUrl: aws.queueUrl, concurrency: 4, waitSeconds: 1,
+  visibilitySeconds: 60, batchRows: 5000, maxRecordBytes: 1024 * 1024, signal: new AbortController().signal, stopWhenIdle: true,
+});
+const web = await startWeb({ databaseUrl: db.url, port: Number(process.env.PORT ?? 3111), log: silentLog });
+writeFileSync(
+  process.env.E2E_STATE_FILE ?? "e2e/.stack-state.json",
+  JSON.stringify({
+    url: web.url,
+    databaseUrl: db.url,
+    deliveredObjects: recent.length,
+    deliveredCloudTrailRecords: recent.filter((o) => o.kind === "cloudtrail").reduce((n, o) => n + o.records, 0),
+    deletedMessages: stats.deleted,
+    hostileEventName: HOSTILE,
+  }),
+);
+process.once("SIGTERM", async () => {
+  web.child.kill("SIGTERM");
+  await new Promise((r) => web.child.once("exit", r));
+  await aws.stop();
+  await db.drop();
+  process.exit(0);
+});
+
+/** Hours between the `YYYYMMDDTHHmmZ` stamp in an AWS log key and `end`. */
+function hoursBefore(key: string, end: Date): number {
+  const m = /_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_/.exec(key);
+  if (!m) return Infinity;
+  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+  return (end.getTime() - t) / 3_600_000;
+}

@@ -1,0 +1,111 @@
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createS3Client, createSqsClient } from "../aws/clients";
+import { startLocalAws } from "../aws/local-server";
+import { s3ObjectCreatedNotification } from "../aws/s3-notification";
+import type { Config } from "../config";
+import { closePool, getPool } from "../db/pool";
+import { prepareDatabase } from "../db/prepare";
+import { generateDemoWeek } from "../demo/generate-demo-week";
+import { bareEtag } from "../ingest/open-s3-object";
+import { runWorker, type WorkerStats } from "../ingest/run-worker";
+import type { Logger } from "../log";
+import { ensureWebBuild, startWeb } from "./web";
+
+export const DEMO_BUCKET = "trailwatch-demo-logs";
+const DEMO_QUEUE = "trailwatch-ingest";
+const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
+const LIB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** Real sample files shipped with the project (with their licences in each folder's NOTICE.md). */
+const SAMPLE_DIRS = [path.join(LIB, "cloudtrail", "testdata"), path.join(LIB, "flowlogs", "testdata")];
+
+export interface DemoObject {
+  key: string;
+  body: Buffer;
+}
+
+/**
+ * The embedded default of the main job, run through the production path:
+ * embedded PostgreSQL (unless DATABASE_URL is set) → a local SQS/S3 server →
+ * real sample files and a generated week uploaded to a bucket → one S3 event
+ * notification per object, exactly as S3 formats it → the ingest worker →
+ * the web app at http://localhost:PORT. Runs until SIGINT / SIGTERM.
+ * With `web: false` it returns after ingesting (used by tests and `--no-web`).
+ */
+export async function runDemo(cfg: Config, log: Logger, options: { web: boolean; end?: Date }): Promise<WorkerStats> {
+  const db = await prepareDatabase(cfg, log, { migrate: true });
+  const aws = await startLocalAws({ region: "us-east-1" });
+  const local: Config = { ...cfg, AWS_REGION: "us-east-1", AWS_ENDPOINT_URL: aws.endpoint, TRAILWATCH_S3_FORCE_PATH_STYLE: true };
+  const s3 = createS3Client(local, LOCAL_CREDENTIALS);
+  const sqs = createSqsClient(local, LOCAL_CREDENTIALS);
+  aws.createBucket(DEMO_BUCKET);
+  const { queueUrl } = aws.createQueueWithDlq(DEMO_QUEUE, 3);
+
+  const objects = [...(await sampleObjects()), ...generateDemoWeek({ end: options.end ?? startOfHour(new Date()) })];
+  log.info({ objects: objects.length, bucket: DEMO_BUCKET }, "uploading demo objects and sending their S3 event notifications");
+  await deliver(s3, sqs, queueUrl, objects);
+
+  const stop = new AbortController();
+  const ingest = runWorker({
+    sqs, s3, pool: getPool(), log, queueUrl,
+    concurrency: cfg.TRAILWATCH_WORKER_CONCURRENCY,
+    waitSeconds: cfg.TRAILWATCH_SQS_WAIT_SECONDS,
+    visibilitySeconds: cfg.TRAILWATCH_SQS_VISIBILITY_SECONDS,
+    batchRows: cfg.TRAILWATCH_COPY_BATCH_ROWS,
+    maxRecordBytes: cfg.TRAILWATCH_MAX_RECORD_BYTES,
+    signal: stop.signal,
+    stopWhenIdle: true,
+  });
+  const stats = await ingest;
+  log.info(stats, "demo objects ingested");
+
+  if (options.web) {
+    await ensureWebBuild(log);
+    const web = await startWeb({ databaseUrl: db.url, port: cfg.PORT, host: cfg.TRAILWATCH_WEB_HOST, log });
+    console.log(`\nTrailwatch is running at ${web.url.replace("127.0.0.1", "localhost")}  (Ctrl-C to stop)\n`);
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", resolve);
+      process.once("SIGTERM", resolve);
+    });
+    web.child.kill("SIGTERM");
+  }
+  await closePool();
+  await aws.stop();
+  await db.embedded?.stop();
+  return stats;
+}
+
+async function sampleObjects(): Promise<DemoObject[]> {
+  const objects: DemoObject[] = [];
+  for (const dir of SAMPLE_DIRS) {
+    const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => !n.endsWith(".md")).sort();
+    for (const name of names) {
+      objects.push({ key: `samples/${path.basename(path.dirname(dir))}/${name}`, body: await readFile(path.join(dir, name)) });
+    }
+  }
+  return objects;
+}
+
+/** PutObject each object, then send its notification (SendMessageBatch, 10 at a time). */
+async function deliver(s3: S3Client, sqs: SQSClient, queueUrl: string, objects: DemoObject[]): Promise<void> {
+  for (let i = 0; i < objects.length; i += 10) {
+    const slice = objects.slice(i, i + 10);
+    const entries = await Promise.all(
+      slice.map(async (object, n) => {
+        const put = await s3.send(new PutObjectCommand({ Bucket: DEMO_BUCKET, Key: object.key, Body: object.body }));
+        const body = s3ObjectCreatedNotification({ bucket: DEMO_BUCKET, key: object.key, size: object.body.length, etag: bareEtag(put.ETag) ?? "" });
+        return { Id: String(n), MessageBody: body };
+      }),
+    );
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+  }
+}
+
+function startOfHour(date: Date): Date {
+  const d = new Date(date);
+  d.setUTCMinutes(0, 0, 0);
+  return d;
+}

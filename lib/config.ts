@@ -1,0 +1,120 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable Trailwatch reads, validated once.
+ * Nothing else in the code base reads `process.env`; processes that start
+ * other processes pass them `childEnv(...)`.
+ * A bad value throws `ConfigError`, whose message names the variable and what it expects.
+ */
+
+const optionalUrl = (what: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === "" ? undefined : v))
+    .pipe(z.url({ message: `expected ${what}` }).optional());
+
+const boolFlag = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ message: `expected a whole number from ${min} to ${max}` })
+    .int({ message: `expected a whole number from ${min} to ${max}` })
+    .min(min, { message: `expected a whole number from ${min} to ${max}` })
+    .max(max, { message: `expected a whole number from ${min} to ${max}` })
+    .default(fallback);
+
+export const configSchema = z.object({
+  /** Postgres connection string. Absent: the embedded PostgreSQL under TRAILWATCH_DATA_DIR is used. */
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === "" ? undefined : v))
+    .pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, { message: "expected a postgres:// or postgresql:// connection string" })
+        .optional(),
+    ),
+  /** Folder for the embedded PostgreSQL's data and other local state; reused across runs. */
+  TRAILWATCH_DATA_DIR: z.string().trim().min(1).default(".trailwatch"),
+  /** Port of the embedded PostgreSQL (used only when DATABASE_URL is unset). */
+  TRAILWATCH_EMBEDDED_PG_PORT: int(1024, 65535, 54329),
+  /** The SQS queue that receives S3 event notifications (required by the worker). */
+  TRAILWATCH_SQS_QUEUE_URL: optionalUrl("the queue's URL, e.g. https://sqs.us-east-1.amazonaws.com/111122223333/trailwatch"),
+  AWS_REGION: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === "" ? undefined : v))
+    .pipe(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { message: "expected an AWS region such as us-east-1" }).optional()),
+  /** The AWS SDK's standard endpoint overrides, for local SQS/S3-compatible servers. */
+  AWS_ENDPOINT_URL: optionalUrl("an http(s) URL of an AWS-compatible endpoint"),
+  AWS_ENDPOINT_URL_SQS: optionalUrl("an http(s) URL of an SQS-compatible endpoint"),
+  AWS_ENDPOINT_URL_S3: optionalUrl("an http(s) URL of an S3-compatible endpoint"),
+  /** Address S3 buckets by path (`http://host/bucket/key`), as local S3 servers need. */
+  TRAILWATCH_S3_FORCE_PATH_STYLE: boolFlag,
+  /** Messages the worker processes at once. */
+  TRAILWATCH_WORKER_CONCURRENCY: int(1, 64, 4),
+  /** SQS long-poll wait, seconds (20 is the SQS maximum). */
+  TRAILWATCH_SQS_WAIT_SECONDS: int(0, 20, 20),
+  /** Visibility timeout (seconds) asked for each received message; the worker extends it while it works. */
+  TRAILWATCH_SQS_VISIBILITY_SECONDS: int(10, 43200, 120),
+  /** Rows staged per COPY batch before they are merged into the event tables. */
+  TRAILWATCH_COPY_BATCH_ROWS: int(100, 1_000_000, 10_000),
+  /** A single CloudTrail record larger than this (bytes) is rejected, not loaded. */
+  TRAILWATCH_MAX_RECORD_BYTES: int(1024, 64 * 1024 * 1024, 1024 * 1024),
+  /** Address the web app listens on (0.0.0.0 in containers). */
+  TRAILWATCH_WEB_HOST: z.string().trim().min(1).default("127.0.0.1"),
+  /** HTTP port of the web app. */
+  PORT: int(1, 65535, 3000),
+  /** `info` prints one JSON line per object; `debug` adds per-message detail. */
+  TRAILWATCH_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment. Throws `ConfigError` naming every bad variable and what it expects. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? "environment");
+    const value = env[name];
+    return `${name}=${JSON.stringify(value ?? "")}: ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+}
+
+let cached: Config | undefined;
+/** The process's configuration, parsed on first use. */
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
+
+/** Throws `ConfigError` when a variable the calling process needs is missing. */
+export function requireSetting<K extends keyof Config>(cfg: Config, name: K, what: string): NonNullable<Config[K]> {
+  const value = cfg[name];
+  if (value === undefined || value === null) throw new ConfigError(`Invalid configuration:\n  ${String(name)} is not set: expected ${what}`);
+  return value as NonNullable<Config[K]>;
+}
+
+/** The environment for a child process: this one's, with overrides applied. */
+export function childEnv(overrides: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
+}
+
+/** Whether the process runs under CI (`CI=true`), e.g. to print progress less chattily. */
+export function isCi(): boolean {
+  return process.env.CI === "true";
+}

@@ -1,0 +1,45 @@
+import pg from "pg";
+import { config } from "../config";
+
+// Postgres `bigint` (int8) arrives as a string by default; counts in Trailwatch stay
+// far below 2^53, so reports get plain numbers. Values above that would lose precision.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+let pool: pg.Pool | undefined;
+let urlOverride: string | undefined;
+
+/**
+ * Points the process at a database other than `DATABASE_URL` (the embedded one).
+ * Must be called before the first `getPool()`.
+ */
+export function useDatabaseUrl(url: string): void {
+  if (pool) throw new Error("useDatabaseUrl() called after the pool was created");
+  urlOverride = url;
+}
+
+/** The connection string this process uses, or undefined when none is known yet. */
+export function databaseUrl(): string | undefined {
+  return urlOverride ?? config().DATABASE_URL;
+}
+
+/**
+ * The process-wide connection pool. Report and ingest SQL goes through it with
+ * parameters (`pool.query(text, values)`), never string concatenation.
+ * Throws when no database is known: entry points start the embedded one first.
+ */
+export function getPool(): pg.Pool {
+  if (!pool) {
+    const url = databaseUrl();
+    if (!url) throw new Error("DATABASE_URL is not set: start the embedded database (lib/db/embedded.ts) or set it");
+    pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
+    pool.on("error", () => undefined); // an idle client's broken connection is replaced on next use
+  }
+  return pool;
+}
+
+/** Closes the pool (graceful shutdown, end of tests). */
+export async function closePool(): Promise<void> {
+  const p = pool;
+  pool = undefined;
+  await p?.end();
+}

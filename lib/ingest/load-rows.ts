@@ -1,0 +1,120 @@
+import type pg from "pg";
+import { copyRows, type CopyValue } from "../db/copy";
+import { excerptOf, type ParseResult, type Rejection } from "../parse-result";
+
+/** How a parser's rows map onto an event table. Identifiers here are trusted constants. */
+export interface TableSpec<Row> {
+  table: string;
+  /** SQL columns in COPY order; the first is always `object_id`. */
+  columns: readonly string[];
+  /** The row's values in `columns` order, after the object id. */
+  values(row: Row): CopyValue[];
+  /** Where a row sits in its file, for rejections (flow logs: line number); default: its index among the file's records. */
+  position?(row: Row): number;
+}
+
+export interface LoadOptions {
+  objectId: bigint;
+  /** Rows staged before they are merged into the table. */
+  batchRows: number;
+  /** At most this many rejections are kept with their details; all are counted. */
+  keepRejections?: number;
+}
+
+export interface LoadCounts {
+  /** Rows newly stored. */
+  stored: number;
+  /** Rows already stored before (same idempotency key), not stored again. */
+  duplicate: number;
+  /** Records the parser or Postgres refused. */
+  rejected: number;
+  /** Details of the first `keepRejections` rejected records. */
+  rejections: Rejection[];
+}
+
+/**
+ * Loads parsed rows into `spec.table` inside the caller's open transaction:
+ * each batch is COPYed into a temporary staging table, then merged with
+ * `INSERT … SELECT … ON CONFLICT DO NOTHING`, so a retried or re-delivered
+ * object stores nothing twice and the count of duplicates is exact.
+ * A batch Postgres refuses (e.g. an address `inet` rejects) is retried row by
+ * row so one bad row is rejected with Postgres's reason and the rest are stored.
+ * Memory holds one batch. Throws on database errors other than a refused row.
+ */
+export async function loadRows<Row>(
+  client: pg.ClientBase,
+  spec: TableSpec<Row>,
+  results: AsyncIterable<ParseResult<Row>>,
+  options: LoadOptions,
+): Promise<LoadCounts> {
+  const keep = options.keepRejections ?? 100;
+  const counts: LoadCounts = { stored: 0, duplicate: 0, rejected: 0, rejections: [] };
+  const reject = (rejection: Rejection) => {
+    counts.rejected += 1;
+    if (counts.rejections.length < keep) counts.rejections.push(rejection);
+  };
+  const stage = `tw_stage_${spec.table}`;
+  await client.query(`CREATE TEMP TABLE IF NOT EXISTS ${stage} (LIKE ${spec.table} INCLUDING DEFAULTS) ON COMMIT DROP`);
+  await client.query(`TRUNCATE ${stage}`);
+
+  let batch: { position: number; values: CopyValue[] }[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await stageBatch(client, stage, spec.columns, batch, reject);
+    const columns = spec.columns.map((c) => `"${c}"`).join(", ");
+    const merged = await client.query(`INSERT INTO ${spec.table} (${columns}) SELECT ${columns} FROM ${stage} ON CONFLICT DO NOTHING`);
+    const staged = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${stage}`);
+    const stored = merged.rowCount ?? 0;
+    counts.stored += stored;
+    counts.duplicate += (staged.rows[0]?.n ?? 0) - stored;
+    await client.query(`TRUNCATE ${stage}`);
+    batch = [];
+  };
+
+  let index = 0;
+  for await (const result of results) {
+    if (result.ok) {
+      const position = spec.position?.(result.row) ?? index;
+      batch.push({ position, values: [options.objectId, ...spec.values(result.row)] });
+      if (batch.length >= options.batchRows) await flush();
+    } else {
+      reject(result.rejection);
+    }
+    index += 1;
+  }
+  await flush();
+  return counts;
+}
+
+async function stageBatch(
+  client: pg.ClientBase,
+  stage: string,
+  columns: readonly string[],
+  batch: { position: number; values: CopyValue[] }[],
+  reject: (r: Rejection) => void,
+): Promise<void> {
+  await client.query("SAVEPOINT tw_batch");
+  try {
+    await copyRows(client, stage, columns, batch.map((b) => b.values));
+    await client.query("RELEASE SAVEPOINT tw_batch");
+    return;
+  } catch {
+    await client.query("ROLLBACK TO SAVEPOINT tw_batch");
+  }
+  // Slow path, only for a batch Postgres refused: find the rows it refuses.
+  await client.query("RELEASE SAVEPOINT tw_batch");
+  for (const row of batch) {
+    await client.query("SAVEPOINT tw_row");
+    try {
+      await copyRows(client, stage, columns, [row.values]);
+    } catch (error) {
+      await client.query("ROLLBACK TO SAVEPOINT tw_row");
+      reject({
+        position: row.position,
+        reason: `record ${row.position}: refused by Postgres: ${(error as Error).message}`,
+        excerpt: excerptOf(JSON.stringify(row.values.slice(1), (_k, v) => (typeof v === "bigint" ? String(v) : v))),
+      });
+    }
+    await client.query("RELEASE SAVEPOINT tw_row");
+  }
+}

@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { Readable } from "node:stream";
+import { text } from "node:stream/consumers";
+import { test } from "node:test";
+import { gzipSync } from "node:zlib";
+import { HEAD_BYTES, openContent } from "./open-content";
+
+const chunked = (buf: Buffer, size: number) => Readable.from(Array.from({ length: Math.ceil(buf.length / size) }, (_, i) => buf.subarray(i * size, (i + 1) * size)));
+
+test("gzip is detected by magic bytes, whatever the name, even one byte at a time", async () => {
+  const plain = Buffer.from("version srcaddr\n2 10.0.0.1\n".repeat(1000));
+  const content = await openContent(chunked(gzipSync(plain), 1));
+  assert.equal(content.gzipped, true);
+  assert.equal(content.head.length, HEAD_BYTES);
+  assert.equal(await text(content.body), plain.toString());
+});
+
+test("plain content passes through unchanged, head included once", async () => {
+  const plain = Buffer.from('{"Records":[]}');
+  const content = await openContent(chunked(plain, 3));
+  assert.equal(content.gzipped, false);
+  assert.equal(content.head.toString(), '{"Records":[]}');
+  assert.equal(await text(content.body), '{"Records":[]}');
+});
+
+test("concatenated gzip members decompress whole", async () => {
+  const content = await openContent(Readable.from([Buffer.concat([gzipSync("first\n"), gzipSync("second\n")])]));
+  assert.equal(await text(content.body), "first\nsecond\n");
+});
+
+test("a truncated gzip fails when read, not silently", async () => {
+  const broken = gzipSync(Buffer.from("x".repeat(100_000) + Math.random())).subarray(0, 60);
+  const content = await openContent(Readable.from([broken]));
+  await assert.rejects(text(content.body), /unexpected end of file/);
+});

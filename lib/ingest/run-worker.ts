@@ -1,0 +1,129 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
+import type pg from "pg";
+import type { Logger } from "../log";
+import { handleMessage, type MessageResult } from "./handle-message";
+
+export interface WorkerOptions {
+  sqs: SQSClient;
+  s3: S3Client;
+  pool: pg.Pool;
+  log: Logger;
+  queueUrl: string;
+  /** Messages processed at once (each message's objects are processed in order). */
+  concurrency: number;
+  /** Long-poll wait per ReceiveMessage, seconds (0–20). */
+  waitSeconds: number;
+  /** Visibility timeout asked for each message, seconds; extended every third of it while the message is worked on. */
+  visibilitySeconds: number;
+  batchRows: number;
+  maxRecordBytes: number;
+  /** Aborting stops receiving; messages already started are finished, then `runWorker` returns. */
+  signal: AbortSignal;
+  /** Return once a receive finds the queue empty and nothing is in flight (demo, import tests). */
+  stopWhenIdle?: boolean;
+  /** Called after each message is settled (tests, progress output). */
+  onMessage?: (message: Message, result: MessageResult | Error) => void;
+}
+
+export interface WorkerStats {
+  received: number;
+  deleted: number;
+  retried: number;
+  errors: number;
+}
+
+/**
+ * The ingest loop: long-polls SQS in batches of up to 10, handles up to
+ * `concurrency` messages at once, keeps each message invisible while it is
+ * worked on, and deletes a message only after everything it announced is
+ * committed (see `handleMessage`). Receive errors back off up to 30 s and
+ * never end the loop. Returns when `signal` aborts (or the queue is idle,
+ * with `stopWhenIdle`), after in-flight messages settle.
+ */
+export async function runWorker(options: WorkerOptions): Promise<WorkerStats> {
+  const { sqs, queueUrl, log, signal } = options;
+  const stats: WorkerStats = { received: 0, deleted: 0, retried: 0, errors: 0 };
+  const inFlight = new Set<Promise<void>>();
+  let backoffMs = 0;
+
+  while (!signal.aborted) {
+    const free = options.concurrency - inFlight.size;
+    if (free <= 0) {
+      await Promise.race(inFlight);
+      continue;
+    }
+    let messages: Message[];
+    try {
+      const response = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: Math.min(10, free),
+          WaitTimeSeconds: options.stopWhenIdle ? Math.min(options.waitSeconds, 1) : options.waitSeconds,
+          VisibilityTimeout: options.visibilitySeconds,
+          MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+        }),
+        { abortSignal: signal },
+      );
+      messages = response.Messages ?? [];
+      backoffMs = 0;
+    } catch (error) {
+      if (signal.aborted) break;
+      stats.errors += 1;
+      backoffMs = Math.min(30_000, Math.max(1_000, backoffMs * 2));
+      log.error({ err: error, retryInMs: backoffMs }, "ReceiveMessage failed");
+      await sleep(backoffMs, signal);
+      continue;
+    }
+    if (messages.length === 0 && options.stopWhenIdle && inFlight.size === 0) break;
+    stats.received += messages.length;
+    for (const message of messages) {
+      const task = processMessage(message, options, stats).finally(() => inFlight.delete(task));
+      inFlight.add(task);
+    }
+  }
+  await Promise.allSettled(inFlight);
+  return stats;
+}
+
+async function processMessage(message: Message, options: WorkerOptions, stats: WorkerStats): Promise<void> {
+  const { sqs, queueUrl, log } = options;
+  const receiptHandle = message.ReceiptHandle ?? "";
+  const messageId = message.MessageId ?? "";
+  const keepalive = setInterval(() => {
+    sqs
+      .send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: options.visibilitySeconds }))
+      .catch((err: unknown) => log.warn({ err, messageId }, "visibility keepalive failed"));
+  }, (options.visibilitySeconds * 1000) / 3);
+  try {
+    const result = await handleMessage(
+      { messageId, body: message.Body ?? "", receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 1) },
+      { pool: options.pool, s3: options.s3, log, batchRows: options.batchRows, maxRecordBytes: options.maxRecordBytes },
+    );
+    clearInterval(keepalive);
+    if (result.fate === "delete") {
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle }));
+      stats.deleted += 1;
+    } else {
+      stats.retried += 1;
+      log.warn({ messageId, reason: result.reason }, "message left for retry");
+    }
+    options.onMessage?.(message, result);
+  } catch (error) {
+    stats.errors += 1;
+    log.error({ err: error, messageId }, "message handling failed; it will be redelivered");
+    options.onMessage?.(message, error as Error);
+  } finally {
+    clearInterval(keepalive);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}

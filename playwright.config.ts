@@ -1,0 +1,22 @@
+import { defineConfig } from "@playwright/test";
+
+// Browser tests run in Debian's Chromium (never a downloaded browser) against the
+// production build, served by e2e/stack.ts with data ingested through SQS.
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 30_000,
+  workers: 1,
+  reporter: [["list"], ["json"]],
+  globalSetup: "./e2e/global-setup.ts",
+  use: {
+    baseURL: "http://127.0.0.1:3111",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+      ],
+    },
+  },
+});

@@ -1,0 +1,41 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { migrate } from "../../lib/db/migrate";
+
+/**
+ * A fresh, migrated database for one test file, created on the server named by
+ * TRAILWATCH_TEST_ADMIN_URL (set by scripts/test.mjs: the local PostgreSQL, or an
+ * embedded one on a machine without it). Dropped by `drop()`.
+ */
+export interface TestDatabase {
+  url: string;
+  pool: pg.Pool;
+  drop(): Promise<void>;
+}
+
+export function adminUrl(): string {
+  return process.env.TRAILWATCH_TEST_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+}
+
+export async function createTestDatabase(label: string): Promise<TestDatabase> {
+  const name = `tw_test_${label.replace(/\W/g, "_")}_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  await migrate(url.toString());
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 6 });
+  return {
+    url: url.toString(),
+    pool,
+    async drop() {
+      await pool.end();
+      const c = new pg.Client({ connectionString: adminUrl() });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { createS3Client, createSqsClient } from "../lib/aws/clients";
+import { config, requireSetting } from "../lib/config";
+import { closePool, getPool } from "../lib/db/pool";
+import { prepareDatabase } from "../lib/db/prepare";
+import { runWorker } from "../lib/ingest/run-worker";
+import { createLogger } from "../lib/log";
+
+/**
+ * The ingest worker process: SQS (TRAILWATCH_SQS_QUEUE_URL) → S3 → Postgres.
+ * SIGTERM / SIGINT stop receiving and let in-flight messages finish; a second
+ * signal exits at once (unfinished messages reappear after their visibility
+ * timeout and their transactions roll back).
+ */
+export async function runIngestWorker(): Promise<void> {
+  const cfg = config();
+  const log = createLogger("worker");
+  const queueUrl = requireSetting(cfg, "TRAILWATCH_SQS_QUEUE_URL", "the SQS queue URL that receives the S3 event notifications");
+  requireSetting(cfg, "AWS_REGION", "the AWS region of the queue and buckets, e.g. us-east-1");
+  const db = await prepareDatabase(cfg, log, { migrate: false });
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) process.exit(130);
+    log.info({ signal }, "stopping: finishing in-flight messages (signal again to exit now)");
+    stop.abort();
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  log.info({ queueUrl, concurrency: cfg.TRAILWATCH_WORKER_CONCURRENCY }, "worker started");
+  const stats = await runWorker({
+    sqs: createSqsClient(cfg),
+    s3: createS3Client(cfg),
+    pool: getPool(),
+    log,
+    queueUrl,
+    concurrency: cfg.TRAILWATCH_WORKER_CONCURRENCY,
+    waitSeconds: cfg.TRAILWATCH_SQS_WAIT_SECONDS,
+    visibilitySeconds: cfg.TRAILWATCH_SQS_VISIBILITY_SECONDS,
+    batchRows: cfg.TRAILWATCH_COPY_BATCH_ROWS,
+    maxRecordBytes: cfg.TRAILWATCH_MAX_RECORD_BYTES,
+    signal: stop.signal,
+  });
+  log.info(stats, "worker stopped");
+  await closePool();
+  await db.embedded?.stop();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runIngestWorker().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
