@@ -1,2 +1,5 @@
 /** The main navigation, in order. New reports add one line here. */
-export const NAV_ITEMS = [{ href: "/overview", label: "Overview" }] as const satisfies readonly { href: string; label: string }[];
+export const NAV_ITEMS = [
+  { href: "/overview", label: "Overview" },
+  { href: "/ingest", label: "Ingest" },
+] as const satisfies readonly { href: string; label: string }[];

@@ -46,7 +46,19 @@ export const configSchema = z.object({
   /** Port of the embedded PostgreSQL (used only when DATABASE_URL is unset). */
   TRAILWATCH_EMBEDDED_PG_PORT: int(1024, 65535, 54329),
   /** The SQS queue that receives S3 event notifications (required by the worker). */
-  TRAILWATCH_SQS_QUEUE_URL: optionalUrl("the queue's URL, e.g. https://sqs.us-east-1.amazonaws.com/111122223333/trailwatch"),
+  // Not parsed as a URL: the SDK only passes it back to SQS, and local servers hand out
+  // URLs such as http://sqs.us-east-1.127.0.0.1:4566/… that WHATWG URL parsing refuses.
+  TRAILWATCH_SQS_QUEUE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === "" ? undefined : v))
+    .pipe(
+      z
+        .string()
+        .regex(/^https?:\/\/[^\s/]+\/\S+$/, { message: "expected the queue's URL, e.g. https://sqs.us-east-1.amazonaws.com/111122223333/trailwatch" })
+        .optional(),
+    ),
   AWS_REGION: z
     .string()
     .trim()

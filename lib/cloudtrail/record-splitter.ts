@@ -16,7 +16,7 @@ export interface RecordCut {
 }
 
 /** `records`: a delivered file `{"Records":[...]}`; `events`: one event object per line. */
-export type InputShape = "records" | "events";
+type InputShape = "records" | "events";
 
 /**
  * Cuts the records out of the decompressed bytes of a CloudTrail file without
@@ -32,7 +32,7 @@ export type InputShape = "records" | "events";
  */
 export class RecordSplitter {
   /** Decided by the first top-level object; null until then. */
-  shape: InputShape | null = null;
+  private shape: InputShape | null = null;
 
   private ctx: Context = "start";
   private out: RecordCut[] = [];
@@ -84,6 +84,7 @@ export class RecordSplitter {
     this.bytes = new RecordBytes(maxRecordBytes);
   }
 
+  /** Scans one chunk; yields the records (and problems) it completes. */
   *write(chunk: Buffer): Generator<RecordCut> {
     let i = 0;
     this.valueStart = 0;
@@ -123,11 +124,12 @@ export class RecordSplitter {
     if (this.capturing) this.bytes.add(chunk.subarray(this.valueStart));
   }
 
+  /** Ends the input; yields what the end of the file means (e.g. a truncated tail), or throws. */
   *end(): Generator<RecordCut> {
     switch (this.ctx) {
       case "start":
         if (this.badStart) throw badStartError(this.badStart);
-        throw new CloudTrailFormatError("not a CloudTrail file: it is empty");
+        throw new CloudTrailFormatError("not a CloudTrail file: it is empty (or only whitespace)");
       case "root":
         if (!this.recordsSeen) throw new CloudTrailFormatError(this.endsInFirstObjectMessage());
         yield {
@@ -140,9 +142,6 @@ export class RecordSplitter {
       case "records":
       case "value":
       case "scalar": {
-        this.flushJunk();
-        yield* this.out;
-        this.out = [];
         const partial = this.capturing ? this.bytes.finish(EMPTY, 0, 0).text : "";
         if (this.shape === "events") {
           yield {
@@ -158,6 +157,9 @@ export class RecordSplitter {
             "the file ends inside the Records array before its first record is complete: it is truncated",
           );
         }
+        this.flushJunk();
+        yield* this.out;
+        this.out = [];
         yield {
           position: this.recordIndex,
           label: recordLabel(this.recordIndex),
@@ -374,9 +376,10 @@ export class RecordSplitter {
     scan: while (i < n) {
       if (inString) {
         if (escaped) {
-          // The backslash was the last byte of the previous chunk.
+          // The backslash was the last byte of the previous chunk. A raw newline is
+          // never part of an escape: leave it to end a broken line.
           escaped = false;
-          i++;
+          if (buf[i] !== NL) i++;
           continue;
         }
         // Most bytes of a record are inside strings: skip them in a tight loop.
@@ -388,9 +391,11 @@ export class RecordSplitter {
         }
         if (i === n) break;
         if (c === BACKSLASH) {
-          if (i + 1 === n) escaped = true;
-          // A raw newline is never part of an escape; leave it to end a broken line.
-          i += i + 1 < n && buf[i + 1] === NL ? 1 : 2;
+          if (i + 1 === n) {
+            escaped = true;
+            break;
+          }
+          i += buf[i + 1] === NL ? 1 : 2;
           continue;
         }
         if (c === NL) {

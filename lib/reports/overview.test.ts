@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
-import { config } from "../config";
+import { createTestDatabase, type TestDatabase } from "../../test/support/database";
 import {
   eventsOverTime,
   MAX_BUCKETS,
@@ -14,19 +12,8 @@ import {
   topSourceIps,
 } from "./overview";
 
-// Integration test on a real Postgres: a fresh database per run, the real migration, known rows.
-// The server comes from DATABASE_URL (default: the local trust-auth server); only its host matters.
-const serverUrl = new URL(config().DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
-const dbName = `tw_test_overview_${randomBytes(6).toString("hex")}`;
-const migration = new URL("../../prisma/migrations/20261122000000_init/migration.sql", import.meta.url);
-
-function urlFor(database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-let admin: pg.Client;
+// Integration test on a real Postgres: a fresh migrated database per run, known rows.
+let testDb: TestDatabase;
 let db: pg.Pool;
 
 const t = (iso: string) => new Date(iso);
@@ -73,12 +60,9 @@ const range = { from: t("2026-11-20T10:00:00Z"), to: t("2026-11-20T15:30:00Z") }
 const empty = { from: t("2025-01-01T00:00:00Z"), to: t("2025-01-01T03:00:00Z") };
 
 before(async () => {
-  admin = new pg.Client({ connectionString: urlFor("postgres") });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`); // a generated name; identifiers cannot be parameters
+  testDb = await createTestDatabase("overview");
   // A session zone with DST: bucketing must still be UTC.
-  db = new pg.Pool({ connectionString: urlFor(dbName), max: 6, options: "-c TimeZone=America/New_York" });
-  await db.query(await readFile(migration, "utf8"));
+  db = new pg.Pool({ connectionString: testDb.url, max: 6, options: "-c TimeZone=America/New_York" });
   for (const [id, time, name, arn, ip, readOnly, errorCode] of events) {
     await db.query(
       `INSERT INTO cloudtrail_events (recipient_account_id, event_id, event_time, event_name, user_identity_arn,
@@ -104,10 +88,7 @@ before(async () => {
 
 after(async () => {
   await db?.end();
-  if (admin) {
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
-  }
+  await testDb?.drop();
 });
 
 describe("overviewKpis", () => {

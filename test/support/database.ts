@@ -34,6 +34,13 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
       await pool.end();
       const c = new pg.Client({ connectionString: adminUrl() });
       await c.connect();
+      // pool.end() resolves before the server has seen every socket close; FORCE would then
+      // send a late "terminating connection" error to a client that is already gone.
+      for (let i = 0; i < 50; i++) {
+        const open = await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
+        if (open.rows[0].n === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
     },
