@@ -20,7 +20,7 @@ test("the overview shows the events that were delivered through SQS", async ({ p
   expect(Number(await page.getByTestId("kpi-bytes-accepted").getAttribute("data-value"))).toBeGreaterThan(0);
   expect(Number(await page.getByTestId("kpi-bytes-rejected").getAttribute("data-value"))).toBeGreaterThan(0);
   await expect(page.getByTestId("top-event-names").getByRole("row")).not.toHaveCount(0);
-  await expect(page.getByRole("img", { name: /CloudTrail events per hour/ })).toBeVisible();
+  await expect(page.getByRole("figure", { name: /CloudTrail events per hour/ }).locator("svg.recharts-surface").first()).toBeVisible();
 });
 
 test("the range picker keeps the range in the URL", async ({ page }) => {

@@ -48,6 +48,7 @@ export function NeedsAttentionTable({ rows }: { rows: readonly AttentionRow[] })
             <tr key={row.id} className="border-t border-slate-100 hover:bg-slate-50" data-attention={row.attention}>
               <Td>
                 <StatusBadge value={row.status} tone={stalled ? "stalled" : row.status} title={MEANING[row.attention]} />
+                {stalled ? <div className="mt-1 text-xs font-medium text-amber-700">stalled</div> : null}
               </Td>
               <Td>
                 <ObjectKey bucket={row.bucket} objectKey={row.key} />

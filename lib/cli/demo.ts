@@ -49,8 +49,9 @@ export async function runDemo(cfg: Config, log: Logger, options: { web: boolean;
   await deliver(s3, sqs, queueUrl, objects);
 
   const stop = new AbortController();
+  // Per-object lines would flood the terminal; problems still show, and the Ingest page has every object.
   const ingest = runWorker({
-    sqs, s3, pool: getPool(), log, queueUrl,
+    sqs, s3, pool: getPool(), log: log.child({}, { level: "warn" }), queueUrl,
     concurrency: cfg.TRAILWATCH_WORKER_CONCURRENCY,
     waitSeconds: cfg.TRAILWATCH_SQS_WAIT_SECONDS,
     visibilitySeconds: cfg.TRAILWATCH_SQS_VISIBILITY_SECONDS,

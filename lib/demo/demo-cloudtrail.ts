@@ -1,3 +1,26 @@
+import {
+  CONSOLE_AGENTS,
+  CONFIG_READS,
+  DATADOG_READS,
+  GLOBAL_SOURCES,
+  HUMAN_READS,
+  OLDER_EVENT_VERSION,
+  READS,
+  SCANNER_GLOBAL_READS,
+  SCANNER_READS,
+  TERRAFORM_READS,
+  cliAgent,
+  ec2,
+  fixedAgent,
+  iam,
+  kmsResource,
+  roleArn,
+  s3Host,
+  simple,
+  ymd,
+  type ApiSpec,
+  type Where,
+} from "./demo-cloudtrail-calls";
 import { DemoRandom, HEX, UPPER_ALNUM, hashString, stableId } from "./demo-random";
 import {
   AUTOMATION_USERS,
@@ -28,9 +51,7 @@ import {
   type DemoAccount,
   type DemoHuman,
   type DemoRegion,
-  type DemoResources,
   type DemoRole,
-  type DemoVpc,
 } from "./demo-world";
 import {
   DAY_MS,
@@ -95,21 +116,6 @@ interface CallError {
   message: string;
 }
 
-/** The service-specific part of a call, before who made it and when. */
-interface ApiSpec {
-  source: string;
-  name: string;
-  readOnly: boolean;
-  request?: unknown;
-  response?: unknown;
-  resources?: readonly Record<string, string>[];
-  additional?: Record<string, unknown>;
-  /** S3 data event (eventCategory Data, managementEvent false). */
-  data?: boolean;
-  /** The bucket an S3 call addresses: it names the TLS host. */
-  bucket?: string;
-}
-
 interface Call extends ApiSpec {
   time: number;
   account: DemoAccount;
@@ -124,187 +130,6 @@ interface Call extends ApiSpec {
   survivesGap?: boolean;
 }
 
-interface Where {
-  account: DemoAccount;
-  region: DemoRegion;
-  res: DemoResources;
-  vpc: DemoVpc;
-  time: number;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Catalogue of calls
-
-const CONSOLE_AGENTS = ["AWS Internal", "AWS Internal", "console.amazonaws.com"] as const;
-
-/** Sources whose events only ever appear in us-east-1 (global services). */
-const GLOBAL_SOURCES = new Set(["iam.amazonaws.com", "signin.amazonaws.com"]);
-
-const OLDER_EVENT_VERSION = new Set(["iam.amazonaws.com", "sts.amazonaws.com", "kms.amazonaws.com", "cloudtrail.amazonaws.com", "logs.amazonaws.com"]);
-
-const CLI_SERVICE: Record<string, string> = { monitoring: "cloudwatch", s3: "s3api", elasticloadbalancing: "elbv2" };
-
-/** `md/command#ec2.describe-instances`: what aws-cli v2 appends for `DescribeInstances` on ec2. */
-function cliCommand(source: string, name: string): string {
-  const prefix = source.replace(".amazonaws.com", "");
-  const operation = name
-    .replace(/\d{8}(v\d+)?$/, "")
-    .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
-    .toLowerCase();
-  return `md/command#${CLI_SERVICE[prefix] ?? prefix}.${operation}`;
-}
-
-function cliAgent(base: string): (source: string, name: string) => string {
-  return (source, name) => `${base} ${cliCommand(source, name)}`;
-}
-
-function fixedAgent(agent: string): (source: string, name: string) => string {
-  return () => agent;
-}
-
-function ec2(name: string, request: unknown = null, readOnly = true, response: unknown = null): ApiSpec {
-  return { source: "ec2.amazonaws.com", name, readOnly, request, response };
-}
-
-function iam(name: string, request: unknown = null, readOnly = true, response: unknown = null): ApiSpec {
-  return { source: "iam.amazonaws.com", name, readOnly, request, response };
-}
-
-function simple(service: string, name: string, request: unknown = null, readOnly = true, response: unknown = null): ApiSpec {
-  return { source: `${service}.amazonaws.com`, name, readOnly, request, response };
-}
-
-function s3Host(bucket: string, region: string): string {
-  return `${bucket}.s3.${region}.amazonaws.com`;
-}
-
-/** Read-only calls people and tools make all day, by name. */
-const READS: Record<string, (w: Where, rnd: DemoRandom) => ApiSpec> = {
-  DescribeInstances: () => ec2("DescribeInstances", { instancesSet: {}, filterSet: {} }),
-  DescribeInstanceStatus: () => ec2("DescribeInstanceStatus", { instancesSet: {}, filterSet: {}, includeAllInstances: false }),
-  DescribeSecurityGroups: () => ec2("DescribeSecurityGroups", { securityGroupSet: {}, securityGroupIdSet: {}, filterSet: {} }),
-  DescribeVpcs: () => ec2("DescribeVpcs", { vpcSet: {}, filterSet: {} }),
-  DescribeSubnets: () => ec2("DescribeSubnets", { subnetSet: {}, filterSet: {} }),
-  DescribeVolumes: () => ec2("DescribeVolumes", { volumeSet: {}, filterSet: {} }),
-  DescribeNetworkInterfaces: () => ec2("DescribeNetworkInterfaces", { networkInterfaceIdSet: {}, filterSet: {} }),
-  DescribeSnapshots: () => ec2("DescribeSnapshots", { snapshotSet: {}, ownersSet: { items: [{ owner: "self" }] }, sharedUsersSet: {}, filterSet: {} }),
-  DescribeImages: () => ec2("DescribeImages", { executableBySet: {}, imagesSet: {}, ownersSet: { items: [{ owner: "self" }] }, filterSet: {} }),
-  DescribeFlowLogs: () => ec2("DescribeFlowLogs", { DescribeFlowLogsRequest: {} }),
-  DescribeNetworkAcls: () => ec2("DescribeNetworkAcls", { networkAclIdSet: {}, filterSet: {} }),
-  DescribeAddresses: () => ec2("DescribeAddresses", { publicIpsSet: {}, allocationIdsSet: {}, filterSet: {} }),
-  DescribeRegions: () => ec2("DescribeRegions", { regionSet: {} }),
-  ListBuckets: (w) => ({ source: "s3.amazonaws.com", name: "ListBuckets", readOnly: true, request: { Host: `s3.${w.region}.amazonaws.com` } }),
-  GetBucketAcl: (w) => s3BucketRead(w, "GetBucketAcl", { acl: "" }),
-  GetBucketPolicy: (w) => s3BucketRead(w, "GetBucketPolicy", { policy: "" }),
-  GetBucketPublicAccessBlock: (w) => s3BucketRead(w, "GetBucketPublicAccessBlock", { publicAccessBlock: "" }),
-  GetBucketEncryption: (w) => s3BucketRead(w, "GetBucketEncryption", { encryption: "" }),
-  GetBucketVersioning: (w) => s3BucketRead(w, "GetBucketVersioning", { versioning: "" }),
-  GetBucketLocation: (w) => s3BucketRead(w, "GetBucketLocation", { location: "" }),
-  ListUsers: () => iam("ListUsers"),
-  ListRoles: () => iam("ListRoles"),
-  ListGroups: () => iam("ListGroups"),
-  ListPolicies: () => iam("ListPolicies", { scope: "Local", onlyAttached: false }),
-  GetAccountSummary: () => iam("GetAccountSummary"),
-  GetAccountPasswordPolicy: () => iam("GetAccountPasswordPolicy"),
-  ListMFADevices: (_w, rnd) => iam("ListMFADevices", { userName: rnd.pick(DEMO_HUMANS).userName }),
-  GetUser: (_w, rnd) => iam("GetUser", { userName: rnd.pick(DEMO_HUMANS).userName }),
-  ListAccessKeys: (_w, rnd) => iam("ListAccessKeys", { userName: rnd.pick(DEMO_HUMANS).userName }),
-  GetRole: (_w, rnd) => iam("GetRole", { roleName: rnd.pick(["app-api-task-role", "web-ec2-instance-role", "GitHubActionsDeployRole", "developer-readonly"]) }),
-  ListAttachedRolePolicies: (_w, rnd) => iam("ListAttachedRolePolicies", { roleName: rnd.pick(["app-api-task-role", "events-ingest-lambda-role", "DatadogIntegrationRole"]) }),
-  ListFunctions20150331: () => simple("lambda", "ListFunctions20150331"),
-  GetFunction20150331v2: (w, rnd) => simple("lambda", "GetFunction20150331v2", { functionName: rnd.pick(w.res.lambdaFunctions) }),
-  GetFunctionConfiguration20150331v2: (w, rnd) => simple("lambda", "GetFunctionConfiguration20150331v2", { functionName: rnd.pick(w.res.lambdaFunctions) }),
-  ListEventSourceMappings20150331: () => simple("lambda", "ListEventSourceMappings20150331"),
-  DescribeAlarms: () => simple("monitoring", "DescribeAlarms", { maxRecords: 100 }),
-  DescribeAlarmHistory: () => simple("monitoring", "DescribeAlarmHistory", { historyItemType: "StateUpdate", maxRecords: 50 }),
-  ListDashboards: () => simple("monitoring", "ListDashboards"),
-  DescribeLogGroups: () => simple("logs", "DescribeLogGroups", { limit: 50 }),
-  DescribeLogStreams: (w, rnd) =>
-    simple("logs", "DescribeLogStreams", { logGroupName: `/aws/lambda/${rnd.pick(w.res.lambdaFunctions)}`, orderBy: "LastEventTime", descending: true }),
-  GetCallerIdentity: () => simple("sts", "GetCallerIdentity"),
-  ListAliases: () => simple("kms", "ListAliases"),
-  ListKeys: () => simple("kms", "ListKeys"),
-  DescribeKey: (w) => ({ ...simple("kms", "DescribeKey", { keyId: "alias/app-data" }), resources: [kmsResource(w)] }),
-  GetKeyRotationStatus: (w) => ({ ...simple("kms", "GetKeyRotationStatus", { keyId: w.res.kmsKeyId }), resources: [kmsResource(w)] }),
-  DescribeTrails: () => simple("cloudtrail", "DescribeTrails", { trailNameList: [], includeShadowTrails: true }),
-  GetTrailStatus: (w) => simple("cloudtrail", "GetTrailStatus", { name: w.res.trailArn }),
-  GetEventSelectors: (w) => simple("cloudtrail", "GetEventSelectors", { trailName: w.res.trailArn }),
-  LookupEvents: () => simple("cloudtrail", "LookupEvents", { maxResults: 50 }),
-  DescribeInstanceInformation: () => simple("ssm", "DescribeInstanceInformation", { maxResults: 50 }),
-  ListClusters: () => simple("ecs", "ListClusters"),
-  DescribeServices: (w) => simple("ecs", "DescribeServices", { cluster: w.res.ecsCluster, services: ["api"] }),
-  ListTasks: (w) => simple("ecs", "ListTasks", { cluster: w.res.ecsCluster, serviceName: "api" }),
-  DescribeDBInstances: () => simple("rds", "DescribeDBInstances"),
-  DescribeLoadBalancers: () => simple("elasticloadbalancing", "DescribeLoadBalancers", { pageSize: 400 }),
-  DescribeConfigurationRecorders: () => simple("config", "DescribeConfigurationRecorders"),
-  DescribeStacks: () => simple("cloudformation", "DescribeStacks"),
-  DescribeRepositories: () => simple("ecr", "DescribeRepositories"),
-};
-
-type ReadName = keyof typeof READS;
-
-const HUMAN_READS: readonly ReadName[] = [
-  "DescribeInstances", "DescribeInstances", "DescribeInstanceStatus", "DescribeSecurityGroups", "DescribeVpcs", "DescribeSubnets",
-  "DescribeVolumes", "DescribeNetworkInterfaces", "DescribeImages", "DescribeRegions", "DescribeAddresses",
-  "ListBuckets", "ListBuckets", "GetBucketLocation", "GetBucketPolicy", "GetBucketEncryption", "GetBucketVersioning",
-  "ListUsers", "ListRoles", "GetRole", "GetUser", "ListAttachedRolePolicies", "ListAccessKeys", "ListMFADevices", "GetAccountSummary",
-  "ListFunctions20150331", "GetFunction20150331v2", "GetFunctionConfiguration20150331v2", "ListEventSourceMappings20150331",
-  "DescribeAlarms", "DescribeAlarmHistory", "ListDashboards", "DescribeLogGroups", "DescribeLogStreams", "DescribeLogStreams",
-  "GetCallerIdentity", "ListAliases", "DescribeKey", "DescribeTrails", "DescribeInstanceInformation",
-  "ListClusters", "DescribeServices", "ListTasks", "DescribeDBInstances", "DescribeLoadBalancers", "DescribeStacks", "DescribeRepositories",
-];
-
-const SCANNER_READS: readonly ReadName[] = [
-  "DescribeInstances", "DescribeSecurityGroups", "DescribeVpcs", "DescribeSubnets", "DescribeVolumes", "DescribeSnapshots",
-  "DescribeImages", "DescribeFlowLogs", "DescribeNetworkAcls", "DescribeAddresses", "DescribeRegions",
-  "ListBuckets", "GetBucketAcl", "GetBucketPolicy", "GetBucketPublicAccessBlock", "GetBucketEncryption", "GetBucketVersioning",
-  "ListFunctions20150331", "ListKeys", "GetKeyRotationStatus", "DescribeTrails", "GetTrailStatus", "GetEventSelectors",
-  "DescribeConfigurationRecorders", "DescribeDBInstances", "DescribeLoadBalancers", "DescribeLogGroups", "DescribeAlarms",
-];
-
-const SCANNER_GLOBAL_READS: readonly ReadName[] = [
-  "ListUsers", "ListRoles", "ListPolicies", "ListGroups", "GetAccountSummary", "GetAccountPasswordPolicy", "ListMFADevices", "ListAccessKeys",
-];
-
-const DATADOG_READS: readonly ReadName[] = [
-  "DescribeInstances", "DescribeInstances", "DescribeInstanceStatus", "DescribeVolumes", "DescribeAlarms", "ListFunctions20150331",
-  "DescribeDBInstances", "DescribeLoadBalancers", "ListClusters", "DescribeServices", "LookupEvents", "LookupEvents",
-];
-
-const CONFIG_READS: readonly ReadName[] = [
-  "DescribeInstances", "DescribeSecurityGroups", "DescribeNetworkInterfaces", "DescribeVolumes", "DescribeSubnets", "DescribeVpcs", "DescribeAddresses",
-];
-
-const TERRAFORM_READS: readonly ReadName[] = [
-  "DescribeVpcs", "DescribeSubnets", "DescribeSecurityGroups", "DescribeInstances", "DescribeNetworkAcls", "DescribeAddresses", "DescribeImages",
-  "GetRole", "ListAttachedRolePolicies", "GetBucketPolicy", "GetBucketVersioning", "GetBucketEncryption", "GetBucketAcl", "GetBucketPublicAccessBlock",
-  "GetFunction20150331v2", "DescribeKey", "GetKeyRotationStatus", "DescribeTrails", "GetEventSelectors", "DescribeDBInstances",
-  "DescribeLoadBalancers", "DescribeServices", "DescribeLogGroups", "DescribeAlarms", "DescribeRepositories",
-];
-
-function s3BucketRead(w: Where, name: string, subresource: Record<string, string>): ApiSpec {
-  const bucket = w.res.appBucket;
-  return {
-    source: "s3.amazonaws.com",
-    name,
-    readOnly: true,
-    bucket,
-    request: { bucketName: bucket, Host: s3Host(bucket, w.region), ...subresource },
-    resources: [{ accountId: w.account.id, type: "AWS::S3::Bucket", ARN: `arn:aws:s3:::${bucket}` }],
-  };
-}
-
-function kmsResource(w: Where, keyArn = w.res.kmsKeyArn): Record<string, string> {
-  return { accountId: w.account.id, type: "AWS::KMS::Key", ARN: keyArn };
-}
-
-function roleArn(account: DemoAccount, role: DemoRole): string {
-  return `arn:aws:iam::${account.id}:role${role.path}${role.name}`;
-}
-
-function ymd(ms: number, sep = "/"): string {
-  return new Date(ms).toISOString().slice(0, 10).replaceAll("-", sep);
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -1188,7 +1013,7 @@ class CloudTrailWeekBuilder {
       this.consoleLogin(account, { human: alice }, tl.ciPreviewUser - 3 * MINUTE_MS, ip, alice.browser, true, true);
       const actor = consoleOf(account, alice, tl.ciPreviewUser - 3 * MINUTE_MS, ip);
       this.call(actor, w(account, "us-east-1", tl.ciPreviewUser), this.createUser(account, "ci-preview", tl.ciPreviewUser));
-      this.call(actor, w(account, "us-east-1", tl.ciPreviewUser + 50 * SECOND_MS), this.createAccessKey(account, "ci-preview", tl.ciPreviewUser + 50 * SECOND_MS));
+      this.call(actor, w(account, "us-east-1", tl.ciPreviewUser + 50 * SECOND_MS), this.createAccessKey("ci-preview", tl.ciPreviewUser + 50 * SECOND_MS));
     }
 
     // Day 2, prod: password guessing against m.okafor from abroad — a burst of failures, no success.
@@ -1207,7 +1032,7 @@ class CloudTrailWeekBuilder {
       const actor = cliOf(prod, bogdan, ip);
       const oldKey = `AKIA${rnd.string(UPPER_ALNUM, 16)}`;
       this.call(actor, w(prod, "us-east-1", tl.keyRotation), READS.ListAccessKeys!(w(prod, "us-east-1", 0), rnd));
-      this.call(actor, w(prod, "us-east-1", tl.keyRotation + 30 * SECOND_MS), this.createAccessKey(prod, bogdan.userName, tl.keyRotation + 30 * SECOND_MS));
+      this.call(actor, w(prod, "us-east-1", tl.keyRotation + 30 * SECOND_MS), this.createAccessKey(bogdan.userName, tl.keyRotation + 30 * SECOND_MS));
       const deleted = tl.keyRotation + 9 * MINUTE_MS;
       this.call(actor, w(prod, "us-east-1", deleted), iam("DeleteAccessKey", { userName: bogdan.userName, accessKeyId: oldKey }, false));
       this.call(actor, w(prod, "us-east-1", deleted + 12 * SECOND_MS), iam("DeleteAccessKey", { userName: bogdan.userName, accessKeyId: oldKey }, false), {
@@ -1276,7 +1101,7 @@ class CloudTrailWeekBuilder {
       const actor = consoleOf(prod, legacy, loginAt, ip);
       const t = tl.backdoorUser;
       this.call(actor, w(prod, "us-east-1", t), this.createUser(prod, "svc-reporting", t));
-      this.call(actor, w(prod, "us-east-1", t + 70 * SECOND_MS), this.createAccessKey(prod, "svc-reporting", t + 70 * SECOND_MS));
+      this.call(actor, w(prod, "us-east-1", t + 70 * SECOND_MS), this.createAccessKey("svc-reporting", t + 70 * SECOND_MS));
       this.call(actor, w(prod, "us-east-1", t + 2 * MINUTE_MS), iam("AttachUserPolicy", { userName: "svc-reporting", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }, false));
     }
 
@@ -1364,7 +1189,7 @@ class CloudTrailWeekBuilder {
     });
   }
 
-  private createAccessKey(account: DemoAccount, userName: string, time: number): ApiSpec {
+  private createAccessKey(userName: string, time: number): ApiSpec {
     return iam("CreateAccessKey", { userName }, false, {
       accessKey: { userName, accessKeyId: `AKIA${this.rnd.string(UPPER_ALNUM, 16)}`, status: "Active", createDate: awsResponseDate(time) },
     });
