@@ -6,7 +6,7 @@ COPY package.json package-lock.json ./
 COPY scripts ./scripts
 COPY prisma ./prisma
 COPY prisma.config.ts ./
-RUN npm ci --include=dev
+RUN npm install --include=dev --no-audit --no-fund
 COPY . .
 RUN npx next build
 USER node

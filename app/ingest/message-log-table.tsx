@@ -45,11 +45,11 @@ export function MessageLogTable({ rows }: { rows: readonly MessageLogRow[] }) {
       <thead>
         <tr className="border-b border-slate-100">
           <Th className="w-24">Outcome</Th>
-          <Th className="w-40">Shape</Th>
+          <Th className="w-44">Shape</Th>
           <Th className="w-[22%]">Reason</Th>
           <Th className="w-20 text-right">Receives</Th>
           <Th>Body excerpt</Th>
-          <Th className="w-40">Last seen (UTC)</Th>
+          <Th className="w-44">Last seen (UTC)</Th>
         </tr>
       </thead>
       <tbody>

@@ -28,7 +28,7 @@ function reasonText(row: AttentionRow): string {
 /** The "Needs attention" rows: one per object, with why, how often it was tried and when. */
 export function NeedsAttentionTable({ rows }: { rows: readonly AttentionRow[] }) {
   return (
-    <table className="w-full min-w-[60rem] table-fixed text-sm">
+    <table className="w-full min-w-[72rem] table-fixed text-sm">
       <thead>
         <tr className="border-b border-slate-100">
           <Th className="w-28">Status</Th>
@@ -37,7 +37,7 @@ export function NeedsAttentionTable({ rows }: { rows: readonly AttentionRow[] })
           <Th className="w-[30%]">Reason</Th>
           <Th className="w-20 text-right">Attempts</Th>
           <Th className="w-20 text-right">Rejected</Th>
-          <Th className="w-40">Time (UTC)</Th>
+          <Th className="w-44">Time (UTC)</Th>
         </tr>
       </thead>
       <tbody>

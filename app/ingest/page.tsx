@@ -146,7 +146,12 @@ export default async function IngestPage({
         empty={
           recent.length > 0
             ? undefined
-            : "No objects yet. Each S3 object appears here as soon as an SQS message announces it (or `trailwatch import` reads it)."
+            : (
+                <>
+                  No objects yet. Each S3 object appears here as soon as an SQS message announces it (or{" "}
+                  <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-xs">trailwatch import</code> reads it).
+                </>
+              )
         }
       >
         <RecentObjectsTable rows={recent} />

@@ -11,7 +11,7 @@ function formatDuration(ms: number | null): string {
 /** The last objects the ledger saw, any status, with their record counts and timings. */
 export function RecentObjectsTable({ rows }: { rows: readonly IngestObjectRow[] }) {
   return (
-    <table className="w-full min-w-[60rem] table-fixed text-sm">
+    <table className="w-full min-w-[72rem] table-fixed text-sm">
       <thead>
         <tr className="border-b border-slate-100">
           <Th className="w-28">Status</Th>
@@ -22,7 +22,7 @@ export function RecentObjectsTable({ rows }: { rows: readonly IngestObjectRow[] 
           <Th className="w-20 text-right">Dup.</Th>
           <Th className="w-20 text-right">Rejected</Th>
           <Th className="w-20 text-right">Took</Th>
-          <Th className="w-40">Finished (UTC)</Th>
+          <Th className="w-44">Finished (UTC)</Th>
         </tr>
       </thead>
       <tbody>

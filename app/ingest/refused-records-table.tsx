@@ -16,7 +16,7 @@ export function RefusedRecordsTable({ rows }: { rows: readonly RejectionRow[] })
           <Th className="w-28">Position</Th>
           <Th className="w-[24%]">Reason</Th>
           <Th>Excerpt</Th>
-          <Th className="w-40">Refused (UTC)</Th>
+          <Th className="w-44">Refused (UTC)</Th>
         </tr>
       </thead>
       <tbody>

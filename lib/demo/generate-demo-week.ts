@@ -31,7 +31,7 @@ const DEFAULT_SEED = 1;
 /**
  * Generates a realistic week of AWS logs for two accounts (`DEMO_ACCOUNTS`) in two regions
  * (`DEMO_REGIONS`): routine activity with a business-hours rhythm, plus the week's incidents
- * (see README.md beside this file for the timeline). Deterministic and fast (~1–2 s).
+ * (see README.md beside this file for the timeline). Deterministic; about 2–3 s on one core.
  *
  * Objects, in time order (hour by hour):
  * - CloudTrail, at most one file per account, region and hour (none when nothing happened):
