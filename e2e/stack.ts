@@ -32,6 +32,14 @@ const stats = await runWorker({
   sqs: aws.sqs, s3: aws.s3, pool: db.pool, log: silentLog, queueUrl: aws.queueUrl, concurrency: 4, waitSeconds: 1,
   visibilitySeconds: 60, batchRows: 5000, maxRecordBytes: 1024 * 1024, signal: new AbortController().signal, stopWhenIdle: true,
 });
+// Poison: a truncated gzip object and a message that is not JSON, to show them on the Ingest page.
+const BROKEN_KEY = "AWSLogs/111122223333/CloudTrail/us-east-1/broken.json.gz";
+await aws.putAndNotify(BROKEN_KEY, gzipSync(JSON.stringify({ Records: hostileRecords })).subarray(0, 100));
+await aws.send("<not json>");
+await runWorker({
+  sqs: aws.sqs, s3: aws.s3, pool: db.pool, log: silentLog, queueUrl: aws.queueUrl, concurrency: 2, waitSeconds: 1,
+  visibilitySeconds: 60, batchRows: 5000, maxRecordBytes: 1024 * 1024, signal: new AbortController().signal, stopWhenIdle: true,
+});
 const web = await startWeb({ databaseUrl: db.url, port: Number(process.env.PORT ?? 3111), log: silentLog });
 writeFileSync(
   process.env.E2E_STATE_FILE ?? "e2e/.stack-state.json",
@@ -42,6 +50,7 @@ writeFileSync(
     deliveredCloudTrailRecords: recent.filter((o) => o.kind === "cloudtrail").reduce((n, o) => n + o.records, 0),
     deletedMessages: stats.deleted,
     hostileEventName: HOSTILE,
+    brokenKey: BROKEN_KEY,
   }),
 );
 process.once("SIGTERM", async () => {
