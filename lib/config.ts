@@ -7,64 +7,41 @@ import { z } from "zod";
  * A bad value throws `ConfigError`, whose message names the variable and what it expects.
  */
 
-const optionalUrl = (what: string) =>
+/** An optional variable: unset or empty means absent; otherwise it must match `pattern`. */
+const optionalMatching = (pattern: RegExp, expected: string) =>
   z
     .string()
     .trim()
     .optional()
     .transform((v) => (v === "" ? undefined : v))
-    .pipe(z.url({ message: `expected ${what}` }).optional());
+    .pipe(z.string().regex(pattern, { message: `expected ${expected}` }).optional());
+
+const optionalUrl = (what: string) => optionalMatching(/^https?:\/\/[^\s/]+(\/\S*)?$/, what);
 
 const boolFlag = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
   .optional()
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
-const int = (min: number, max: number, fallback: number) =>
-  z.coerce
-    .number({ message: `expected a whole number from ${min} to ${max}` })
-    .int({ message: `expected a whole number from ${min} to ${max}` })
-    .min(min, { message: `expected a whole number from ${min} to ${max}` })
-    .max(max, { message: `expected a whole number from ${min} to ${max}` })
-    .default(fallback);
+const int = (min: number, max: number, fallback: number) => {
+  const message = `expected a whole number from ${min} to ${max}`;
+  return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message }).default(fallback);
+};
 
 export const configSchema = z.object({
   /** Postgres connection string. Absent: the embedded PostgreSQL under TRAILWATCH_DATA_DIR is used. */
-  DATABASE_URL: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => (v === "" ? undefined : v))
-    .pipe(
-      z
-        .string()
-        .regex(/^postgres(ql)?:\/\//, { message: "expected a postgres:// or postgresql:// connection string" })
-        .optional(),
-    ),
+  DATABASE_URL: optionalMatching(/^postgres(ql)?:\/\//, "a postgres:// or postgresql:// connection string"),
   /** Folder for the embedded PostgreSQL's data and other local state; reused across runs. */
   TRAILWATCH_DATA_DIR: z.string().trim().min(1).default(".trailwatch"),
   /** Port of the embedded PostgreSQL (used only when DATABASE_URL is unset). */
   TRAILWATCH_EMBEDDED_PG_PORT: int(1024, 65535, 54329),
-  /** The SQS queue that receives S3 event notifications (required by the worker). */
-  // Not parsed as a URL: the SDK only passes it back to SQS, and local servers hand out
-  // URLs such as http://sqs.us-east-1.127.0.0.1:4566/… that WHATWG URL parsing refuses.
-  TRAILWATCH_SQS_QUEUE_URL: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => (v === "" ? undefined : v))
-    .pipe(
-      z
-        .string()
-        .regex(/^https?:\/\/[^\s/]+\/\S+$/, { message: "expected the queue's URL, e.g. https://sqs.us-east-1.amazonaws.com/111122223333/trailwatch" })
-        .optional(),
-    ),
-  AWS_REGION: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => (v === "" ? undefined : v))
-    .pipe(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { message: "expected an AWS region such as us-east-1" }).optional()),
+  /**
+   * The SQS queue that receives S3 event notifications (required by the worker).
+   * Checked by shape, not parsed as a URL: the SDK only passes it back to SQS, and local servers hand out
+   * URLs such as http://sqs.us-east-1.127.0.0.1:4566/… that WHATWG URL parsing refuses.
+   */
+  TRAILWATCH_SQS_QUEUE_URL: optionalMatching(/^https?:\/\/[^\s/]+\/\S+$/, "the queue's URL, e.g. https://sqs.us-east-1.amazonaws.com/111122223333/trailwatch"),
+  AWS_REGION: optionalMatching(/^[a-z]{2}(-[a-z]+)+-\d+$/, "an AWS region such as us-east-1"),
   /** The AWS SDK's standard endpoint overrides, for local SQS/S3-compatible servers. */
   AWS_ENDPOINT_URL: optionalUrl("an http(s) URL of an AWS-compatible endpoint"),
   AWS_ENDPOINT_URL_SQS: optionalUrl("an http(s) URL of an SQS-compatible endpoint"),

@@ -2,7 +2,7 @@ import { createS3Client, createSqsClient } from "../lib/aws/clients";
 import { config, requireSetting } from "../lib/config";
 import { closePool, getPool } from "../lib/db/pool";
 import { prepareDatabase } from "../lib/db/prepare";
-import { runWorker } from "../lib/ingest/run-worker";
+import { runWorker, workerTuning } from "../lib/ingest/run-worker";
 import { createLogger } from "../lib/log";
 
 /**
@@ -32,11 +32,7 @@ export async function runIngestWorker(): Promise<void> {
     pool: getPool(),
     log,
     queueUrl,
-    concurrency: cfg.TRAILWATCH_WORKER_CONCURRENCY,
-    waitSeconds: cfg.TRAILWATCH_SQS_WAIT_SECONDS,
-    visibilitySeconds: cfg.TRAILWATCH_SQS_VISIBILITY_SECONDS,
-    batchRows: cfg.TRAILWATCH_COPY_BATCH_ROWS,
-    maxRecordBytes: cfg.TRAILWATCH_MAX_RECORD_BYTES,
+    ...workerTuning(cfg),
     signal: stop.signal,
   });
   log.info(stats, "worker stopped");

@@ -11,7 +11,7 @@ import { closePool, getPool } from "../db/pool";
 import { prepareDatabase } from "../db/prepare";
 import { generateDemoWeek } from "../demo/generate-demo-week";
 import { bareEtag } from "../ingest/open-s3-object";
-import { runWorker, type WorkerStats } from "../ingest/run-worker";
+import { runWorker, workerTuning, type WorkerStats } from "../ingest/run-worker";
 import type { Logger } from "../log";
 import { ensureWebBuild, startWeb } from "./web";
 
@@ -52,11 +52,7 @@ export async function runDemo(cfg: Config, log: Logger, options: { web: boolean;
   // Per-object lines would flood the terminal; problems still show, and the Ingest page has every object.
   const ingest = runWorker({
     sqs, s3, pool: getPool(), log: log.child({}, { level: "warn" }), queueUrl,
-    concurrency: cfg.TRAILWATCH_WORKER_CONCURRENCY,
-    waitSeconds: cfg.TRAILWATCH_SQS_WAIT_SECONDS,
-    visibilitySeconds: cfg.TRAILWATCH_SQS_VISIBILITY_SECONDS,
-    batchRows: cfg.TRAILWATCH_COPY_BATCH_ROWS,
-    maxRecordBytes: cfg.TRAILWATCH_MAX_RECORD_BYTES,
+    ...workerTuning(cfg),
     signal: stop.signal,
     stopWhenIdle: true,
   });

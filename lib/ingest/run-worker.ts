@@ -1,6 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
 import type pg from "pg";
+import type { Config } from "../config";
 import type { Logger } from "../log";
 import { handleMessage, type MessageResult } from "./handle-message";
 
@@ -24,6 +25,17 @@ export interface WorkerOptions {
   stopWhenIdle?: boolean;
   /** Called after each message is settled (tests, progress output). */
   onMessage?: (message: Message, result: MessageResult | Error) => void;
+}
+
+/** The worker options that come from configuration (TRAILWATCH_WORKER_CONCURRENCY, TRAILWATCH_SQS_*, …). */
+export function workerTuning(cfg: Config): Pick<WorkerOptions, "concurrency" | "waitSeconds" | "visibilitySeconds" | "batchRows" | "maxRecordBytes"> {
+  return {
+    concurrency: cfg.TRAILWATCH_WORKER_CONCURRENCY,
+    waitSeconds: cfg.TRAILWATCH_SQS_WAIT_SECONDS,
+    visibilitySeconds: cfg.TRAILWATCH_SQS_VISIBILITY_SECONDS,
+    batchRows: cfg.TRAILWATCH_COPY_BATCH_ROWS,
+    maxRecordBytes: cfg.TRAILWATCH_MAX_RECORD_BYTES,
+  };
 }
 
 export interface WorkerStats {
