@@ -78,7 +78,8 @@ export async function runDemo(cfg: Config, log: Logger, options: { web: boolean;
 async function sampleObjects(): Promise<DemoObject[]> {
   const objects: DemoObject[] = [];
   for (const dir of SAMPLE_DIRS) {
-    const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => !n.endsWith(".md")).sort();
+    // The folders also hold their NOTICE.md and test helpers (.ts): only the log files are uploaded.
+    const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => !/\.(md|ts)$/.test(n)).sort();
     for (const name of names) {
       objects.push({ key: `samples/${path.basename(path.dirname(dir))}/${name}`, body: await readFile(path.join(dir, name)) });
     }
