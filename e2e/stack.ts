@@ -28,18 +28,18 @@ const hostile = {
 const hostileRecords = Array.from({ length: 1000 }, (_, i) => ({ ...hostile, eventID: `e2e-hostile-${i}` }));
 recent.push({ key: "AWSLogs/111122223333/CloudTrail/us-east-1/hostile.json.gz", body: gzipSync(JSON.stringify({ Records: hostileRecords })), kind: "cloudtrail", records: hostileRecords.length });
 await aws.putAndNotify(recent.at(-1)!.key, recent.at(-1)!.body);
-const stats = await runWorker({
-  sqs: aws.sqs, s3: aws.s3, pool: db.pool, log: silentLog, queueUrl: aws.queueUrl, concurrency: 4, waitSeconds: 1,
-  visibilitySeconds: 60, batchRows: 5000, maxRecordBytes: 1024 * 1024, signal: new AbortController().signal, stopWhenIdle: true,
-});
+/** The real worker loop over the local queue, until it is idle. */
+const drain = () =>
+  runWorker({
+    sqs: aws.sqs, s3: aws.s3, pool: db.pool, log: silentLog, queueUrl: aws.queueUrl, concurrency: 4, waitSeconds: 1,
+    visibilitySeconds: 60, batchRows: 5000, maxRecordBytes: 1024 * 1024, signal: new AbortController().signal, stopWhenIdle: true,
+  });
+const stats = await drain();
 // Poison: a truncated gzip object and a message that is not JSON, to show them on the Ingest page.
 const BROKEN_KEY = "AWSLogs/111122223333/CloudTrail/us-east-1/broken.json.gz";
 await aws.putAndNotify(BROKEN_KEY, gzipSync(JSON.stringify({ Records: hostileRecords })).subarray(0, 100));
 await aws.send("<not json>");
-await runWorker({
-  sqs: aws.sqs, s3: aws.s3, pool: db.pool, log: silentLog, queueUrl: aws.queueUrl, concurrency: 2, waitSeconds: 1,
-  visibilitySeconds: 60, batchRows: 5000, maxRecordBytes: 1024 * 1024, signal: new AbortController().signal, stopWhenIdle: true,
-});
+await drain();
 const web = await startWeb({ databaseUrl: db.url, port: Number(process.env.PORT ?? 3111), log: silentLog });
 writeFileSync(
   process.env.E2E_STATE_FILE ?? "e2e/.stack-state.json",

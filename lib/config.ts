@@ -102,8 +102,3 @@ export function requireSetting<K extends keyof Config>(cfg: Config, name: K, wha
 export function childEnv(overrides: Record<string, string | undefined>): NodeJS.ProcessEnv {
   return { ...process.env, ...overrides };
 }
-
-/** Whether the process runs under CI (`CI=true`), e.g. to print progress less chattily. */
-export function isCi(): boolean {
-  return process.env.CI === "true";
-}

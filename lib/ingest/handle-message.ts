@@ -1,9 +1,9 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { decodeMessage } from "./decode-message";
-import { describeError, ingestObject, type IngestContext, type ObjectOutcome } from "./ingest-object";
+import { alreadyIngested, describeError, ingestObject, type IngestContext, type ObjectOutcome } from "./ingest-object";
 import { beginAttempt, failObject, findObject, FINAL_STATUSES } from "./ledger";
 import { recordMessage } from "./message-log";
-import { announcedEtag, openS3Object } from "./open-s3-object";
+import { bareEtag, openS3Object } from "./open-s3-object";
 import { kindFromKey } from "./route-object";
 import type { ObjectRef } from "./types";
 
@@ -62,13 +62,11 @@ export async function handleMessage(message: QueueMessage, ctx: HandleContext): 
 
 async function ingestAnnounced(ref: ObjectRef, message: QueueMessage, ctx: HandleContext): Promise<ObjectOutcome> {
   const ingestCtx: IngestContext = { ...ctx, messageId: message.messageId };
-  const etag = announcedEtag(ref);
+  const etag = bareEtag(ref.etag);
   if (etag) {
     // A redelivered notification: known from the ledger without reading S3.
     const known = await findObject(ctx.pool, { bucket: ref.bucket, key: ref.key, etag });
-    if (known && FINAL_STATUSES.includes(known.status)) {
-      return { bucket: ref.bucket, key: ref.key, kind: known.kind, status: "already", stored: 0, duplicate: known.recordsStored + known.recordsDuplicate, rejected: 0, reason: known.reason };
-    }
+    if (known && FINAL_STATUSES.includes(known.status)) return alreadyIngested(ref, known);
   }
   let opened;
   try {

@@ -111,7 +111,8 @@ export async function ingestObject(object: OpenedObject, ctx: IngestContext): Pr
   }
 }
 
-function alreadyIngested(object: OpenedObject, entry: LedgerEntry): ObjectOutcome {
+/** The outcome for an object the ledger already holds as final: nothing read, its records counted as duplicates. */
+export function alreadyIngested(object: { bucket: string; key: string }, entry: LedgerEntry): ObjectOutcome {
   return {
     bucket: object.bucket,
     key: object.key,

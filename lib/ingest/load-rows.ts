@@ -60,13 +60,12 @@ export async function loadRows<Row>(
   let batch: { position: number; values: CopyValue[] }[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    await stageBatch(client, stage, spec.columns, batch, reject);
+    const staged = await stageBatch(client, stage, spec.columns, batch, reject);
     const columns = spec.columns.map((c) => `"${c}"`).join(", ");
     const merged = await client.query(`INSERT INTO ${spec.table} (${columns}) SELECT ${columns} FROM ${stage} ON CONFLICT DO NOTHING`);
-    const staged = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${stage}`);
     const stored = merged.rowCount ?? 0;
     counts.stored += stored;
-    counts.duplicate += (staged.rows[0]?.n ?? 0) - stored;
+    counts.duplicate += staged - stored;
     await client.query(`TRUNCATE ${stage}`);
     batch = [];
   };
@@ -86,27 +85,30 @@ export async function loadRows<Row>(
   return counts;
 }
 
+/** COPYs a batch into the staging table; returns how many rows it holds now (the batch less the rows Postgres refused). */
 async function stageBatch(
   client: pg.ClientBase,
   stage: string,
   columns: readonly string[],
   batch: { position: number; values: CopyValue[] }[],
   reject: (r: Rejection) => void,
-): Promise<void> {
+): Promise<number> {
   await client.query("SAVEPOINT tw_batch");
   try {
     await copyRows(client, stage, columns, batch.map((b) => b.values));
     await client.query("RELEASE SAVEPOINT tw_batch");
-    return;
+    return batch.length;
   } catch {
     await client.query("ROLLBACK TO SAVEPOINT tw_batch");
   }
   // Slow path, only for a batch Postgres refused: find the rows it refuses.
   await client.query("RELEASE SAVEPOINT tw_batch");
+  let staged = 0;
   for (const row of batch) {
     await client.query("SAVEPOINT tw_row");
     try {
       await copyRows(client, stage, columns, [row.values]);
+      staged += 1;
     } catch (error) {
       await client.query("ROLLBACK TO SAVEPOINT tw_row");
       reject({
@@ -117,4 +119,5 @@ async function stageBatch(
     }
     await client.query("RELEASE SAVEPOINT tw_row");
   }
+  return staged;
 }

@@ -3,7 +3,8 @@ import { Readable } from "node:stream";
 import { text } from "node:stream/consumers";
 import { test } from "node:test";
 import { gzipSync } from "node:zlib";
-import { HEAD_BYTES, openContent } from "./open-content";
+import { openContent } from "./open-content";
+import { SNIFF_BYTES } from "./route-object";
 
 const chunked = (buf: Buffer, size: number) => Readable.from(Array.from({ length: Math.ceil(buf.length / size) }, (_, i) => buf.subarray(i * size, (i + 1) * size)));
 
@@ -11,7 +12,7 @@ test("gzip is detected by magic bytes, whatever the name, even one byte at a tim
   const plain = Buffer.from("version srcaddr\n2 10.0.0.1\n".repeat(1000));
   const content = await openContent(chunked(gzipSync(plain), 1));
   assert.equal(content.gzipped, true);
-  assert.equal(content.head.length, HEAD_BYTES);
+  assert.equal(content.head.length, SNIFF_BYTES);
   assert.equal(await text(content.body), plain.toString());
 });
 

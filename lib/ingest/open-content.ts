@@ -1,11 +1,9 @@
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
-
-/** How many decompressed bytes `openContent` hands back for routing by content. */
-export const HEAD_BYTES = 8 * 1024;
+import { SNIFF_BYTES } from "./route-object";
 
 export interface Content {
-  /** The first `HEAD_BYTES` decompressed bytes (fewer if the object is smaller). */
+  /** The first `SNIFF_BYTES` decompressed bytes, what the router reads (fewer if the object is smaller). */
   head: Buffer;
   /** All decompressed bytes, head included, as a stream (read it once). */
   body: Readable;
@@ -24,7 +22,7 @@ export async function openContent(raw: Readable): Promise<Content> {
   const gzipped = rawPeek.head[0] === 0x1f && rawPeek.head[1] === 0x8b;
   const decoded = gzipped ? rawPeek.stream.pipe(createGunzip()) : rawPeek.stream;
   if (gzipped) rawPeek.stream.on("error", (e) => decoded.destroy(e));
-  const { head, stream } = await peek(decoded, HEAD_BYTES);
+  const { head, stream } = await peek(decoded, SNIFF_BYTES);
   return { head, body: stream, gzipped };
 }
 

@@ -8,13 +8,6 @@ export function bareEtag(etag: string | undefined | null): string | null {
   return etag ? etag.replace(/^"|"$/g, "") : null;
 }
 
-/**
- * The ledger identity an announced object will have, when the notification
- * tells enough to know it without reading the object (its ETag or version).
- */
-export function announcedEtag(ref: ObjectRef): string | null {
-  return bareEtag(ref.etag) ?? ref.versionId;
-}
 
 /**
  * Starts an S3 GetObject for an announced object (the exact version when the
@@ -26,7 +19,7 @@ export async function openS3Object(s3: S3Client, ref: ObjectRef, signal?: AbortS
     new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ...(ref.versionId ? { VersionId: ref.versionId } : {}) }),
     { abortSignal: signal },
   );
-  const etag = bareEtag(response.ETag) ?? announcedEtag(ref) ?? "";
+  const etag = bareEtag(response.ETag) ?? bareEtag(ref.etag) ?? "";
   return {
     bucket: ref.bucket,
     key: ref.key,

@@ -3,7 +3,7 @@ import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCom
 import type pg from "pg";
 import type { Config } from "../config";
 import type { Logger } from "../log";
-import { handleMessage, type MessageResult } from "./handle-message";
+import { handleMessage } from "./handle-message";
 
 export interface WorkerOptions {
   sqs: SQSClient;
@@ -23,8 +23,6 @@ export interface WorkerOptions {
   signal: AbortSignal;
   /** Return once a receive finds the queue empty and nothing is in flight (demo, import tests). */
   stopWhenIdle?: boolean;
-  /** Called after each message is settled (tests, progress output). */
-  onMessage?: (message: Message, result: MessageResult | Error) => void;
 }
 
 /** The worker options that come from configuration (TRAILWATCH_WORKER_CONCURRENCY, TRAILWATCH_SQS_*, …). */
@@ -120,11 +118,9 @@ async function processMessage(message: Message, options: WorkerOptions, stats: W
       stats.retried += 1;
       log.warn({ messageId, reason: result.reason }, "message left for retry");
     }
-    options.onMessage?.(message, result);
   } catch (error) {
     stats.errors += 1;
     log.error({ err: error, messageId }, "message handling failed; it will be redelivered");
-    options.onMessage?.(message, error as Error);
   } finally {
     clearInterval(keepalive);
   }
