@@ -2,6 +2,9 @@ import { defineConfig } from "@playwright/test";
 
 // Browser tests run in Debian's Chromium (never a downloaded browser) against the
 // production build, served by e2e/stack.ts with data ingested through SQS.
+// E2E_PORT lets two checkouts run their browser tests side by side.
+const port = Number(process.env.E2E_PORT ?? 3111);
+
 export default defineConfig({
   testDir: "e2e",
   timeout: 30_000,
@@ -9,7 +12,7 @@ export default defineConfig({
   reporter: [["list"], ["json"]],
   globalSetup: "./e2e/global-setup.ts",
   use: {
-    baseURL: "http://127.0.0.1:3111",
+    baseURL: `http://127.0.0.1:${port}`,
     launchOptions: {
       executablePath: "/usr/bin/chromium",
       args: [

@@ -9,7 +9,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   rmSync(STATE_FILE, { force: true });
   const stack = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "stack.ts")], {
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, E2E_STATE_FILE: STATE_FILE, PORT: "3111" },
+    env: { ...process.env, E2E_STATE_FILE: STATE_FILE, PORT: process.env.E2E_PORT ?? "3111" },
   });
   const deadline = Date.now() + 180_000;
   while (!existsSync(STATE_FILE)) {
