@@ -2,11 +2,14 @@ import { createS3Client, createSqsClient } from "../lib/aws/clients";
 import { config, requireSetting } from "../lib/config";
 import { closePool, getPool } from "../lib/db/pool";
 import { prepareDatabase } from "../lib/db/prepare";
+import { enabledRules } from "../lib/detect/load-rules";
+import { startDetector } from "../lib/detect/run-detector";
 import { runWorker, workerTuning } from "../lib/ingest/run-worker";
 import { createLogger } from "../lib/log";
 
 /**
- * The ingest worker process: SQS (TRAILWATCH_SQS_QUEUE_URL) → S3 → Postgres.
+ * The ingest worker process: SQS (TRAILWATCH_SQS_QUEUE_URL) → S3 → Postgres,
+ * and the detection loop that runs the rules over what it stored.
  * SIGTERM / SIGINT stop receiving and let in-flight messages finish; a second
  * signal exits at once (unfinished messages reappear after their visibility
  * timeout and their transactions roll back).
@@ -26,6 +29,7 @@ export async function runIngestWorker(): Promise<void> {
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
   log.info({ queueUrl, concurrency: cfg.TRAILWATCH_WORKER_CONCURRENCY }, "worker started");
+  const detector = startDetector({ pool: getPool(), log: log.child({ component: "detect" }), rules: enabledRules(), signal: stop.signal });
   const stats = await runWorker({
     sqs: createSqsClient(cfg),
     s3: createS3Client(cfg),
@@ -34,7 +38,9 @@ export async function runIngestWorker(): Promise<void> {
     queueUrl,
     ...workerTuning(cfg),
     signal: stop.signal,
+    afterMessage: detector.wake,
   });
+  await detector.done;
   log.info(stats, "worker stopped");
   await closePool();
   await db.embedded?.stop();

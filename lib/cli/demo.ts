@@ -11,6 +11,8 @@ import { closePool, getPool } from "../db/pool";
 import { prepareDatabase } from "../db/prepare";
 import { generateDemoWeek } from "../demo/generate-demo-week";
 import { bareEtag } from "../ingest/open-s3-object";
+import { enabledRules } from "../detect/load-rules";
+import { detectOnce } from "../detect/run-detection";
 import { runWorker, workerTuning, type WorkerStats } from "../ingest/run-worker";
 import type { Logger } from "../log";
 import { ensureWebBuild, startWeb } from "./web";
@@ -58,6 +60,8 @@ export async function runDemo(cfg: Config, log: Logger, options: { web: boolean;
   });
   const stats = await ingest;
   log.info(stats, "demo objects ingested");
+  const detection = await detectOnce({ pool: getPool(), log, rules: enabledRules() });
+  log.info({ alertsOpened: detection.changes.filter((c) => c.change === "opened").length, ruleErrors: detection.ruleErrors.length }, "detection rules evaluated");
 
   if (options.web) {
     await ensureWebBuild(log);

@@ -2,6 +2,11 @@ import { Command, Option } from "commander";
 import { config, ConfigError } from "../config";
 import { closePool, getPool } from "../db/pool";
 import { prepareDatabase } from "../db/prepare";
+import { alertEventRefs, listAlerts } from "../detect/alerts";
+import { enabledRules, loadRules } from "../detect/load-rules";
+import { detectOnce, detectRange } from "../detect/run-detection";
+import { BUILT_IN_RULES } from "../detect/rules";
+import { testRuleExamples } from "../detect/test-rule-examples";
 import { importFiles } from "../ingest/import-files";
 import { createLogger } from "../log";
 import { runDemo } from "./demo";
@@ -46,11 +51,93 @@ program
         ? undefined
         : (o) => console.log(`${o.status.padEnd(11)} ${o.kind.padEnd(18)} stored ${o.stored}, duplicate ${o.duplicate}, rejected ${o.rejected}  ${o.key}${o.reason ? `  (${o.reason})` : ""}`),
     );
-    if (options.json) console.log(JSON.stringify(summary, null, 2));
-    else console.log(`\n${summary.objects} objects: ${summary.recordsStored} records stored, ${summary.duplicatesSkipped} duplicates skipped, ${summary.recordsRejected} rejected, ${summary.errors.length} objects not ingested`);
+    const detection = await detectOnce({ pool: getPool(), log: log.child({}, { level: "warn" }), rules: enabledRules() });
+    const alertsOpened = detection.changes.filter((c) => c.change === "opened").length;
+    if (options.json) console.log(JSON.stringify({ ...summary, alertsOpened }, null, 2));
+    else console.log(`\n${summary.objects} objects: ${summary.recordsStored} records stored, ${summary.duplicatesSkipped} duplicates skipped, ${summary.recordsRejected} rejected, ${summary.errors.length} objects not ingested; ${alertsOpened} alerts opened`);
     await closePool();
     await db.embedded?.stop();
     if (summary.byStatus.failed) process.exitCode = 1;
+  });
+
+program
+  .command("detect")
+  .description("evaluate every enabled rule over stored events once and exit (events already behind an alert are not alerted again)")
+  .option("--since <ISO>", "start of the range, ISO 8601 (default: 30 days ago)")
+  .option("--until <ISO>", "end of the range, exclusive (default: now)")
+  .action(async (options: { since?: string; until?: string }) => {
+    const from = options.since ? isoDate(options.since, "--since") : new Date(Date.now() - 30 * 86_400_000);
+    const to = options.until ? isoDate(options.until, "--until") : undefined;
+    await withDatabase("detect", async (log) => {
+      const stats = await detectRange({ pool: getPool(), log, rules: enabledRules() }, { from, to });
+      const opened = stats.changes.filter((c) => c.change === "opened").length;
+      console.log(`${enabledRules().length} rules evaluated from ${from.toISOString()} to ${(to ?? new Date()).toISOString()}: ${opened} alerts opened, ${stats.changes.length - opened} updated`);
+      for (const e of stats.ruleErrors) console.error(`rule ${e.ruleId} failed: ${e.reason}`);
+      if (stats.ruleErrors.length) process.exitCode = 1;
+    });
+  });
+
+program
+  .command("alerts")
+  .description("list alerts, most recently active first")
+  .option("--json", "print JSON")
+  .option("--state <state>", "open, acknowledged or resolved")
+  .option("--limit <n>", "at most this many", "200")
+  .action(async (options: { json?: boolean; state?: "open" | "acknowledged" | "resolved"; limit: string }) => {
+    await withDatabase("alerts", async () => {
+      const alerts = await listAlerts(getPool(), { state: options.state ? [options.state] : undefined, limit: Number(options.limit) });
+      const refs = await alertEventRefs(getPool(), alerts.map((a) => a.id));
+      const rows = alerts.map((a) => ({ ...a, eventIds: refs.get(a.id) ?? [] }));
+      if (options.json) {
+        console.log(JSON.stringify(rows, null, 2));
+        return;
+      }
+      for (const a of rows) {
+        console.log(`#${a.id} ${a.severity.padEnd(8)} ${a.state.padEnd(12)} ${a.ruleId}  [${a.techniques.join(", ")}]  ${a.groupKey}`);
+        console.log(`    ${a.firstSeen.toISOString()} → ${a.lastSeen.toISOString()}  ${a.matchCount} matches  events: ${a.eventIds.slice(0, 5).join(", ")}${a.eventIds.length > 5 ? ", …" : ""}`);
+      }
+      console.log(`${rows.length} alerts`);
+    });
+  });
+
+const rules = program.command("rules").description("the detection rules");
+
+rules
+  .command("list")
+  .description("list every rule with its severity, source and techniques")
+  .option("--json", "print JSON")
+  .action((options: { json?: boolean }) => {
+    const all = loadRules();
+    if (options.json) {
+      console.log(JSON.stringify(all, null, 2));
+      return;
+    }
+    for (const r of all) {
+      console.log(`${r.id.padEnd(44)} ${r.severity.padEnd(8)} ${r.source.padEnd(10)} ${r.enabled ? "enabled " : "disabled"} ${r.techniques.join(",").padEnd(20)} ${r.title}`);
+    }
+    console.log(`${all.length} rules`);
+  });
+
+rules
+  .command("test")
+  .description("run every built-in rule against its positive and negative examples (in a rolled-back transaction; stored data is untouched)")
+  .action(async () => {
+    await withDatabase("rules", async () => {
+      const client = await getPool().connect();
+      try {
+        const results = await testRuleExamples(client, BUILT_IN_RULES);
+        const wrong = results.filter((r) => r.error || r.rejected.length || r.fired !== r.expected);
+        for (const r of wrong) {
+          const why = r.error ?? (r.rejected.length ? `records refused: ${r.rejected.join("; ")}` : r.expected ? "did not fire" : "fired");
+          console.log(`FAIL ${r.ruleId} / ${r.example}: ${why}`);
+        }
+        const failedRules = new Set(wrong.map((r) => r.ruleId));
+        console.log(`${BUILT_IN_RULES.length - failedRules.size} of ${BUILT_IN_RULES.length} rules pass (${results.length} examples, ${wrong.length} wrong)`);
+        if (wrong.length) process.exitCode = 1;
+      } finally {
+        client.release();
+      }
+    });
   });
 
 program
@@ -74,6 +161,24 @@ program
     await new Promise<void>((resolve) => web.child.on("exit", () => resolve()));
     await db.embedded?.stop();
   });
+
+/** Runs `work` with the configured (or embedded) database, then closes it. */
+async function withDatabase(name: string, work: (log: ReturnType<typeof createLogger>) => Promise<void>): Promise<void> {
+  const log = createLogger(name);
+  const db = await prepareDatabase(config(), log, { migrate: false });
+  try {
+    await work(log);
+  } finally {
+    await closePool();
+    await db.embedded?.stop();
+  }
+}
+
+function isoDate(value: string, option: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new Error(`${option} must be an ISO 8601 date, e.g. 2026-11-01T00:00:00Z (got "${value}")`);
+  return date;
+}
 
 try {
   await program.parseAsync();

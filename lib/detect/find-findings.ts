@@ -67,9 +67,18 @@ export interface Evaluated {
  *   per run of consecutive ALARM evaluations per group. Periods without data
  *   are evaluated when `missingDataCanAlarm` (then `scope.to` defaults to now).
  */
-export async function findFindings(db: Queryable, rule: Rule, scope: Scope): Promise<Evaluated> {
+export async function findFindings(db: Queryable, rule: Rule, scope: Scope, options: FindOptions = {}): Promise<Evaluated> {
   if (!rule.aggregation) return { findings: await findMatches(db, rule, scope), states: [] };
-  return findAlarms(db, rule, rule.aggregation, scope);
+  return findAlarms(db, rule, rule.aggregation, scope, options.everyPeriod ?? missingDataCanAlarm(rule.aggregation));
+}
+
+export interface FindOptions {
+  /**
+   * Threshold rules: evaluate every period of the span (and report each group's
+   * state), not only periods with breaching datapoints. On by default for rules
+   * raised by missing data; the scheduler turns it on to keep alarm states current.
+   */
+  everyPeriod?: boolean;
 }
 
 interface GroupedRow {
@@ -93,16 +102,19 @@ async function findMatches(db: Queryable, rule: Rule, scope: Scope): Promise<Fin
   }));
 }
 
-async function findAlarms(db: Queryable, rule: Rule, agg: Aggregation, scope: Scope): Promise<Evaluated> {
+async function findAlarms(db: Queryable, rule: Rule, agg: Aggregation, scope: Scope, everyPeriod: boolean): Promise<Evaluated> {
   const span = await timeSpan(db, rule, scope);
   if (!span) return { findings: [], states: [] };
   const period = agg.periodSeconds;
   const firstEnd = Math.floor(span.from.getTime() / 1000 / period);
-  // Every window that includes a period of the span ends within N-1 periods after it.
-  const lastEnd = Math.ceil(span.to.getTime() / 1000 / period) - 1 + (span.open ? 0 : agg.evaluationPeriods - 1);
+  // Evaluating every period stops at the last complete one before the span's end (the
+  // scheduler's "now"); otherwise every window that includes a period of the span is
+  // evaluated, and those end up to N-1 periods after it.
+  const lastEnd = everyPeriod
+    ? Math.floor(span.to.getTime() / 1000 / period) - 1
+    : Math.ceil(span.to.getTime() / 1000 / period) - 1 + agg.evaluationPeriods - 1;
   const from = new Date((firstEnd - agg.evaluationPeriods + 1) * period * 1000);
   const to = new Date((lastEnd + 1) * period * 1000);
-  const everyPeriod = missingDataCanAlarm(agg);
   const query = compileDatapointsQuery(rule, { from, to }, !everyPeriod);
   const { rows } = await db.query<GroupedRow & { bucket: number; value: number; matches: number }>(query.text, query.values);
 
@@ -120,7 +132,9 @@ async function findAlarms(db: Queryable, rule: Rule, agg: Aggregation, scope: Sc
     const byBucket = new Map(groupRows.map((r) => [Number(r.bucket), r]));
     const datapoints: Datapoint[] = groupRows.map((r) => ({ bucket: Number(r.bucket), value: r.value }));
     // Without every period, only windows ending at a breaching period can newly reach M of N.
-    const ends = everyPeriod ? range(Math.max(firstEnd, Math.min(...datapoints.map((d) => d.bucket))), lastEnd) : datapoints.map((d) => d.bucket).filter((b) => b >= firstEnd && b <= lastEnd);
+    const ends = everyPeriod
+      ? range(Math.max(firstEnd, Math.min(...datapoints.map((d) => d.bucket))), lastEnd)
+      : datapoints.map((d) => d.bucket).filter((b) => b >= firstEnd && b <= lastEnd);
     const evaluations = evaluateAlarm(datapoints, agg, ends);
     let run: Map<number, Datapoint> | null = null;
     const closeRun = () => {
@@ -147,9 +161,9 @@ async function findAlarms(db: Queryable, rule: Rule, agg: Aggregation, scope: Sc
 /**
  * The time span a threshold evaluation must cover: for object ids, the times
  * of those objects' matching-source rows; otherwise the scope's range
- * (`to` defaults to now: an open span, whose last period may still be filling).
+ * (`to` defaults to now).
  */
-async function timeSpan(db: Queryable, rule: Rule, scope: Scope): Promise<{ from: Date; to: Date; open: boolean } | null> {
+async function timeSpan(db: Queryable, rule: Rule, scope: Scope): Promise<{ from: Date; to: Date } | null> {
   if (scope.objectIds) {
     const src = SOURCE_TABLES[rule.source];
     const { rows } = await db.query<{ min: Date | null; max: Date | null }>(
@@ -158,10 +172,10 @@ async function timeSpan(db: Queryable, rule: Rule, scope: Scope): Promise<{ from
     );
     const span = rows[0];
     if (!span?.min || !span.max) return null;
-    return { from: span.min, to: new Date(span.max.getTime() + 1), open: false };
+    return { from: span.min, to: new Date(span.max.getTime() + 1) };
   }
   if (!scope.from) throw new Error("a threshold rule needs object ids or a start time to evaluate");
-  return { from: scope.from, to: scope.to ?? new Date(), open: scope.to === undefined };
+  return { from: scope.from, to: scope.to ?? new Date() };
 }
 
 function thresholdFinding(agg: Aggregation, groupKey: string, values: Finding["groupValues"], rows: (GroupedRow & { bucket: number; value: number; matches: number })[]): Finding {

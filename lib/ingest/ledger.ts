@@ -112,7 +112,11 @@ export interface Completion {
   reason: string | null;
 }
 
-/** Marks the object finished inside the caller's transaction (the one that loaded its rows) and stores its rejections. */
+/**
+ * Marks the object finished inside the caller's transaction (the one that loaded
+ * its rows) and stores its rejections. An object that stored rows joins the
+ * detection queue in the same transaction, so its rows reach the rules exactly once.
+ */
 export async function completeObject(client: pg.ClientBase | pg.Pool, objectId: bigint, done: Completion): Promise<void> {
   await client.query(
     `UPDATE ingest_objects SET status = $2, kind = $3, records_stored = $4, records_duplicate = $5,
@@ -129,6 +133,7 @@ export async function completeObject(client: pg.ClientBase | pg.Pool, objectId: 
       [objectId, done.rejections.map((r) => r.position), done.rejections.map((r) => r.reason), done.rejections.map((r) => r.excerpt)],
     );
   }
+  if (done.stored > 0) await client.query("INSERT INTO detection_queue (object_id) VALUES ($1) ON CONFLICT DO NOTHING", [objectId]);
 }
 
 /** Records a failed attempt with its reason (outside any load transaction, which has been rolled back). */

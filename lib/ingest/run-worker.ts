@@ -23,6 +23,8 @@ export interface WorkerOptions {
   signal: AbortSignal;
   /** Return once a receive finds the queue empty and nothing is in flight (demo, import tests). */
   stopWhenIdle?: boolean;
+  /** Called after each message is handled (the detector's wake-up, so new rows meet the rules at once). */
+  afterMessage?: () => void;
 }
 
 /** The worker options that come from configuration (TRAILWATCH_WORKER_CONCURRENCY, TRAILWATCH_SQS_*, …). */
@@ -123,6 +125,7 @@ async function processMessage(message: Message, options: WorkerOptions, stats: W
     log.error({ err: error, messageId }, "message handling failed; it will be redelivered");
   } finally {
     clearInterval(keepalive);
+    options.afterMessage?.();
   }
 }
 

@@ -1,0 +1,149 @@
+import type pg from "pg";
+import type { Logger } from "../log";
+import { missingDataCanAlarm } from "./evaluate-alarm";
+import { findFindings, type Evaluated } from "./find-findings";
+import type { Scope } from "./compile-rule";
+import { recordAlarmStates, recordFindings, type AlertChange } from "./record-findings";
+import type { Rule } from "./rule-schema";
+
+export interface DetectionContext {
+  pool: pg.Pool;
+  log: Logger;
+  /** The enabled rules. */
+  rules: readonly Rule[];
+}
+
+/** What one detection pass did. */
+export interface DetectionStats {
+  objects: number;
+  changes: AlertChange[];
+  /** Rules that threw (logged with their id); the other rules still ran. */
+  ruleErrors: { ruleId: string; reason: string }[];
+}
+
+/** Objects taken from the detection queue per transaction. */
+const QUEUE_BATCH = 500;
+
+/**
+ * Runs the rules over rows that arrived since the last pass: takes queued
+ * objects (FOR UPDATE SKIP LOCKED, so several workers share the queue),
+ * evaluates every enabled rule on their rows, records alerts and removes the
+ * objects from the queue in one transaction. A crash rolls all of it back and
+ * the next pass redoes it, so every row is evaluated exactly once per rule.
+ * Rules raised by missing data are left to `evaluateSchedule`. Loops until the queue is empty.
+ */
+export async function drainDetectionQueue(ctx: DetectionContext): Promise<DetectionStats> {
+  const stats: DetectionStats = { objects: 0, changes: [], ruleErrors: [] };
+  const rules = ctx.rules.filter((r) => !r.aggregation || !missingDataCanAlarm(r.aggregation));
+  for (;;) {
+    const client = await ctx.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const { rows } = await client.query<{ object_id: string }>(
+        "SELECT object_id::text FROM detection_queue ORDER BY object_id LIMIT $1 FOR UPDATE SKIP LOCKED",
+        [QUEUE_BATCH],
+      );
+      if (rows.length === 0) {
+        await client.query("COMMIT");
+        return stats;
+      }
+      const objectIds = rows.map((r) => BigInt(r.object_id));
+      for (const rule of rules) await runRule(client, ctx, rule, { objectIds }, stats);
+      await client.query("DELETE FROM detection_queue WHERE object_id = ANY($1::bigint[])", [rows.map((r) => r.object_id)]);
+      await client.query("COMMIT");
+      stats.objects += rows.length;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+/**
+ * Evaluates every rule over stored rows in [from, to) (UTC; `to` defaults to
+ * now): `trailwatch detect` and backfills. Events already behind an alert of
+ * the same rule are not alerted again, so repeating a range changes nothing.
+ */
+export async function detectRange(ctx: DetectionContext, range: { from: Date; to?: Date }): Promise<DetectionStats> {
+  const stats: DetectionStats = { objects: 0, changes: [], ruleErrors: [] };
+  for (const rule of ctx.rules) {
+    await inTransaction(ctx.pool, async (client) => {
+      await runRule(client, ctx, rule, range, stats);
+    });
+  }
+  return stats;
+}
+
+/**
+ * The scheduler's pass for threshold rules at wall-clock `now`: evaluates the
+ * last 2 × evaluationPeriods complete periods of each, records alarm states
+ * (groups without data fall back to their treatMissingData state) and the
+ * alerts raised — including by missing data (a source gone quiet).
+ */
+export async function evaluateSchedule(ctx: DetectionContext, now: Date = new Date()): Promise<DetectionStats> {
+  const stats: DetectionStats = { objects: 0, changes: [], ruleErrors: [] };
+  for (const rule of ctx.rules) {
+    const agg = rule.aggregation;
+    if (!agg) continue;
+    const from = new Date(now.getTime() - 2 * agg.evaluationPeriods * agg.periodSeconds * 1000);
+    await inTransaction(ctx.pool, async (client) => {
+      const evaluated = await runRule(client, ctx, rule, { from, to: now }, stats, true);
+      if (!evaluated) return;
+      await recordAlarmStates(client, rule.id, evaluated.states);
+      const quietState = { missing: "INSUFFICIENT_DATA", notBreaching: "OK", breaching: "ALARM", ignore: null }[agg.treatMissingData];
+      if (quietState) {
+        // Groups that reported before but have no datapoint in the window.
+        await client.query(
+          `UPDATE alarm_states SET state = $3, state_since = CASE WHEN state = $3 THEN state_since ELSE $4 END, evaluated_until = $4, last_value = NULL, updated_at = now()
+            WHERE rule_id = $1 AND NOT (group_key = ANY($2::text[])) AND evaluated_until < $4`,
+          [rule.id, evaluated.states.map((s) => s.groupKey), quietState, now],
+        );
+      }
+    });
+  }
+  return stats;
+}
+
+/** One rule over one scope, in its own savepoint: a failing rule is logged and skipped, never blocking the others. */
+async function runRule(client: pg.PoolClient, ctx: DetectionContext, rule: Rule, scope: Scope, stats: DetectionStats, everyPeriod?: boolean): Promise<Evaluated | null> {
+  await client.query("SAVEPOINT tw_rule");
+  try {
+    const evaluated = await findFindings(client, rule, scope, { everyPeriod });
+    stats.changes.push(...(await recordFindings(client, rule, evaluated.findings)));
+    await client.query("RELEASE SAVEPOINT tw_rule");
+    return evaluated;
+  } catch (error) {
+    await client.query("ROLLBACK TO SAVEPOINT tw_rule");
+    const reason = (error as Error).message;
+    stats.ruleErrors.push({ ruleId: rule.id, reason });
+    ctx.log.error({ ruleId: rule.id, err: error }, "rule evaluation failed");
+    return null;
+  }
+}
+
+async function inTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await work(client);
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** One whole pass — the queue, then the schedule — for processes that ingest and exit (demo, import). */
+export async function detectOnce(ctx: DetectionContext, now: Date = new Date()): Promise<DetectionStats> {
+  const drained = await drainDetectionQueue(ctx);
+  const scheduled = await evaluateSchedule(ctx, now);
+  return {
+    objects: drained.objects,
+    changes: [...drained.changes, ...scheduled.changes],
+    ruleErrors: [...drained.ruleErrors, ...scheduled.ruleErrors],
+  };
+}
