@@ -152,28 +152,31 @@ export async function getAlert(db: Queryable, id: number, eventLimit = 500): Pro
 /** What happened around the alert's actor: their CloudTrail events from an hour before the first match to an hour after the last. */
 export interface ActorActivity {
   principal: string;
+  /** The field the principal is (for search links). */
+  field: "userIdentity.arn" | "userIdentity.userName";
   events: { account: string; eventId: string; time: Date; eventName: string | null; eventSource: string | null; sourceIp: string | null; errorCode: string | null }[];
 }
 
 /**
- * The surrounding activity of a CloudTrail alert's principal (the group's
- * `userIdentity.arn`, else the first event's), at most `limit` events; null for
- * flow alerts or when no principal is known.
+ * The surrounding activity of a CloudTrail alert's actor — the group's
+ * `userIdentity.arn` (else its `userIdentity.userName`, else the first event's
+ * principal), matched as ARN or user name — at most `limit` events; null for
+ * flow alerts or when no actor is known.
  */
 export async function actorActivity(db: Queryable, alert: AlertDetail, limit = 50): Promise<ActorActivity | null> {
   if (alert.source !== "cloudtrail") return null;
-  const principal = alert.groupValues["userIdentity.arn"] ?? alert.events.find((e) => e.principal)?.principal ?? null;
+  const principal = alert.groupValues["userIdentity.arn"] ?? alert.groupValues["userIdentity.userName"] ?? alert.events.find((e) => e.principal)?.principal ?? null;
   if (!principal) return null;
   const hour = 3_600_000;
   const { rows } = await db.query<ActorActivity["events"][number]>(
     `SELECT recipient_account_id AS account, event_id AS "eventId", event_time AS time, event_name AS "eventName",
             event_source AS "eventSource", source_ip_address AS "sourceIp", error_code AS "errorCode"
        FROM cloudtrail_events
-      WHERE user_identity_arn = $1 AND event_time >= $2 AND event_time < $3
+      WHERE event_time >= $2 AND event_time < $3 AND (user_identity_arn = $1 OR user_identity_user_name = $1)
       ORDER BY event_time LIMIT $4`,
     [principal, new Date(alert.firstSeen.getTime() - hour), new Date(alert.lastSeen.getTime() + hour), limit],
   );
-  return { principal, events: rows };
+  return { principal, field: principal.startsWith("arn:") ? "userIdentity.arn" : "userIdentity.userName", events: rows };
 }
 
 /** A lifecycle step: `acknowledge` (open → acknowledged), `resolve` (open/acknowledged → resolved), `reopen` (resolved → open). */
@@ -240,7 +243,9 @@ export function alertFilterFromParams(get: (name: string) => string[]): z.output
   const one = (name: string) => get(name)[0]?.trim() || undefined;
   const states = get("state");
   const date = (name: string) => {
-    const d = one(name) ? new Date(one(name)!) : undefined;
+    const text = one(name);
+    // A value without a zone (an HTML datetime-local field) is UTC, like every time Trailwatch shows.
+    const d = text ? new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`) : undefined;
     return d && !Number.isNaN(d.getTime()) ? d : undefined;
   };
   const limit = Number(one("limit") ?? 200);

@@ -37,5 +37,5 @@ export const succeeded = (): Predicate => missing("errorCode");
 /** Private, loopback, link-local and shared address space (RFC 1918, 6598, 4193): "not from the internet". */
 export const PRIVATE_NETWORKS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "fc00::/7", "fe80::/10", "::1/128"];
 
-/** The address is a public (internet) one. */
-export const publicAddress = (field: string): Condition => all(exists(field), not(cidr(field, PRIVATE_NETWORKS)));
+/** The field holds an IP address (not a service name such as `ec2.amazonaws.com` or "AWS Internal") and it is a public (internet) one. */
+export const publicAddress = (field: string): Condition => all(cidr(field, ["0.0.0.0/0", "::/0"]), not(cidr(field, PRIVATE_NETWORKS)));

@@ -69,7 +69,7 @@ export interface Evaluated {
  */
 export async function findFindings(db: Queryable, rule: Rule, scope: Scope, options: FindOptions = {}): Promise<Evaluated> {
   if (!rule.aggregation) return { findings: await findMatches(db, rule, scope), states: [] };
-  return findAlarms(db, rule, rule.aggregation, scope, options.everyPeriod ?? missingDataCanAlarm(rule.aggregation));
+  return findAlarms(db, rule, rule.aggregation, scope, options.everyPeriod ?? missingDataCanAlarm(rule.aggregation), options.latestOnly ?? false);
 }
 
 export interface FindOptions {
@@ -79,6 +79,8 @@ export interface FindOptions {
    * raised by missing data; the scheduler turns it on to keep alarm states current.
    */
   everyPeriod?: boolean;
+  /** With everyPeriod: evaluate only the last complete period of the span (the scheduler's "state now"). */
+  latestOnly?: boolean;
 }
 
 interface GroupedRow {
@@ -102,7 +104,7 @@ async function findMatches(db: Queryable, rule: Rule, scope: Scope): Promise<Fin
   }));
 }
 
-async function findAlarms(db: Queryable, rule: Rule, agg: Aggregation, scope: Scope, everyPeriod: boolean): Promise<Evaluated> {
+async function findAlarms(db: Queryable, rule: Rule, agg: Aggregation, scope: Scope, everyPeriod: boolean, latestOnly: boolean): Promise<Evaluated> {
   const span = await timeSpan(db, rule, scope);
   if (!span) return { findings: [], states: [] };
   const period = agg.periodSeconds;
@@ -133,7 +135,7 @@ async function findAlarms(db: Queryable, rule: Rule, agg: Aggregation, scope: Sc
     const datapoints: Datapoint[] = groupRows.map((r) => ({ bucket: Number(r.bucket), value: r.value }));
     // Without every period, only windows ending at a breaching period can newly reach M of N.
     const ends = everyPeriod
-      ? range(Math.max(firstEnd, Math.min(...datapoints.map((d) => d.bucket))), lastEnd)
+      ? range(latestOnly ? lastEnd : Math.max(firstEnd, Math.min(...datapoints.map((d) => d.bucket))), lastEnd)
       : datapoints.map((d) => d.bucket).filter((b) => b >= firstEnd && b <= lastEnd);
     const evaluations = evaluateAlarm(datapoints, agg, ends);
     let run: Map<number, Datapoint> | null = null;

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { Logger } from "../log";
 import { missingDataCanAlarm } from "./evaluate-alarm";
-import { findFindings, type Evaluated } from "./find-findings";
+import { findFindings, type Evaluated, type Finding, type FindOptions } from "./find-findings";
 import type { Scope } from "./compile-rule";
 import { recordAlarmStates, recordFindings, type AlertChange } from "./record-findings";
 import type { Rule } from "./rule-schema";
@@ -76,20 +76,36 @@ export async function detectRange(ctx: DetectionContext, range: { from: Date; to
   return stats;
 }
 
+/** How far back the scheduler looks for groups of a rule raised by missing data: a group must have reported within it to be missed. */
+const QUIET_BASELINE_MS = 24 * 3_600_000;
+
 /**
- * The scheduler's pass for threshold rules at wall-clock `now`: evaluates the
- * last 2 × evaluationPeriods complete periods of each, records alarm states
- * (groups without data fall back to their treatMissingData state) and the
- * alerts raised — including by missing data (a source gone quiet).
+ * The scheduler's pass for threshold rules at wall-clock `now`, CloudWatch
+ * style: each group's state at the last complete period is recorded
+ * (alarm_states; groups with no data fall back to their treatMissingData
+ * state), and an alert is raised when a group moves into ALARM — so a source
+ * that went quiet alerts once, not on every pass. Rules raised by missing data
+ * look back a day for the groups that used to report; others 2 × evaluationPeriods.
  */
 export async function evaluateSchedule(ctx: DetectionContext, now: Date = new Date()): Promise<DetectionStats> {
   const stats: DetectionStats = { objects: 0, changes: [], ruleErrors: [] };
   for (const rule of ctx.rules) {
     const agg = rule.aggregation;
     if (!agg) continue;
-    const from = new Date(now.getTime() - 2 * agg.evaluationPeriods * agg.periodSeconds * 1000);
+    const windowMs = 2 * agg.evaluationPeriods * agg.periodSeconds * 1000;
+    const from = new Date(now.getTime() - (missingDataCanAlarm(agg) ? Math.max(windowMs, QUIET_BASELINE_MS) : windowMs));
     await inTransaction(ctx.pool, async (client) => {
-      const evaluated = await runRule(client, ctx, rule, { from, to: now }, stats, true);
+      const evaluated = await runRule(client, ctx, rule, { from, to: now }, stats, {
+        options: { everyPeriod: true, latestOnly: true },
+        select: async (e) => {
+          const { rows } = await client.query<{ group_key: string }>(
+            "SELECT group_key FROM alarm_states WHERE rule_id = $1 AND state = 'ALARM' AND group_key = ANY($2::text[])",
+            [rule.id, e.findings.map((f) => f.groupKey)],
+          );
+          const alreadyInAlarm = new Set(rows.map((r) => r.group_key));
+          return e.findings.filter((f) => !alreadyInAlarm.has(f.groupKey));
+        },
+      });
       if (!evaluated) return;
       await recordAlarmStates(client, rule.id, evaluated.states);
       const quietState = { missing: "INSUFFICIENT_DATA", notBreaching: "OK", breaching: "ALARM", ignore: null }[agg.treatMissingData];
@@ -106,12 +122,19 @@ export async function evaluateSchedule(ctx: DetectionContext, now: Date = new Da
   return stats;
 }
 
+interface RunRuleOptions {
+  options?: FindOptions;
+  /** Which findings become alerts (default: all). */
+  select?: (evaluated: Evaluated) => Promise<Finding[]>;
+}
+
 /** One rule over one scope, in its own savepoint: a failing rule is logged and skipped, never blocking the others. */
-async function runRule(client: pg.PoolClient, ctx: DetectionContext, rule: Rule, scope: Scope, stats: DetectionStats, everyPeriod?: boolean): Promise<Evaluated | null> {
+async function runRule(client: pg.PoolClient, ctx: DetectionContext, rule: Rule, scope: Scope, stats: DetectionStats, run: RunRuleOptions = {}): Promise<Evaluated | null> {
   await client.query("SAVEPOINT tw_rule");
   try {
-    const evaluated = await findFindings(client, rule, scope, { everyPeriod });
-    stats.changes.push(...(await recordFindings(client, rule, evaluated.findings)));
+    const evaluated = await findFindings(client, rule, scope, run.options);
+    const findings = run.select ? await run.select(evaluated) : evaluated.findings;
+    stats.changes.push(...(await recordFindings(client, rule, findings)));
     await client.query("RELEASE SAVEPOINT tw_rule");
     return evaluated;
   } catch (error) {

@@ -86,7 +86,7 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
             <span className="block font-mono text-xs font-normal break-all text-slate-600">{activity.principal}</span>
           </h2>
           {activity.events.length === 0 ? (
-            <p className="px-4 py-4 text-sm text-slate-500">No other events by this principal.</p>
+            <p className="px-4 py-4 text-sm text-slate-500">No events by this principal in the window.</p>
           ) : (
             <table className="w-full text-sm" data-testid="actor-activity">
               <tbody>
@@ -106,7 +106,7 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
           )}
           <p className="border-t border-slate-100 px-4 py-2 text-xs">
             <Link
-              href={eventSearchHref({ from: new Date(alert.firstSeen.getTime() - 3_600_000), to: new Date(alert.lastSeen.getTime() + 3_600_000), include: { "userIdentity.arn": activity.principal } })}
+              href={eventSearchHref({ from: new Date(alert.firstSeen.getTime() - 3_600_000), to: new Date(alert.lastSeen.getTime() + 3_600_000), include: { [activity.field]: activity.principal } })}
               className="text-sky-800 hover:underline"
             >
               Search all of this principal&apos;s events in that window
