@@ -5,6 +5,8 @@
 import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { generateDemoWeek } from "../lib/demo/generate-demo-week";
+import { enabledRules } from "../lib/detect/load-rules";
+import { detectOnce } from "../lib/detect/run-detection";
 import { runWorker } from "../lib/ingest/run-worker";
 import { startWeb } from "../lib/cli/web";
 import { createTestDatabase } from "../test/support/database";
@@ -28,6 +30,16 @@ const hostile = {
 const hostileRecords = Array.from({ length: 1000 }, (_, i) => ({ ...hostile, eventID: `e2e-hostile-${i}` }));
 recent.push({ key: "AWSLogs/111122223333/CloudTrail/us-east-1/hostile.json.gz", body: gzipSync(JSON.stringify({ Records: hostileRecords })), kind: "cloudtrail", records: hostileRecords.length });
 await aws.putAndNotify(recent.at(-1)!.key, recent.at(-1)!.body);
+// An incident the detection rules must raise (a trail stopped), by a principal whose name is
+// attacker-written markup, for the Alerts pages.
+const STOPPER_ARN = `arn:aws:iam::111122223333:user/<img src=x onerror="window.__xss=1">`;
+const stopLogging = {
+  ...hostile, eventID: "e2e-stop-logging", eventSource: "cloudtrail.amazonaws.com", eventName: "StopLogging",
+  requestParameters: { name: "management-events" }, userAgent: "aws-cli/2.15.0",
+  userIdentity: { ...hostile.userIdentity, arn: STOPPER_ARN, userName: `<img src=x onerror="window.__xss=1">` },
+};
+recent.push({ key: "AWSLogs/111122223333/CloudTrail/us-east-1/stop-logging.json.gz", body: gzipSync(JSON.stringify({ Records: [stopLogging] })), kind: "cloudtrail", records: 1 });
+await aws.putAndNotify(recent.at(-1)!.key, recent.at(-1)!.body);
 /** The real worker loop over the local queue, until it is idle. */
 const drain = () =>
   runWorker({
@@ -40,6 +52,7 @@ const BROKEN_KEY = "AWSLogs/111122223333/CloudTrail/us-east-1/broken.json.gz";
 await aws.putAndNotify(BROKEN_KEY, gzipSync(JSON.stringify({ Records: hostileRecords })).subarray(0, 100));
 await aws.send("<not json>");
 await drain();
+await detectOnce({ pool: db.pool, log: silentLog, rules: enabledRules() });
 const web = await startWeb({ databaseUrl: db.url, port: Number(process.env.PORT ?? 3111), log: silentLog });
 writeFileSync(
   process.env.E2E_STATE_FILE ?? "e2e/.stack-state.json",
@@ -51,6 +64,7 @@ writeFileSync(
     deletedMessages: stats.deleted,
     hostileEventName: HOSTILE,
     brokenKey: BROKEN_KEY,
+    stopLogging: { eventId: stopLogging.eventID, principalArn: STOPPER_ARN },
   }),
 );
 process.once("SIGTERM", async () => {
