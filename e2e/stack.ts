@@ -5,7 +5,6 @@
 import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { generateDemoWeek } from "../lib/demo/generate-demo-week";
-import { enabledRules } from "../lib/detect/load-rules";
 import { detectOnce } from "../lib/detect/run-detection";
 import { runWorker } from "../lib/ingest/run-worker";
 import { startWeb } from "../lib/cli/web";
@@ -52,7 +51,7 @@ const BROKEN_KEY = "AWSLogs/111122223333/CloudTrail/us-east-1/broken.json.gz";
 await aws.putAndNotify(BROKEN_KEY, gzipSync(JSON.stringify({ Records: hostileRecords })).subarray(0, 100));
 await aws.send("<not json>");
 await drain();
-await detectOnce({ pool: db.pool, log: silentLog, rules: enabledRules() });
+await detectOnce({ pool: db.pool, log: silentLog });
 const web = await startWeb({ databaseUrl: db.url, port: Number(process.env.PORT ?? 3111), log: silentLog });
 writeFileSync(
   process.env.E2E_STATE_FILE ?? "e2e/.stack-state.json",

@@ -2,7 +2,6 @@ import { createS3Client, createSqsClient } from "../lib/aws/clients";
 import { config, requireSetting } from "../lib/config";
 import { closePool, getPool } from "../lib/db/pool";
 import { prepareDatabase } from "../lib/db/prepare";
-import { enabledRules } from "../lib/detect/load-rules";
 import { startDetector } from "../lib/detect/run-detector";
 import { runWorker, workerTuning } from "../lib/ingest/run-worker";
 import { createLogger } from "../lib/log";
@@ -29,7 +28,7 @@ export async function runIngestWorker(): Promise<void> {
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
   log.info({ queueUrl, concurrency: cfg.TRAILWATCH_WORKER_CONCURRENCY }, "worker started");
-  const detector = startDetector({ pool: getPool(), log: log.child({ component: "detect" }), rules: enabledRules(), signal: stop.signal });
+  const detector = startDetector({ pool: getPool(), log: log.child({ component: "detect" }), signal: stop.signal });
   const stats = await runWorker({
     sqs: createSqsClient(cfg),
     s3: createS3Client(cfg),

@@ -11,8 +11,9 @@ import { closePool, getPool } from "../db/pool";
 import { prepareDatabase } from "../db/prepare";
 import { generateDemoWeek } from "../demo/generate-demo-week";
 import { bareEtag } from "../ingest/open-s3-object";
-import { enabledRules } from "../detect/load-rules";
+import { saveRuleOverride } from "../detect/load-rules";
 import { detectOnce } from "../detect/run-detection";
+import { DEMO_RULE_OVERRIDES } from "../demo/demo-rule-overrides";
 import { runWorker, workerTuning, type WorkerStats } from "../ingest/run-worker";
 import type { Logger } from "../log";
 import { ensureWebBuild, startWeb } from "./web";
@@ -46,7 +47,8 @@ export async function runDemo(cfg: Config, log: Logger, options: { web: boolean;
   aws.createBucket(DEMO_BUCKET);
   const { queueUrl } = aws.createQueueWithDlq(DEMO_QUEUE, 3);
 
-  const objects = [...(await sampleObjects()), ...generateDemoWeek({ end: options.end ?? startOfHour(new Date()) })];
+  const end = options.end ?? startOfHour(new Date());
+  const objects = [...(await sampleObjects()), ...generateDemoWeek({ end })];
   log.info({ objects: objects.length, bucket: DEMO_BUCKET }, "uploading demo objects and sending their S3 event notifications");
   await deliver(s3, sqs, queueUrl, objects);
 
@@ -60,7 +62,9 @@ export async function runDemo(cfg: Config, log: Logger, options: { web: boolean;
   });
   const stats = await ingest;
   log.info(stats, "demo objects ingested");
-  const detection = await detectOnce({ pool: getPool(), log, rules: enabledRules() });
+  for (const override of DEMO_RULE_OVERRIDES) await saveRuleOverride(getPool(), override, "demo");
+  // The scheduler's "now" is the end of the demo week, so threshold states describe the week.
+  const detection = await detectOnce({ pool: getPool(), log }, end);
   log.info({ alertsOpened: detection.changes.filter((c) => c.change === "opened").length, ruleErrors: detection.ruleErrors.length }, "detection rules evaluated");
 
   if (options.web) {

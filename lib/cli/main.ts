@@ -51,7 +51,7 @@ program
         ? undefined
         : (o) => console.log(`${o.status.padEnd(11)} ${o.kind.padEnd(18)} stored ${o.stored}, duplicate ${o.duplicate}, rejected ${o.rejected}  ${o.key}${o.reason ? `  (${o.reason})` : ""}`),
     );
-    const detection = await detectOnce({ pool: getPool(), log: log.child({}, { level: "warn" }), rules: enabledRules() });
+    const detection = await detectOnce({ pool: getPool(), log: log.child({}, { level: "warn" }) });
     const alertsOpened = detection.changes.filter((c) => c.change === "opened").length;
     if (options.json) console.log(JSON.stringify({ ...summary, alertsOpened }, null, 2));
     else console.log(`\n${summary.objects} objects: ${summary.recordsStored} records stored, ${summary.duplicatesSkipped} duplicates skipped, ${summary.recordsRejected} rejected, ${summary.errors.length} objects not ingested; ${alertsOpened} alerts opened`);
@@ -69,9 +69,10 @@ program
     const from = options.since ? isoDate(options.since, "--since") : new Date(Date.now() - 30 * 86_400_000);
     const to = options.until ? isoDate(options.until, "--until") : undefined;
     await withDatabase("detect", async (log) => {
-      const stats = await detectRange({ pool: getPool(), log, rules: enabledRules() }, { from, to });
+      const rules = await enabledRules(getPool());
+      const stats = await detectRange({ pool: getPool(), log, rules }, { from, to });
       const opened = stats.changes.filter((c) => c.change === "opened").length;
-      console.log(`${enabledRules().length} rules evaluated from ${from.toISOString()} to ${(to ?? new Date()).toISOString()}: ${opened} alerts opened, ${stats.changes.length - opened} updated`);
+      console.log(`${rules.length} rules evaluated from ${from.toISOString()} to ${(to ?? new Date()).toISOString()}: ${opened} alerts opened, ${stats.changes.length - opened} updated`);
       for (const e of stats.ruleErrors) console.error(`rule ${e.ruleId} failed: ${e.reason}`);
       if (stats.ruleErrors.length) process.exitCode = 1;
     });
@@ -106,16 +107,18 @@ rules
   .command("list")
   .description("list every rule with its severity, source and techniques")
   .option("--json", "print JSON")
-  .action((options: { json?: boolean }) => {
-    const all = loadRules();
-    if (options.json) {
-      console.log(JSON.stringify(all, null, 2));
-      return;
-    }
-    for (const r of all) {
-      console.log(`${r.id.padEnd(44)} ${r.severity.padEnd(8)} ${r.source.padEnd(10)} ${r.enabled ? "enabled " : "disabled"} ${r.techniques.join(",").padEnd(20)} ${r.title}`);
-    }
-    console.log(`${all.length} rules`);
+  .action(async (options: { json?: boolean }) => {
+    await withDatabase("rules", async () => {
+      const all = await loadRules(getPool());
+      if (options.json) {
+        console.log(JSON.stringify(all, null, 2));
+        return;
+      }
+      for (const r of all) {
+        console.log(`${r.id.padEnd(44)} ${r.severity.padEnd(8)} ${r.source.padEnd(10)} ${r.enabled ? "enabled " : "disabled"} ${r.techniques.join(",").padEnd(20)} ${r.title}`);
+      }
+      console.log(`${all.length} rules`);
+    });
   });
 
 rules

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { Logger } from "../log";
 import { missingDataCanAlarm } from "./evaluate-alarm";
+import { enabledRules } from "./load-rules";
 import { findFindings, type Evaluated, type Finding, type FindOptions } from "./find-findings";
 import type { Scope } from "./compile-rule";
 import { recordAlarmStates, recordFindings, type AlertChange } from "./record-findings";
@@ -9,8 +10,12 @@ import type { Rule } from "./rule-schema";
 export interface DetectionContext {
   pool: pg.Pool;
   log: Logger;
-  /** The enabled rules. */
-  rules: readonly Rule[];
+  /** The rules to run; default: the enabled rules with the team's overrides, read at the start of each pass. */
+  rules?: readonly Rule[];
+}
+
+async function rulesOf(ctx: DetectionContext): Promise<readonly Rule[]> {
+  return ctx.rules ?? enabledRules(ctx.pool);
 }
 
 /** What one detection pass did. */
@@ -34,7 +39,7 @@ const QUEUE_BATCH = 500;
  */
 export async function drainDetectionQueue(ctx: DetectionContext): Promise<DetectionStats> {
   const stats: DetectionStats = { objects: 0, changes: [], ruleErrors: [] };
-  const rules = ctx.rules.filter((r) => !r.aggregation || !missingDataCanAlarm(r.aggregation));
+  const rules = (await rulesOf(ctx)).filter((r) => !r.aggregation || !missingDataCanAlarm(r.aggregation));
   for (;;) {
     const client = await ctx.pool.connect();
     try {
@@ -68,7 +73,7 @@ export async function drainDetectionQueue(ctx: DetectionContext): Promise<Detect
  */
 export async function detectRange(ctx: DetectionContext, range: { from: Date; to?: Date }): Promise<DetectionStats> {
   const stats: DetectionStats = { objects: 0, changes: [], ruleErrors: [] };
-  for (const rule of ctx.rules) {
+  for (const rule of await rulesOf(ctx)) {
     await inTransaction(ctx.pool, async (client) => {
       await runRule(client, ctx, rule, range, stats);
     });
@@ -89,7 +94,7 @@ const QUIET_BASELINE_MS = 24 * 3_600_000;
  */
 export async function evaluateSchedule(ctx: DetectionContext, now: Date = new Date()): Promise<DetectionStats> {
   const stats: DetectionStats = { objects: 0, changes: [], ruleErrors: [] };
-  for (const rule of ctx.rules) {
+  for (const rule of await rulesOf(ctx)) {
     const agg = rule.aggregation;
     if (!agg) continue;
     const windowMs = 2 * agg.evaluationPeriods * agg.periodSeconds * 1000;

@@ -35,4 +35,41 @@ test("trailwatch demo ingests the samples and the generated week through SQS, le
   assert.ok(row.week >= 20_000, `a week of events (${row.week})`);
   assert.ok(row.flows >= 50_000, `flow records (${row.flows})`);
   assert.ok(row.events > row.week, "the real sample events are stored too");
+
+  // The week's story (lib/demo/README.md) raises its alerts, and the routine raises none.
+  const alerts = await db.pool.query<{ rule_id: string; n: number; outside: number; events: number }>(
+    `SELECT a.rule_id, count(DISTINCT a.id)::int AS n,
+            count(DISTINCT a.id) FILTER (WHERE a.first_seen < $1::timestamptz - interval '7 days' OR a.last_seen > $1)::int AS outside,
+            count(e.event_ref)::int AS events
+       FROM alerts a LEFT JOIN alert_events e ON e.alert_id = a.id GROUP BY a.rule_id ORDER BY a.rule_id`,
+    [end],
+  );
+  assert.deepEqual(alerts.rows.map((r) => r.rule_id), STORY_RULES, "rules that fired on the demo week");
+  assert.deepEqual(alerts.rows.filter((r) => r.outside > 0).map((r) => r.rule_id), [], "every alert lies inside the week");
+  assert.deepEqual(alerts.rows.filter((r) => r.events === 0).map((r) => r.rule_id), [], "every alert links to its events");
 });
+
+/** What the demo week must raise: the README's "should trigger" column, rule by rule. */
+const STORY_RULES = [
+  "cis-01-root-user-activity", // day 5: root console sign-in and IAM reads as root
+  "cis-03-console-login-without-mfa", // hiro.tanaka and legacy.admin sign in without MFA
+  "cis-04-iam-policy-changes", // day 4: AdministratorAccess attached to svc-reporting
+  "cis-05-cloudtrail-config-changes", // day 2 UpdateTrail, day 3 StopLogging and StartLogging
+  "cis-06-console-auth-failures", // day 2: m.okafor's failed sign-ins
+  "cis-07-kms-key-disabled-or-deleted", // day 5: DisableKey, ScheduleKeyDeletion
+  "cis-10-security-group-changes", // day 1: bastion SG opened to the world
+  "cloudtrail-logging-stopped", // day 2 UpdateTrail, day 3 StopLogging
+  "console-login-failure-burst", // day 2: 24–32 failures in 15 minutes
+  "iam-access-key-created-for-another-user", // day 1 ci-preview's key, day 4 svc-reporting's key
+  "iam-admin-policy-attached", // day 4
+  "iam-change-after-mfa-less-login", // day 4: legacy.admin without MFA, then IAM changes
+  "iam-role-trust-policy-changed", // day 5: UpdateAssumeRolePolicy
+  "iam-user-created", // day 1 ci-preview, day 4 svc-reporting
+  "kms-key-loss", // day 5
+  "root-console-login", // day 5
+  "security-group-open-to-world", // day 1: 0.0.0.0/0 on 22
+  "sg-opened-then-inbound-traffic", // day 1: SSH probe ACCEPTed while the SG is open
+  "vpc-port-scan", // day 2: 420 ports from 67.43.156.14
+  "vpc-rejected-burst", // day 2: the same scan, mostly REJECTed
+  "vpc-remote-access-exposure", // day 1: SSH from the internet reaches the bastion
+].sort();

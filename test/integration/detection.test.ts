@@ -3,7 +3,6 @@ import { after, before, describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import { AlertTransitionError, changeAlertState, getAlert, listAlerts } from "../../lib/detect/alerts";
 import { all, eq } from "../../lib/detect/conditions";
-import { enabledRules } from "../../lib/detect/load-rules";
 import { ruleSchema } from "../../lib/detect/rule-schema";
 import { at, cloudTrailEvent, times } from "../../lib/detect/rules/examples";
 import { detectRange, drainDetectionQueue, evaluateSchedule, type DetectionContext } from "../../lib/detect/run-detection";
@@ -23,7 +22,7 @@ let ctx: DetectionContext;
 before(async () => {
   db = await createTestDatabase("detection");
   aws = await startTestAws();
-  ctx = { pool: db.pool, log: silentLog, rules: enabledRules() };
+  ctx = { pool: db.pool, log: silentLog };
 });
 after(async () => {
   await aws?.stop();

@@ -21,7 +21,7 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
   const db = getPool();
   const alert = await getAlert(db, id, EVENT_LIMIT);
   if (!alert) notFound();
-  const rule = loadRules().find((r) => r.id === alert.ruleId);
+  const rule = (await loadRules(db)).find((r) => r.id === alert.ruleId);
   const activity = await actorActivity(db, alert);
 
   return (

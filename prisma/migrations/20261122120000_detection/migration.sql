@@ -2,9 +2,10 @@
 -- states of threshold rules, and the queue of ingested objects awaiting rules.
 
 -- A text that may hold an IP address (CloudTrail sourceIPAddress also holds
--- service names such as "s3.amazonaws.com") as inet, or NULL.
+-- service names such as "s3.amazonaws.com") as inet, or NULL. PARALLEL UNSAFE:
+-- its exception handler is a subtransaction, which parallel workers cannot start.
 CREATE FUNCTION "trailwatch_inet"(value TEXT) RETURNS INET
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+LANGUAGE plpgsql IMMUTABLE PARALLEL UNSAFE AS $$
 BEGIN
   IF value IS NULL OR value !~ '^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$' THEN
     RETURN NULL;
@@ -27,6 +28,17 @@ CREATE TABLE "detection_queue" (
     "enqueued_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "detection_queue_pkey" PRIMARY KEY ("object_id")
+);
+
+-- CreateTable
+CREATE TABLE "rule_overrides" (
+    "rule_id" TEXT NOT NULL,
+    "enabled" BOOLEAN,
+    "allow" JSONB NOT NULL DEFAULT '{}',
+    "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_by" TEXT NOT NULL,
+
+    CONSTRAINT "rule_overrides_pkey" PRIMARY KEY ("rule_id")
 );
 
 -- CreateTable
