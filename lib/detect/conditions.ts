@@ -34,6 +34,12 @@ export const call = (eventSource: string, eventNames: string[]): Condition =>
 /** The call succeeded: CloudTrail writes `errorCode` only for failed calls. */
 export const succeeded = (): Predicate => missing("errorCode");
 
+/** Made by the account's own people or workloads, not by an AWS service on their behalf (`userIdentity.type` AWSService, or `invokedBy` set, e.g. CloudFormation). */
+export const notByAwsService = (): Condition => all(not(eq("userIdentity.type", "AWSService")), missing("userIdentity.invokedBy"));
+
+/** Allow-list pattern of service-linked roles (`/aws-service-role/` path): AWS services acting through a role. */
+export const SERVICE_LINKED_ROLES = "arn:aws:iam::*:role/aws-service-role/*";
+
 /** Private, loopback, link-local and shared address space (RFC 1918, 6598, 4193): "not from the internet". */
 export const PRIVATE_NETWORKS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "fc00::/7", "fe80::/10", "::1/128"];
 

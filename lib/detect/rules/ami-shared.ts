@@ -1,4 +1,4 @@
-import { all, call, eq, exists, missing, not, succeeded } from "../conditions";
+import { all, call, exists, not, notByAwsService, succeeded } from "../conditions";
 import { defineRule, type ExampleRecord } from "../define-rule";
 import { assumedRole, cloudTrailEvent, failed } from "./examples";
 
@@ -28,8 +28,7 @@ export default defineRule({
     call("ec2.amazonaws.com", ["ModifyImageAttribute"]),
     succeeded(),
     exists("requestParameters.launchPermission.add.items"),
-    not(eq("userIdentity.type", "AWSService")),
-    missing("userIdentity.invokedBy"),
+    notByAwsService(),
   ),
   examples: [
     { name: "AMI made public (group all)", fires: true, records: [makePublic] },

@@ -1,4 +1,4 @@
-import { all, any, eq, missing, not, prefix, suffix } from "../conditions";
+import { SERVICE_LINKED_ROLES, all, any, eq, not, notByAwsService, prefix, suffix } from "../conditions";
 import { defineRule } from "../define-rule";
 import { assumedRole, at, cloudTrailEvent, times } from "./examples";
 
@@ -41,8 +41,7 @@ export default defineRule({
     any(suffix("errorCode", "UnauthorizedOperation"), prefix("errorCode", "AccessDenied")),
     not(eq("sourceIPAddress", "delivery.logs.amazonaws.com")),
     not(eq("eventName", "HeadBucket")),
-    not(eq("userIdentity.type", "AWSService")),
-    missing("userIdentity.invokedBy"),
+    notByAwsService(),
   ),
   groupBy: ["recipientAccountId", "userIdentity.arn", "userIdentity.principalId"],
   aggregation: {
@@ -54,7 +53,7 @@ export default defineRule({
     comparison: "GreaterThanOrEqualToThreshold",
     treatMissingData: "notBreaching",
   },
-  allow: { principalArns: ["arn:aws:iam::*:role/aws-service-role/*"] },
+  allow: { principalArns: [SERVICE_LINKED_ROLES] },
   examples: [
     { name: "12 AccessDenied in three minutes from one user", fires: true, records: times(12, (i) => denied(i * 0.25)) },
     {

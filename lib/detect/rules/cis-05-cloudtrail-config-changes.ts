@@ -1,4 +1,4 @@
-import { all, call, eq, not, succeeded } from "../conditions";
+import { SERVICE_LINKED_ROLES, all, call, eq, not, succeeded } from "../conditions";
 import { defineRule, type ExampleRecord } from "../define-rule";
 import { assumedRole, cloudTrailEvent, failed } from "./examples";
 
@@ -29,7 +29,7 @@ export default defineRule({
     not(eq("eventType", "AwsVpceEvent")),
     not(eq("userIdentity.type", "AWSService")),
   ),
-  allow: { principalArns: ["arn:aws:iam::*:role/aws-service-role/*"] },
+  allow: { principalArns: [SERVICE_LINKED_ROLES] },
   examples: [
     { name: "UpdateTrail pointing the trail at another bucket", fires: true, records: [updateTrail] },
     {

@@ -1,4 +1,4 @@
-import { all, call, eq, not, succeeded } from "../conditions";
+import { SERVICE_LINKED_ROLES, all, call, eq, not, succeeded } from "../conditions";
 import { defineRule, type ExampleRecord } from "../define-rule";
 import { assumedRole, cloudTrailEvent, failed } from "./examples";
 
@@ -32,7 +32,7 @@ export default defineRule({
   techniques: ["T1485"],
   source: "cloudtrail",
   match: all(call("kms.amazonaws.com", ["DisableKey", "ScheduleKeyDeletion"]), succeeded(), not(eq("userIdentity.type", "AWSService"))),
-  allow: { principalArns: ["arn:aws:iam::*:role/aws-service-role/*"] },
+  allow: { principalArns: [SERVICE_LINKED_ROLES] },
   examples: [
     { name: "key scheduled for deletion in 7 days", fires: true, records: [scheduleDeletion] },
     { name: "key disabled by an assumed role", fires: true, records: [kms("DisableKey", { keyId: KEY_ID }, { userIdentity: assumedRole("admin") })] },

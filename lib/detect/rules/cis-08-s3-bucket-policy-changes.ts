@@ -1,4 +1,4 @@
-import { all, call, eq, missing, not, succeeded } from "../conditions";
+import { SERVICE_LINKED_ROLES, all, call, not, notByAwsService, succeeded } from "../conditions";
 import { defineRule, type ExampleRecord } from "../define-rule";
 import { assumedRole, cloudTrailEvent, failed } from "./examples";
 
@@ -46,10 +46,9 @@ export default defineRule({
       "DeleteBucketReplication",
     ]),
     succeeded(),
-    not(eq("userIdentity.type", "AWSService")),
-    missing("userIdentity.invokedBy"),
+    notByAwsService(),
   ),
-  allow: { principalArns: ["arn:aws:iam::*:role/aws-service-role/*"] },
+  allow: { principalArns: [SERVICE_LINKED_ROLES] },
   examples: [
     { name: "bucket policy granting public read", fires: true, records: [putBucketPolicy] },
     {

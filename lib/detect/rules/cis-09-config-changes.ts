@@ -1,4 +1,4 @@
-import { all, call, eq, not, succeeded } from "../conditions";
+import { SERVICE_LINKED_ROLES, all, call, eq, not, succeeded } from "../conditions";
 import { defineRule, type ExampleRecord } from "../define-rule";
 import { assumedRole, awsService, cloudTrailEvent, failed } from "./examples";
 
@@ -22,7 +22,7 @@ export default defineRule({
     succeeded(),
     not(eq("userIdentity.type", "AWSService")),
   ),
-  allow: { principalArns: ["arn:aws:iam::*:role/aws-service-role/*"] },
+  allow: { principalArns: [SERVICE_LINKED_ROLES] },
   examples: [
     { name: "recorder stopped", fires: true, records: [stopRecorder] },
     { name: "delivery channel deleted by an assumed role", fires: true, records: [config("DeleteDeliveryChannel", { deliveryChannelName: "default" }, { userIdentity: assumedRole("admin") })] },

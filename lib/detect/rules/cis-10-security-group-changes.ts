@@ -1,4 +1,4 @@
-import { all, call, eq, missing, not, succeeded } from "../conditions";
+import { SERVICE_LINKED_ROLES, all, call, eq, not, notByAwsService, succeeded } from "../conditions";
 import { defineRule, type ExampleRecord } from "../define-rule";
 import { assumedRole, cloudTrailEvent, failed } from "./examples";
 
@@ -40,10 +40,9 @@ export default defineRule({
     ]),
     succeeded(),
     not(eq("eventType", "AwsVpceEvent")),
-    not(eq("userIdentity.type", "AWSService")),
-    missing("userIdentity.invokedBy"),
+    notByAwsService(),
   ),
-  allow: { principalArns: ["arn:aws:iam::*:role/aws-service-role/*"] },
+  allow: { principalArns: [SERVICE_LINKED_ROLES] },
   examples: [
     { name: "SSH opened to the world", fires: true, records: [openSsh] },
     {

@@ -1,4 +1,4 @@
-import { all, call, eq, not, succeeded } from "../conditions";
+import { SERVICE_LINKED_ROLES, all, call, eq, not, succeeded } from "../conditions";
 import { defineRule, type ExampleRecord } from "../define-rule";
 import { assumedRole, cloudTrailEvent } from "./examples";
 
@@ -48,7 +48,7 @@ export default defineRule({
   techniques: ["T1484", "T1562"],
   source: "cloudtrail",
   match: all(call("organizations.amazonaws.com", ORGANIZATIONS_CHANGES), succeeded(), not(eq("userIdentity.type", "AWSService"))),
-  allow: { principalArns: ["arn:aws:iam::*:role/aws-service-role/*"] },
+  allow: { principalArns: [SERVICE_LINKED_ROLES] },
   examples: [
     { name: "policy attached to an OU", fires: true, records: [attachPolicy] },
     {

@@ -1,4 +1,4 @@
-import { all, call, eq, missing, not, succeeded } from "../conditions";
+import { all, call, not, notByAwsService, succeeded } from "../conditions";
 import { defineRule } from "../define-rule";
 import { assumedRole, cloudTrailEvent, failed } from "./examples";
 
@@ -30,8 +30,7 @@ export default defineRule({
   match: all(
     call("config.amazonaws.com", ["StopConfigurationRecorder", "DeleteConfigurationRecorder", "DeleteDeliveryChannel", "DeleteConfigRule"]),
     succeeded(),
-    not(eq("userIdentity.type", "AWSService")),
-    missing("userIdentity.invokedBy"),
+    notByAwsService(),
   ),
   examples: [
     { name: "StopConfigurationRecorder by an IAM user", fires: true, records: [stopRecorder] },

@@ -1,4 +1,4 @@
-import { all, call, eq, exists, missing, not, succeeded } from "../conditions";
+import { all, call, exists, not, notByAwsService, succeeded } from "../conditions";
 import { defineRule, type ExampleRecord } from "../define-rule";
 import { assumedRole, cloudTrailEvent, failed } from "./examples";
 
@@ -27,8 +27,7 @@ export default defineRule({
     call("ec2.amazonaws.com", ["ModifySnapshotAttribute"]),
     succeeded(),
     exists("requestParameters.createVolumePermission.add.items"),
-    not(eq("userIdentity.type", "AWSService")),
-    missing("userIdentity.invokedBy"),
+    notByAwsService(),
   ),
   examples: [
     { name: "snapshot shared with account 444455556666", fires: true, records: [shareWithAccount] },

@@ -104,3 +104,31 @@ function uuid(seed: string): string {
   const h = createHash("sha256").update(seed).digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
+
+/** 2026-11-02T10:00:00Z in Unix seconds: the `start` of flow examples. */
+export const FLOW_START = 1_793_613_600;
+
+/**
+ * One VPC flow-log record (default v2 format, https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html)
+ * keyed by AWS field names: an internet address to a private instance on 443,
+ * REJECTed, at FLOW_START; `fields` override and add (e.g. `"flow-direction"`).
+ */
+export function flowRecord(fields: Record<string, unknown> = {}): ExampleRecord {
+  return {
+    version: 2,
+    "account-id": "111122223333",
+    "interface-id": "eni-0a1b2c3d4e5f60001",
+    srcaddr: "198.51.100.23",
+    dstaddr: "10.0.1.15",
+    srcport: 51515,
+    dstport: 443,
+    protocol: 6,
+    packets: 1,
+    bytes: 44,
+    start: FLOW_START,
+    end: FLOW_START + 60,
+    action: "REJECT",
+    "log-status": "OK",
+    ...fields,
+  };
+}

@@ -1,4 +1,4 @@
-import { all, call, eq, missing, not, succeeded } from "../conditions";
+import { all, call, not, notByAwsService, succeeded } from "../conditions";
 import { defineRule } from "../define-rule";
 import { assumedRole, cloudTrailEvent, failed } from "./examples";
 
@@ -22,8 +22,7 @@ export default defineRule({
   match: all(
     call("iam.amazonaws.com", ["CreateUser"]),
     succeeded(),
-    not(eq("userIdentity.type", "AWSService")),
-    missing("userIdentity.invokedBy"),
+    notByAwsService(),
   ),
   examples: [
     { name: "CreateUser by an admin role", fires: true, records: [createUser] },

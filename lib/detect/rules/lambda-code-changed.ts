@@ -1,4 +1,4 @@
-import { all, any, eq, exists, missing, not, prefix, succeeded } from "../conditions";
+import { all, any, eq, exists, not, notByAwsService, prefix, succeeded } from "../conditions";
 import { defineRule } from "../define-rule";
 import { assumedRole, cloudTrailEvent, failed } from "./examples";
 
@@ -30,8 +30,7 @@ export default defineRule({
   match: all(
     eq("eventSource", "lambda.amazonaws.com"),
     succeeded(),
-    not(eq("userIdentity.type", "AWSService")),
-    missing("userIdentity.invokedBy"),
+    notByAwsService(),
     any(prefix("eventName", "UpdateFunctionCode"), all(prefix("eventName", "UpdateFunctionConfiguration"), exists("requestParameters.layers"))),
   ),
   examples: [

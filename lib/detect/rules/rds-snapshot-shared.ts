@@ -1,4 +1,4 @@
-import { all, call, eq, exists, missing, not, succeeded } from "../conditions";
+import { all, call, eq, exists, not, notByAwsService, succeeded } from "../conditions";
 import { defineRule, type ExampleRecord } from "../define-rule";
 import { assumedRole, cloudTrailEvent, failed } from "./examples";
 
@@ -29,8 +29,7 @@ export default defineRule({
     succeeded(),
     eq("requestParameters.attributeName", "restore"),
     exists("requestParameters.valuesToAdd"),
-    not(eq("userIdentity.type", "AWSService")),
-    missing("userIdentity.invokedBy"),
+    notByAwsService(),
   ),
   examples: [
     { name: "DB snapshot shared with another account", fires: true, records: [shareWithAccount] },

@@ -1,4 +1,4 @@
-import { all, any, eq, isIn, missing, not, succeeded } from "../conditions";
+import { all, any, eq, isIn, not, notByAwsService, succeeded } from "../conditions";
 import { defineRule, type ExampleRecord } from "../define-rule";
 import { assumedRole, cloudTrailEvent, failed } from "./examples";
 
@@ -40,8 +40,7 @@ export default defineRule({
   match: all(
     eq("eventSource", "securityhub.amazonaws.com"),
     succeeded(),
-    not(eq("userIdentity.type", "AWSService")),
-    missing("userIdentity.invokedBy"),
+    notByAwsService(),
     any(
       isIn("eventName", ["UpdateFindings", "DeleteInsight", "UpdateInsight"]),
       all(

@@ -1,27 +1,9 @@
 import { all, any, call, cidr, eq, isIn, PRIVATE_NETWORKS, publicAddress, succeeded } from "../conditions";
 import { defineRule } from "../define-rule";
-import { at, cloudTrailEvent, failed, times } from "./examples";
-
-const START = 1_793_613_600; // 2026-11-02T10:00:00Z
+import { at, cloudTrailEvent, failed, FLOW_START as START, flowRecord, times } from "./examples";
 
 /** One flow record in the default (v2) format: an internet client reaching an instance's private address. */
-const flow = (fields: Record<string, unknown>) => ({
-  version: 2,
-  "account-id": "111122223333",
-  "interface-id": "eni-0a1b2c3d4e5f60001",
-  srcaddr: "198.51.100.23",
-  dstaddr: "10.0.1.15",
-  srcport: 51515,
-  dstport: 22,
-  protocol: 6,
-  packets: 20,
-  bytes: 4249,
-  start: START + 20 * 60,
-  end: START + 21 * 60,
-  action: "ACCEPT",
-  "log-status": "OK",
-  ...fields,
-});
+const flow = (fields: Record<string, unknown>) => flowRecord({ dstport: 22, packets: 20, bytes: 4249, start: START + 20 * 60, end: START + 21 * 60, action: "ACCEPT", ...fields });
 
 /** Inbound SSH sessions from three internet addresses, 10:20 to 10:40. */
 const sshFlows = times(3, (i) => flow({ srcaddr: `198.51.100.${23 + i}`, srcport: 51515 + i, start: START + (20 + i * 10) * 60, end: START + (21 + i * 10) * 60 }));

@@ -1,4 +1,4 @@
-import { all, call, eq, missing, not, succeeded } from "../conditions";
+import { all, call, eq, not, notByAwsService, succeeded } from "../conditions";
 import { defineRule } from "../define-rule";
 import { assumedRole, at, cloudTrailEvent, failed, times } from "./examples";
 
@@ -29,8 +29,7 @@ export default defineRule({
     call("ssm.amazonaws.com", ["GetParameter", "GetParameters", "GetParametersByPath"]),
     succeeded(),
     eq("requestParameters.withDecryption", true),
-    not(eq("userIdentity.type", "AWSService")),
-    missing("userIdentity.invokedBy"),
+    notByAwsService(),
   ),
   aggregation: {
     statistic: "distinctCount",

@@ -1,4 +1,4 @@
-import { all, call, eq, missing, not, succeeded } from "../conditions";
+import { all, call, not, notByAwsService, succeeded } from "../conditions";
 import { defineRule } from "../define-rule";
 import { assumedRole, awsService, cloudTrailEvent, failed } from "./examples";
 
@@ -34,8 +34,7 @@ export default defineRule({
   match: all(
     call("ssm.amazonaws.com", ["SendCommand", "StartSession"]),
     succeeded(),
-    not(eq("userIdentity.type", "AWSService")),
-    missing("userIdentity.invokedBy"),
+    notByAwsService(),
   ),
   examples: [
     { name: "SendCommand AWS-RunShellScript by a role", fires: true, records: [sendCommand] },

@@ -1,28 +1,11 @@
 import { all, cidr, eq, PRIVATE_NETWORKS, publicAddress } from "../conditions";
 import { defineRule } from "../define-rule";
-import { times } from "./examples";
+import { FLOW_START as START, flowRecord, times } from "./examples";
 
-const START = 1_793_613_600; // 2026-11-02T10:00:00Z
 const GB = 1_000_000_000;
 
 /** One flow record in the default (v2) format: an instance sending to the internet. */
-const flow = (fields: Record<string, unknown>) => ({
-  version: 2,
-  "account-id": "111122223333",
-  "interface-id": "eni-0a1b2c3d4e5f60001",
-  srcaddr: "10.0.1.15",
-  dstaddr: "203.0.113.80",
-  srcport: 51515,
-  dstport: 443,
-  protocol: 6,
-  packets: 700_000,
-  bytes: GB,
-  start: START,
-  end: START + 60,
-  action: "ACCEPT",
-  "log-status": "OK",
-  ...fields,
-});
+const flow = (fields: Record<string, unknown>) => flowRecord({ srcaddr: "10.0.1.15", dstaddr: "203.0.113.80", packets: 700_000, bytes: GB, action: "ACCEPT", ...fields });
 
 export default defineRule({
   id: "vpc-egress-volume-spike",

@@ -1,27 +1,9 @@
 import { exists } from "../conditions";
 import { defineRule } from "../define-rule";
-import { times } from "./examples";
-
-const START = 1_793_613_600; // 2026-11-02T10:00:00Z
+import { FLOW_START as START, flowRecord, times } from "./examples";
 
 /** One flow record in the default (v2) format. */
-const flow = (fields: Record<string, unknown>) => ({
-  version: 2,
-  "account-id": "111122223333",
-  "interface-id": "eni-0a1b2c3d4e5f60001",
-  srcaddr: "10.0.1.15",
-  dstaddr: "203.0.113.80",
-  srcport: 51515,
-  dstport: 443,
-  protocol: 6,
-  packets: 10,
-  bytes: 840,
-  start: START,
-  end: START + 60,
-  action: "ACCEPT",
-  "log-status": "OK",
-  ...fields,
-});
+const flow = (fields: Record<string, unknown>) => flowRecord({ srcaddr: "10.0.1.15", dstaddr: "203.0.113.80", packets: 10, bytes: 840, action: "ACCEPT", ...fields });
 
 /** An interface's records every 10 minutes for `minutes` minutes from 10:00. */
 const reporting = (minutes: number, eni = "eni-0a1b2c3d4e5f60001") =>

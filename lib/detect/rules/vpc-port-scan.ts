@@ -1,27 +1,9 @@
 import { all, eq, publicAddress } from "../conditions";
 import { defineRule } from "../define-rule";
-import { times } from "./examples";
-
-const START = 1_793_613_600; // 2026-11-02T10:00:00Z
+import { flowRecord, times } from "./examples";
 
 /** One flow record in the default (v2) format. */
-const flow = (fields: Record<string, unknown>) => ({
-  version: 2,
-  "account-id": "111122223333",
-  "interface-id": "eni-0a1b2c3d4e5f60001",
-  srcaddr: "198.51.100.23",
-  dstaddr: "10.0.1.15",
-  srcport: 51515,
-  dstport: 443,
-  protocol: 6,
-  packets: 1,
-  bytes: 44,
-  start: START,
-  end: START + 60,
-  action: "REJECT",
-  "log-status": "OK",
-  ...fields,
-});
+const flow = flowRecord;
 
 export default defineRule({
   id: "vpc-port-scan",

@@ -1,27 +1,9 @@
 import { all, eq, exists } from "../conditions";
 import { defineRule } from "../define-rule";
-import { times } from "./examples";
-
-const START = 1_793_613_600; // 2026-11-02T10:00:00Z
+import { FLOW_START as START, flowRecord, times } from "./examples";
 
 /** One flow record in the default (v2) format. */
-const flow = (fields: Record<string, unknown>) => ({
-  version: 2,
-  "account-id": "111122223333",
-  "interface-id": "eni-0a1b2c3d4e5f60001",
-  srcaddr: "198.51.100.23",
-  dstaddr: "10.0.1.15",
-  srcport: 51515,
-  dstport: 22,
-  protocol: 6,
-  packets: 1,
-  bytes: 60,
-  start: START,
-  end: START + 60,
-  action: "REJECT",
-  "log-status": "OK",
-  ...fields,
-});
+const flow = (fields: Record<string, unknown>) => flowRecord({ dstport: 22, bytes: 60, ...fields });
 
 export default defineRule({
   id: "vpc-rejected-burst",

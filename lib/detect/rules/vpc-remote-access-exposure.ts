@@ -1,26 +1,9 @@
 import { all, any, cidr, eq, isIn, PRIVATE_NETWORKS, publicAddress } from "../conditions";
 import { defineRule } from "../define-rule";
-
-const START = 1_793_613_600; // 2026-11-02T10:00:00Z
+import { flowRecord } from "./examples";
 
 /** One flow record in the default (v2) format: an internet client reaching an instance's private address. */
-const flow = (fields: Record<string, unknown>) => ({
-  version: 2,
-  "account-id": "111122223333",
-  "interface-id": "eni-0a1b2c3d4e5f60001",
-  srcaddr: "198.51.100.23",
-  dstaddr: "10.0.1.15",
-  srcport: 51515,
-  dstport: 22,
-  protocol: 6,
-  packets: 20,
-  bytes: 4249,
-  start: START,
-  end: START + 60,
-  action: "ACCEPT",
-  "log-status": "OK",
-  ...fields,
-});
+const flow = (fields: Record<string, unknown>) => flowRecord({ dstport: 22, packets: 20, bytes: 4249, action: "ACCEPT", ...fields });
 
 export default defineRule({
   id: "vpc-remote-access-exposure",

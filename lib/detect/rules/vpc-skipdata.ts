@@ -1,8 +1,6 @@
 import { eq } from "../conditions";
 import { defineRule } from "../define-rule";
-import { times } from "./examples";
-
-const START = 1_793_613_600; // 2026-11-02T10:00:00Z
+import { FLOW_START as START, times } from "./examples";
 
 /** A SKIPDATA record as AWS documents it: no addresses, ports or counts. */
 const skipped = (minute: number, eni = "eni-11111111aaaaaaaaa", status = "SKIPDATA") => ({

@@ -1,7 +1,6 @@
 import { all, any, cidr, eq } from "../conditions";
 import { defineRule } from "../define-rule";
-
-const START = 1_793_613_600; // 2026-11-02T10:00:00Z
+import { flowRecord } from "./examples";
 
 /**
  * The IP list. A PLACEHOLDER of documentation networks (RFC 5737, RFC 3849), which never
@@ -11,23 +10,7 @@ const START = 1_793_613_600; // 2026-11-02T10:00:00Z
 const LISTED = ["192.0.2.0/24", "2001:db8:bad::/48"];
 
 /** One flow record in the default (v2) format. */
-const flow = (fields: Record<string, unknown>) => ({
-  version: 2,
-  "account-id": "111122223333",
-  "interface-id": "eni-0a1b2c3d4e5f60001",
-  srcaddr: "10.0.1.15",
-  dstaddr: "198.51.100.23",
-  srcport: 51515,
-  dstport: 443,
-  protocol: 6,
-  packets: 12,
-  bytes: 2400,
-  start: START,
-  end: START + 60,
-  action: "ACCEPT",
-  "log-status": "OK",
-  ...fields,
-});
+const flow = (fields: Record<string, unknown>) => flowRecord({ srcaddr: "10.0.1.15", dstaddr: "198.51.100.23", packets: 12, bytes: 2400, action: "ACCEPT", ...fields });
 
 export default defineRule({
   id: "vpc-threat-intel-traffic",

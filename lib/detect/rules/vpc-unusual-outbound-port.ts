@@ -1,29 +1,12 @@
 import { all, cidr, eq, gte, isIn, lt, not, PRIVATE_NETWORKS, publicAddress } from "../conditions";
 import { defineRule } from "../define-rule";
-
-const START = 1_793_613_600; // 2026-11-02T10:00:00Z
+import { flowRecord } from "./examples";
 
 /** Destination ports instances may use towards the internet without an alert: HTTP, HTTPS, NTP. Edit to suit. */
 const ALLOWED_PORTS = [80, 443, 123];
 
 /** One flow record in the default (v2) format: an instance opening a connection to the internet. */
-const flow = (fields: Record<string, unknown>) => ({
-  version: 2,
-  "account-id": "111122223333",
-  "interface-id": "eni-0a1b2c3d4e5f60001",
-  srcaddr: "10.0.1.15",
-  dstaddr: "203.0.113.80",
-  srcport: 49152,
-  dstport: 6667,
-  protocol: 6,
-  packets: 10,
-  bytes: 840,
-  start: START,
-  end: START + 60,
-  action: "ACCEPT",
-  "log-status": "OK",
-  ...fields,
-});
+const flow = (fields: Record<string, unknown>) => flowRecord({ srcaddr: "10.0.1.15", dstaddr: "203.0.113.80", srcport: 49152, dstport: 6667, packets: 10, bytes: 840, action: "ACCEPT", ...fields });
 
 export default defineRule({
   id: "vpc-unusual-outbound-port",
