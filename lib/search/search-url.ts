@@ -71,7 +71,8 @@ export function searchParams(link: SearchLink): URLSearchParams {
  */
 export function exactValue(value: string | number): string {
   const text = String(value);
-  return /^=|\*$|\//.test(text) ? `=${text}` : text;
+  // `/<digits>` at the end could read as a CIDR on an IP field; other slashes (ARNs) need no escape.
+  return /^=|\*$|\/\d{1,3}$/.test(text) ? `=${text}` : text;
 }
 
 /** Path segment of an event whose `recipientAccountId` is empty (12 digits never look like this). */
