@@ -1,5 +1,7 @@
 /** The main navigation, in order. New reports add one line here. */
 export const NAV_ITEMS = [
   { href: "/overview", label: "Overview" },
+  { href: "/events", label: "Events" },
+  { href: "/flows", label: "Flows" },
   { href: "/ingest", label: "Ingest" },
 ] as const satisfies readonly { href: string; label: string }[];

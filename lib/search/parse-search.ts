@@ -117,17 +117,7 @@ export function parseSearch(source: SearchSource, params: URLSearchParams, optio
   const region = params.get("region") || null;
   if (region !== null && !/^[a-z]{2}(-[a-z0-9]+)+$/.test(region)) problems.push("`region` must be an AWS region such as us-east-1");
 
-  const groups = new Map<string, SearchFilter>();
-  for (const [key, value] of params) {
-    const m = /^([fx])\.(.+)$/.exec(key);
-    if (!m || value === "") continue;
-    const exclude = m[1] === "x";
-    const id = `${m[1]}.${m[2]}`;
-    let group = groups.get(id);
-    if (!group) groups.set(id, (group = { field: m[2]!, exclude, values: [] }));
-    if (!group.values.includes(value)) group.values.push(value);
-  }
-  const filters = [...groups.values()];
+  const filters = readFilters(params);
 
   const parts: Condition[] = [];
   if (account !== null && problems.length === 0) parts.push(eq(source === "cloudtrail" ? "recipientAccountId" : "account-id", account));
@@ -172,6 +162,19 @@ export function parseSearch(source: SearchSource, params: URLSearchParams, optio
     limit,
     columns: parseColumns(source, params.get("cols")),
   };
+}
+
+/** The `f.<field>` / `x.<field>` parameters as written, grouped per field and kind (empty values skipped, repeats once). */
+export function readFilters(params: URLSearchParams): SearchFilter[] {
+  const groups = new Map<string, SearchFilter>();
+  for (const [key, value] of params) {
+    const m = /^([fx])\.(.+)$/.exec(key);
+    if (!m || value === "") continue;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { field: m[2]!, exclude: m[1] === "x", values: [] }));
+    if (!group.values.includes(value)) group.values.push(value);
+  }
+  return [...groups.values()];
 }
 
 /** Column fields of a source's result rows, in catalogue order. */

@@ -1,4 +1,4 @@
-import { resolveField, type ResolvedField } from "../detect/fields";
+import { CLOUDTRAIL_COLUMNS, FLOW_COLUMNS, resolveField, type FieldType, type ResolvedField } from "../detect/fields";
 import type { RuleSource } from "../detect/rule-schema";
 
 /**
@@ -109,4 +109,32 @@ export function searchField(source: SearchSource, name: string): ResolvedField |
 /** A label for any field name: the picker's label, else the AWS name itself. */
 export function fieldLabel(source: SearchSource, name: string): string {
   return FILTER_FIELDS[source].find((f) => f.name === name)?.label ?? name;
+}
+
+/** A result column: a catalogue column field with its label and how it is shown. */
+export interface ResultColumnSpec {
+  name: string;
+  label: string;
+  kind: FieldType;
+  /** Names for numeric values (protocol numbers). */
+  names?: Record<string, string>;
+}
+
+const COLUMN_LABELS: Record<string, string> = {
+  eventTime: "Time (UTC)",
+  start: "Start (UTC)",
+  end: "End (UTC)",
+  bytes: "Bytes",
+  packets: "Packets",
+};
+
+/** Every column a result table can show for `source`, in catalogue order. */
+export function resultColumnSpecs(source: SearchSource): ResultColumnSpec[] {
+  const protocolNames = Object.fromEntries(Object.entries(PROTOCOL_NUMBERS).filter(([n]) => n !== "ipv6-icmp").map(([n, v]) => [String(v), n]));
+  return (source === "cloudtrail" ? CLOUDTRAIL_COLUMNS : FLOW_COLUMNS).map((c) => ({
+    name: c.name,
+    label: COLUMN_LABELS[c.name] ?? fieldLabel(source, c.name),
+    kind: c.type,
+    ...(c.name === "protocol" ? { names: protocolNames } : {}),
+  }));
 }
