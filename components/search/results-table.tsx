@@ -113,7 +113,8 @@ function Cell({ column, value, row, basePath, query }: { column: ResultColumn; v
   const literal = exactValue(text);
   return (
     <span className="group inline-flex max-w-full items-start gap-1">
-      <span className={`min-w-0 break-all ${column.kind === "text" && column.name !== "eventName" ? "" : "font-mono"} text-xs text-slate-800`}>{shown}</span>
+      {/* Short values stay on one line; long ones (ARNs, user agents) wrap anywhere so the table keeps its width. */}
+      <span className={`min-w-0 ${shown.length > 24 ? "break-all" : "whitespace-nowrap"} font-mono text-xs text-slate-800`}>{shown}</span>
       <span className="invisible flex shrink-0 gap-0.5 group-hover:visible group-focus-within:visible">
         <Link
           href={editedHref(basePath, query, (p) => p.append(`f.${column.name}`, literal))}

@@ -170,7 +170,7 @@ export function RelatedPanel({ related, source }: { related: readonly RelatedLin
               <span className="font-medium">{r.label}</span> <span className="break-all font-mono text-xs text-slate-600">{r.value}</span>
             </Link>
             <span className="shrink-0 tabular-nums text-slate-600" data-testid={`related-${r.key}-count`} data-value={r.count}>
-              {formatInteger(r.count)} events
+              {formatInteger(r.count)} {r.count === 1 ? "event" : "events"}
             </span>
           </li>
         ))}
