@@ -113,7 +113,7 @@ function displayName(type: string | null, id: Json, userName: string | null, ses
 /** `alice (IAMUser, 111122223333)`, `bob (AssumedRole Admin, 444455556666)`, `bob.ross (IAM Identity Center DevAdmin, 123456789012)`. */
 export function actorLabel(actor: Actor): string {
   const what = actor.identityCenter
-    ? `IAM Identity Center ${actor.identityCenter.permissionSet}`
+    ? `IAM Identity Center${actor.identityCenter.permissionSet === "?" ? "" : ` ${actor.identityCenter.permissionSet}`}`
     : actor.role
       ? `${actor.type ?? "AssumedRole"} ${actor.role.name}`
       : (actor.type ?? "no identity");

@@ -150,7 +150,9 @@ function genericWords(name: string, p: Json): string {
 /** A short name of the client that made the call, from `userAgent`; null when there is none. */
 export function agentName(userAgent: string | null): string | null {
   if (!userAgent) return null;
-  const ua = userAgent.trim();
+  // S3 data events wrap the agent in brackets: `[aws-cli/2.17.0 …]`.
+  const ua = userAgent.trim().replace(/^\[(.*)\]$/s, "$1").trim();
+  if (!ua) return null;
   if (/^aws-cli\//i.test(ua)) return "aws-cli";
   if (/^Boto3\//i.test(ua)) return "boto3";
   if (/^Botocore\//i.test(ua)) return "botocore";
@@ -160,7 +162,7 @@ export function agentName(userAgent: string | null): string | null {
   if (/^(AWS Internal|console\.amazonaws\.com|signin\.amazonaws\.com)$/i.test(ua) || /^console\.(\S+\.)?amazonaws\.com/.test(ua)) return "the AWS console";
   if (/^Mozilla\//.test(ua)) return "a web browser";
   if (/\.amazonaws\.com$/.test(ua)) return ua;
-  const token = ua.split(/[\s/]/)[0] ?? ua;
+  const token = (ua.split(/[\s/]/)[0] ?? ua).replace(/[,;:]+$/, "");
   return token.length > 40 ? `${token.slice(0, 40)}…` : token;
 }
 
