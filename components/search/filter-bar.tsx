@@ -91,7 +91,7 @@ export function FilterBar({ basePath, query, fields, filters, account, region, j
       <form onSubmit={submit} className="flex flex-wrap items-end gap-2" aria-label="Add a filter">
         <label className="flex flex-col text-xs font-medium text-slate-600">
           Field
-          <select value={field} onChange={(e) => setField(e.target.value)} className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900" name="field">
+          <select aria-label="Field" value={field} onChange={(e) => setField(e.target.value)} className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900" name="field">
             {fields.map((f) => (
               <option key={f.name} value={f.name}>
                 {f.label}
@@ -104,6 +104,7 @@ export function FilterBar({ basePath, query, fields, filters, account, region, j
           <label className="flex flex-col text-xs font-medium text-slate-600">
             JSON path
             <input
+              aria-label="JSON path"
               value={path}
               onChange={(e) => setPath(e.target.value)}
               placeholder="requestParameters.bucketName"
@@ -114,7 +115,7 @@ export function FilterBar({ basePath, query, fields, filters, account, region, j
         ) : null}
         <label className="flex flex-col text-xs font-medium text-slate-600">
           Match
-          <select value={mode} onChange={(e) => setMode(e.target.value as "f" | "x")} className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900" name="mode">
+          <select aria-label="Match" value={mode} onChange={(e) => setMode(e.target.value as "f" | "x")} className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900" name="mode">
             <option value="f">is</option>
             <option value="x">is not</option>
           </select>
@@ -122,6 +123,7 @@ export function FilterBar({ basePath, query, fields, filters, account, region, j
         <label className="flex min-w-64 flex-1 flex-col text-xs font-medium text-slate-600">
           Value
           <input
+            aria-label="Value"
             value={value}
             onChange={(e) => setValue(e.target.value)}
             placeholder={hint}

@@ -67,12 +67,6 @@ export function HistogramChart({ data, series, bucketSeconds, label }: Histogram
         margin={{ top: 4, right: 4, bottom: 0, left: 0 }}
         barCategoryGap="10%"
         title={label}
-        onClick={(state) => {
-          const index = Number(state?.activeTooltipIndex ?? -1);
-          const point = data[index];
-          if (point) router.push(point.href);
-        }}
-        className="cursor-pointer"
       >
         <CartesianGrid vertical={false} stroke="#e2e8f0" />
         <XAxis dataKey="t" ticks={ticks} tickFormatter={(t: number) => tick(t, bucketSeconds)} tick={{ fontSize: 11, fill: "#64748b" }} tickLine={false} axisLine={{ stroke: "#cbd5e1" }} />
@@ -85,7 +79,20 @@ export function HistogramChart({ data, series, bucketSeconds, label }: Histogram
           contentStyle={{ fontSize: 12, borderRadius: 6, borderColor: "#cbd5e1" }}
         />
         {series.map((s, i) => (
-          <Bar key={s.key} dataKey={s.key} name={s.label} stackId="hits" fill={s.color} isAnimationActive={false} radius={i === series.length - 1 ? [2, 2, 0, 0] : undefined} />
+          <Bar
+            key={s.key}
+            dataKey={s.key}
+            name={s.label}
+            stackId="hits"
+            fill={s.color}
+            isAnimationActive={false}
+            radius={i === series.length - 1 ? [2, 2, 0, 0] : undefined}
+            className="cursor-pointer"
+            onClick={(entry) => {
+              const href = (entry as { payload?: Partial<HistogramPoint> }).payload?.href;
+              if (typeof href === "string") router.push(href);
+            }}
+          />
         ))}
       </BarChart>
       <table className="sr-only">

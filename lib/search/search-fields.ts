@@ -53,7 +53,7 @@ export const FLOW_FILTER_FIELDS: readonly SearchField[] = [
   { name: "flow-direction", label: "Flow direction", hint: "ingress or egress" },
   { name: "log-status", label: "Log status", hint: "OK, NODATA, SKIPDATA" },
   { name: "account-id", label: "Account", hint: "111122223333" },
-  { name: "region", label: "Region (v4+ field)", hint: "us-east-1" },
+  { name: "region", label: "Region (flow logs v4+)", hint: "us-east-1" },
   { name: "pkt-srcaddr", label: "Packet source address" },
   { name: "pkt-dstaddr", label: "Packet destination address" },
   { name: "tcp-flags", label: "TCP flags", hint: "2 (SYN)" },
