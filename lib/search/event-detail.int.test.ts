@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { parse as parseCsv } from "csv-parse/sync";
 import { importFiles } from "../ingest/import-files";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
-import { silentLog } from "../../test/support/samples";
+import { SHARED_SAMPLES, silentLog } from "../../test/support/samples";
 import { eventDetail } from "./event-detail";
 import { exportSearch, truncationMessage } from "./export-search";
 import { parseSearch } from "./parse-search";
@@ -179,5 +179,29 @@ describe("exports", () => {
     assert.equal(second.records.length, 4);
     assert.ok(!second.records.some((r) => first.records.some((f) => f.id === r.id)));
     assert.equal(first.records[0]?.href, "/events/111122223333/far");
+  });
+});
+
+describe("../shared/samples through the real import", () => {
+  it("every imported sample event opens: summary, actor, change words, related links", async () => {
+    const samples = await createTestDatabase("search_samples");
+    try {
+      const dirs = ["cloudtrail/elastic-integrations", "cloudtrail/elastic-beats", "cloudtrail/panther-analysis/panther-aws-cloudtrail-rule-test-events.jsonl", "cloudtrail/aws-cloudtrail-processing-library/SerializerVariousUserIdentityTestFile.json"];
+      const summary = await importFiles(dirs.map((d) => path.join(SHARED_SAMPLES, d)), { pool: samples.pool, log: silentLog, batchRows: 500, maxRecordBytes: 1 << 20 });
+      assert.ok(summary.recordsStored > 150, `only ${summary.recordsStored} sample records stored`);
+      const { rows } = await samples.pool.query<{ recipient_account_id: string; event_id: string }>("SELECT recipient_account_id, event_id FROM cloudtrail_events");
+      let changes = 0;
+      for (const r of rows) {
+        const d = await eventDetail(r.recipient_account_id || "-", r.event_id, samples.pool);
+        assert.ok(d && d.summary.length > 10 && !d.summary.includes("undefined"), `${r.event_id}: ${d?.summary}`);
+        if (d.change) changes += 1;
+        for (const link of d.related) {
+          assert.equal(await searchCount(parseSearch("cloudtrail", new URL(link.href, "http://x").searchParams), samples.pool), link.count);
+        }
+      }
+      assert.ok(changes >= 5, `only ${changes} decoded changes`);
+    } finally {
+      await samples.drop();
+    }
   });
 });
