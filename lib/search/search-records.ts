@@ -62,10 +62,9 @@ export async function searchPage(query: SearchQuery, options: SearchPageOptions 
   );
   const more = rows.length > query.limit;
   const page = rows.slice(0, query.limit).map((r) => toRow(query.source, t.columns, r, options.includeRaw === true));
-  const last = page.at(-1);
   const lastRaw = rows[query.limit - 1];
   const nextCursor =
-    more && last && lastRaw
+    more && lastRaw
       ? encodeCursor({
           time: lastRaw[t.time] as Date,
           key: query.source === "cloudtrail" ? [String(lastRaw[t.keys[0]]), String(lastRaw[t.keys[1]])] : [String(lastRaw[t.keys[0]]), Number(lastRaw[t.keys[1]])],
