@@ -2,5 +2,7 @@
 export const NAV_ITEMS = [
   { href: "/overview", label: "Overview" },
   { href: "/alerts", label: "Alerts" },
+  { href: "/events", label: "Events" },
+  { href: "/flows", label: "Flows" },
   { href: "/ingest", label: "Ingest" },
 ] as const satisfies readonly { href: string; label: string }[];

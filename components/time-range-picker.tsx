@@ -10,9 +10,16 @@ const CHOICES: readonly { preset: RangePreset; label: string }[] = [
 
 /**
  * Preset links (`?range=24h|7d|30d`) that keep the range in the URL, so every view is a shareable link,
- * and the resolved UTC interval.
+ * and the resolved UTC interval. `keep`: other parameters of the page the links carry along
+ * (a search's filters); a custom `from`/`to` and a `cursor` are replaced by the preset.
  */
-export function TimeRangePicker({ basePath, range }: { basePath: string; range: TimeRange }) {
+export function TimeRangePicker({ basePath, range, keep }: { basePath: string; range: TimeRange; keep?: string }) {
+  const href = (preset: RangePreset) => {
+    const params = new URLSearchParams(keep);
+    for (const key of ["range", "from", "to", "cursor"]) params.delete(key);
+    params.set("range", preset);
+    return `${basePath}?${params.toString()}`;
+  };
   return (
     <div className="flex flex-col items-end gap-1.5">
       <nav aria-label="Time range" className="inline-flex rounded-md border border-slate-300 bg-white p-0.5 shadow-sm">
@@ -21,7 +28,7 @@ export function TimeRangePicker({ basePath, range }: { basePath: string; range: 
           return (
             <Link
               key={preset}
-              href={`${basePath}?range=${preset}`}
+              href={href(preset)}
               aria-current={active ? "true" : undefined}
               data-testid={`range-${preset}`}
               className={

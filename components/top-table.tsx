@@ -1,10 +1,12 @@
+import Link from "next/link";
 import { formatCount, formatInteger } from "./format";
 
 export interface TopTableProps {
   title: string;
   /** Header of the value column, e.g. "Principal ARN". */
   column: string;
-  rows: readonly { value: string; count: number }[];
+  /** `href`: where the row leads (e.g. the event search listing exactly the rows counted). */
+  rows: readonly { value: string; count: number; href?: string }[];
   /** Render values in a monospace font (ARNs, IPs, API names). */
   mono?: boolean;
   testId?: string;
@@ -41,9 +43,19 @@ export function TopTable({ title, column, rows, mono = true, testId }: TopTableP
               <tr key={row.value} className="border-t border-slate-100 hover:bg-slate-50">
                 <td className="py-1.5 pl-4 align-top text-xs tabular-nums text-slate-400">{i + 1}</td>
                 <td className="min-w-0 py-1.5 pl-2">
-                  <div className={`line-clamp-2 break-all text-slate-800 ${mono ? "font-mono text-xs leading-5" : ""}`} title={row.value}>
-                    {row.value}
-                  </div>
+                  {row.href ? (
+                    <Link
+                      href={row.href}
+                      className={`line-clamp-2 break-all text-sky-800 hover:underline ${mono ? "font-mono text-xs leading-5" : ""}`}
+                      title={`${row.value}: list these ${formatInteger(row.count)} events`}
+                    >
+                      {row.value}
+                    </Link>
+                  ) : (
+                    <div className={`line-clamp-2 break-all text-slate-800 ${mono ? "font-mono text-xs leading-5" : ""}`} title={row.value}>
+                      {row.value}
+                    </div>
+                  )}
                   <div className="mt-1 h-1 rounded-full bg-slate-100" aria-hidden="true">
                     <div className="h-1 rounded-full bg-sky-500/70" style={{ width: `${max ? (row.count / max) * 100 : 0}%` }} />
                   </div>

@@ -11,6 +11,7 @@ import { startWeb } from "../lib/cli/web";
 import { createTestDatabase } from "../test/support/database";
 import { startTestAws } from "../test/support/local-aws";
 import { silentLog } from "../test/support/samples";
+import { searchFixtureObject } from "./search-fixtures";
 
 const end = new Date();
 end.setUTCMinutes(0, 0, 0);
@@ -38,6 +39,9 @@ const stopLogging = {
   userIdentity: { ...hostile.userIdentity, arn: STOPPER_ARN, userName: `<img src=x onerror="window.__xss=1">` },
 };
 recent.push({ key: "AWSLogs/111122223333/CloudTrail/us-east-1/stop-logging.json.gz", body: gzipSync(JSON.stringify({ Records: [stopLogging] })), kind: "cloudtrail", records: 1 });
+await aws.putAndNotify(recent.at(-1)!.key, recent.at(-1)!.body);
+// Records of e2e/search.spec.ts (a principal changing a policy twice, a role session, an IAM Identity Center user, a hostile event).
+recent.push(searchFixtureObject(end));
 await aws.putAndNotify(recent.at(-1)!.key, recent.at(-1)!.body);
 /** The real worker loop over the local queue, until it is idle. */
 const drain = () =>

@@ -4,6 +4,7 @@ import { TimeRangePicker } from "../../components/time-range-picker";
 import { TopTable } from "../../components/top-table";
 import { overviewReport } from "../../lib/reports/overview";
 import { parseTimeRange, presetLabel } from "../../lib/reports/time-range";
+import { eventSearchHref, exactValue } from "../../lib/search/search-url";
 import { EmptyState } from "./empty-state";
 import { KpiGrid } from "./kpi-grid";
 
@@ -23,6 +24,9 @@ export default async function OverviewPage({
   const series = report.eventsOverTime.map((b) => ({ t: b.bucketStart.getTime(), read: b.read, write: b.write }));
   const writes = series.reduce((sum, b) => sum + b.write, 0);
   const label = presetLabel(range.preset);
+  // Each row links to the search of exactly the events it counts: the same field, value and [from, to).
+  const linked = (rows: typeof report.topEventNames, field: string) =>
+    rows.map((r) => ({ ...r, href: eventSearchHref({ from: range.from, to: range.to, include: { [field]: exactValue(r.value) } }) }));
 
   return (
     <div className="space-y-6">
@@ -48,9 +52,9 @@ export default async function OverviewPage({
           </section>
 
           <div className="grid gap-4 lg:grid-cols-3">
-            <TopTable title="Top event names" column="Event name" rows={report.topEventNames} testId="top-event-names" />
-            <TopTable title="Top principals" column="Principal ARN" rows={report.topPrincipals} testId="top-principals" />
-            <TopTable title="Top source IPs" column="Source IP" rows={report.topSourceIps} testId="top-source-ips" />
+            <TopTable title="Top event names" column="Event name" rows={linked(report.topEventNames, "eventName")} testId="top-event-names" />
+            <TopTable title="Top principals" column="Principal ARN" rows={linked(report.topPrincipals, "userIdentity.arn")} testId="top-principals" />
+            <TopTable title="Top source IPs" column="Source IP" rows={linked(report.topSourceIps, "sourceIPAddress")} testId="top-source-ips" />
           </div>
         </>
       )}

@@ -12,7 +12,12 @@
  *   field names are AWS's, as in the rule engine's catalogue (lib/detect/fields.ts):
  *   `eventName`, `userIdentity.arn`, `requestParameters.bucketName`, `srcaddr`, `dstport`, `action`;
  *   values: `Foo*` matches by prefix, `*` alone means "present", an IP field
- *   value with `/` is a CIDR (`10.0.0.0/8`); so `x.errorCode=*` means "succeeded".
+ *   value with `/` is a CIDR (`10.0.0.0/8`); so `x.errorCode=*` means "succeeded";
+ *   a value starting with `=` is the exact text after it (no prefix, presence or
+ *   CIDR meaning: `=Foo*` is the literal `Foo*`), see {@link exactValue};
+ *   number fields also take a range `1024-65535`, `protocol` also a name (`tcp`);
+ * - paging and display (search pages and APIs only): `cursor=<opaque>` (from a
+ *   previous page), `limit=<rows per page>`, `cols=<field>,<field>,…` (shown columns).
  */
 export interface SearchLink {
   /** A preset of lib/reports/time-range.ts (`1h`, `24h`, `7d`, `30d`, …). */
@@ -56,4 +61,24 @@ export function searchParams(link: SearchLink): URLSearchParams {
     }
   }
   return params;
+}
+
+/**
+ * A value that the search matches exactly as written, whatever characters it
+ * holds: values from the data (attacker-controlled, e.g. an `eventName` ending
+ * in `*`) go through this before they become an `f.` / `x.` parameter, so the
+ * count a report shows equals the rows the link lists.
+ */
+export function exactValue(value: string | number): string {
+  const text = String(value);
+  // `/<digits>` at the end could read as a CIDR on an IP field; other slashes (ARNs) need no escape.
+  return /^=|\*$|\/\d{1,3}$/.test(text) ? `=${text}` : text;
+}
+
+/** Path segment of an event whose `recipientAccountId` is empty (12 digits never look like this). */
+export const NO_ACCOUNT_SEGMENT = "-";
+
+/** `/events/<recipientAccountId>/<eventID>`: the page of one CloudTrail event (both parts URL-encoded). */
+export function eventHref(recipientAccountId: string, eventId: string): string {
+  return `/events/${encodeURIComponent(recipientAccountId || NO_ACCOUNT_SEGMENT)}/${encodeURIComponent(eventId)}`;
 }
