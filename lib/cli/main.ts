@@ -46,7 +46,7 @@ program
     const db = await prepareDatabase(cfg, log, { migrate: false });
     const summary = await importFiles(
       paths,
-      { pool: getPool(), log: log.child({}, { level: "silent" }), batchRows: cfg.TRAILWATCH_COPY_BATCH_ROWS, maxRecordBytes: cfg.TRAILWATCH_MAX_RECORD_BYTES },
+      { pool: getPool(), log: log.child({}, { level: "silent" }), batchRows: cfg.TRAILWATCH_COPY_BATCH_ROWS, maxRecordBytes: cfg.TRAILWATCH_MAX_RECORD_BYTES, maxObjectBytes: cfg.TRAILWATCH_MAX_OBJECT_BYTES },
       options.json
         ? undefined
         : (o) => console.log(`${o.status.padEnd(11)} ${o.kind.padEnd(18)} stored ${o.stored}, duplicate ${o.duplicate}, rejected ${o.rejected}  ${o.key}${o.reason ? `  (${o.reason})` : ""}`),

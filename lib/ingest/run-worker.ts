@@ -19,6 +19,8 @@ export interface WorkerOptions {
   visibilitySeconds: number;
   batchRows: number;
   maxRecordBytes: number;
+  /** Largest decompressed object, bytes (default 2 GiB); see IngestContext. */
+  maxObjectBytes?: number;
   /** Aborting stops receiving; messages already started are finished, then `runWorker` returns. */
   signal: AbortSignal;
   /** Return once a receive finds the queue empty and nothing is in flight (demo, import tests). */
@@ -28,13 +30,14 @@ export interface WorkerOptions {
 }
 
 /** The worker options that come from configuration (TRAILWATCH_WORKER_CONCURRENCY, TRAILWATCH_SQS_*, …). */
-export function workerTuning(cfg: Config): Pick<WorkerOptions, "concurrency" | "waitSeconds" | "visibilitySeconds" | "batchRows" | "maxRecordBytes"> {
+export function workerTuning(cfg: Config): Pick<WorkerOptions, "concurrency" | "waitSeconds" | "visibilitySeconds" | "batchRows" | "maxRecordBytes" | "maxObjectBytes"> {
   return {
     concurrency: cfg.TRAILWATCH_WORKER_CONCURRENCY,
     waitSeconds: cfg.TRAILWATCH_SQS_WAIT_SECONDS,
     visibilitySeconds: cfg.TRAILWATCH_SQS_VISIBILITY_SECONDS,
     batchRows: cfg.TRAILWATCH_COPY_BATCH_ROWS,
     maxRecordBytes: cfg.TRAILWATCH_MAX_RECORD_BYTES,
+    maxObjectBytes: cfg.TRAILWATCH_MAX_OBJECT_BYTES,
   };
 }
 
@@ -110,7 +113,7 @@ async function processMessage(message: Message, options: WorkerOptions, stats: W
   try {
     const result = await handleMessage(
       { messageId, body: message.Body ?? "", receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 1) },
-      { pool: options.pool, s3: options.s3, log, batchRows: options.batchRows, maxRecordBytes: options.maxRecordBytes },
+      { pool: options.pool, s3: options.s3, log, batchRows: options.batchRows, maxRecordBytes: options.maxRecordBytes, maxObjectBytes: options.maxObjectBytes },
     );
     clearInterval(keepalive);
     if (result.fate === "delete") {
