@@ -25,7 +25,13 @@ export interface DeliveredObject {
 }
 
 /** A CloudTrail log file as CloudTrail delivers it (gzipped `{"Records":[…]}`), `records` events in the given hour (UTC). */
-export function cloudTrailObject(options: { account: string; region: string; hour: Date; records: number; tag: string }): DeliveredObject {
+export function cloudTrailObject(options: {
+  account: string; region: string; hour: Date; records: number; tag: string;
+  /** Indexes of records padded past 256 KB: they must be refused, so they are not expected in Postgres. */
+  oversized?: number[];
+  /** The key to use instead of the one CloudTrail would write. */
+  key?: string;
+}): DeliveredObject {
   const { account, region, hour, tag } = options;
   const stamp = hour.toISOString().replace(/[-:]/g, "").slice(0, 13) + "00Z"; // 20261122T0700Z → AWS's YYYYMMDDTHHmmZ
   const day = hour.toISOString().slice(0, 10).replace(/-/g, "/");
@@ -38,15 +44,15 @@ export function cloudTrailObject(options: { account: string; region: string; hou
     awsRegion: region,
     sourceIPAddress: "203.0.113.7",
     userAgent: "aws-cli/2.15.0",
-    requestParameters: { padding: "p".repeat(200) },
+    requestParameters: { padding: "p".repeat(options.oversized?.includes(i) ? 300 * 1024 : 200) },
     eventID: `${tag}-${i}`,
     eventType: "AwsApiCall",
     recipientAccountId: account,
   }));
   return {
-    key: `AWSLogs/${account}/CloudTrail/${region}/${day}/${account}_CloudTrail_${region}_${stamp}_${tag}.json.gz`,
+    key: options.key ?? `AWSLogs/${account}/CloudTrail/${region}/${day}/${account}_CloudTrail_${region}_${stamp}_${tag}.json.gz`,
     body: gzipSync(JSON.stringify({ Records: records })),
-    eventIds: records.map((r) => r.eventID),
+    eventIds: records.filter((_, i) => !options.oversized?.includes(i)).map((r) => r.eventID),
     flowLines: [],
   };
 }
@@ -54,20 +60,30 @@ export function cloudTrailObject(options: { account: string; region: string; hou
 const FLOW_HEADER = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status";
 
 /** A VPC Flow Log file as S3 delivery writes it (gzipped, header line first), `lines` records in the given hour (UTC). */
-export function flowObject(options: { account: string; region: string; hour: Date; lines: number; tag: string }): DeliveredObject {
+export function flowObject(options: {
+  account: string; region: string; hour: Date; lines: number; tag: string;
+  /** Line numbers (1-based, header = 1) replaced by garbage: they must be refused. */
+  corruptLines?: number[];
+  /** The key to use instead of the one S3 delivery would write. */
+  key?: string;
+}): DeliveredObject {
   const { account, region, hour, tag } = options;
   const start = Math.floor(hour.getTime() / 1000);
   const stamp = hour.toISOString().replace(/[-:]/g, "").slice(0, 13) + "00Z";
   const day = hour.toISOString().slice(0, 10).replace(/-/g, "/");
   const body = [FLOW_HEADER];
   for (let i = 0; i < options.lines; i++) {
+    if (options.corruptLines?.includes(i + 2)) {
+      body.push(`2 ${account} eni-0a1b2c3d not-an-address \u0000\u00ff garbage`);
+      continue;
+    }
     body.push(`2 ${account} eni-0a1b2c3d 198.51.100.${i % 250} 10.0.${i % 200}.7 ${1024 + (i % 60000)} 443 6 ${1 + (i % 9)} ${40 + i} ${start + (i % 3000)} ${start + (i % 3000) + 60} ACCEPT OK`);
   }
   return {
-    key: `AWSLogs/${account}/vpcflowlogs/${region}/${day}/${account}_vpcflowlogs_${region}_fl-0123456789abcdef0_${stamp}_${tag}.log.gz`,
+    key: options.key ?? `AWSLogs/${account}/vpcflowlogs/${region}/${day}/${account}_vpcflowlogs_${region}_fl-0123456789abcdef0_${stamp}_${tag}.log.gz`,
     body: gzipSync(body.join("\n") + "\n"),
     eventIds: [],
-    flowLines: Array.from({ length: options.lines }, (_, i) => i + 2),
+    flowLines: Array.from({ length: options.lines }, (_, i) => i + 2).filter((l) => !options.corruptLines?.includes(l)),
   };
 }
 
