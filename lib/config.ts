@@ -70,6 +70,14 @@ export const configSchema = z.object({
    * reading this much and never held in memory; the object is recorded as `rejected` with the reason.
    */
   TRAILWATCH_MAX_OBJECT_BYTES: int(1024, Number.MAX_SAFE_INTEGER, DEFAULT_MAX_OBJECT_BYTES),
+  /** Seconds between two heartbeats of a worker (its row in worker_heartbeats); a worker is reported silent after 30 s without one. */
+  TRAILWATCH_HEARTBEAT_SECONDS: int(1, 10, 10),
+  /**
+   * Minutes after which a source (account × region × CloudTrail / VPC flow) that delivered before and
+   * has delivered nothing since is reported INSUFFICIENT_DATA on the health page. CloudTrail delivers
+   * about every 5 minutes while there is activity, flow logs every 1 or 10 minutes.
+   */
+  TRAILWATCH_FRESHNESS_QUIET_MINUTES: int(5, 7 * 24 * 60, 60),
   /** Address the web app listens on (0.0.0.0 in containers). */
   TRAILWATCH_WEB_HOST: z.string().trim().min(1).default("127.0.0.1"),
   /** HTTP port of the web app. */

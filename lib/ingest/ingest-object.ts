@@ -4,6 +4,7 @@ import { CloudTrailFormatError, parseCloudTrailFile } from "../cloudtrail";
 import { FlowLogFormatError, parseFlowLog } from "../flowlogs";
 import type { Logger } from "../log";
 import { beginAttempt, completeObject, failObject, FINAL_STATUSES, lockObject, type Completion, type LedgerEntry, type ObjectIdentity } from "./ledger";
+import { recordFreshness } from "../ops/record-freshness";
 import { loadRows, type LoadCounts } from "./load-rows";
 import { ObjectTooLargeError, openContent } from "./open-content";
 import { kindFromKey, routeObject } from "./route-object";
@@ -94,6 +95,7 @@ export async function ingestObject(object: OpenedObject, ctx: IngestContext): Pr
       completion = { status, kind, stored: 0, duplicate: 0, rejected: 0, rejections: [], reason: route.reason ?? null };
     }
     await completeObject(client, entry.id, completion);
+    if (completion.status === "done") await recordFreshness(client, { key: object.key, records: completion.stored });
     await client.query("COMMIT");
     const outcome: ObjectOutcome = { bucket: object.bucket, key: object.key, kind, status: completion.status, stored: completion.stored, duplicate: completion.duplicate, rejected: completion.rejected, reason: completion.reason };
     log.info({ kind, status: outcome.status, stored: outcome.stored, duplicate: outcome.duplicate, rejected: outcome.rejected, reason: outcome.reason ?? undefined }, "object ingested");

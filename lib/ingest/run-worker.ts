@@ -27,6 +27,8 @@ export interface WorkerOptions {
   stopWhenIdle?: boolean;
   /** Called after each message is handled (the detector's wake-up, so new rows meet the rules at once). */
   afterMessage?: () => void;
+  /** Counters to update in place (the heartbeat reads them while the loop runs); default: fresh ones. */
+  stats?: WorkerStats;
 }
 
 /** The worker options that come from configuration (TRAILWATCH_WORKER_CONCURRENCY, TRAILWATCH_SQS_*, …). */
@@ -46,6 +48,15 @@ export interface WorkerStats {
   deleted: number;
   retried: number;
   errors: number;
+  /** Messages being handled right now. */
+  inFlight: number;
+  /** The latest receive or handling error, or the reason the latest message was left for retry (UTC time). */
+  lastError: { at: Date; message: string } | null;
+}
+
+/** Zeroed counters. */
+export function newWorkerStats(): WorkerStats {
+  return { received: 0, deleted: 0, retried: 0, errors: 0, inFlight: 0, lastError: null };
 }
 
 /**
@@ -58,7 +69,7 @@ export interface WorkerStats {
  */
 export async function runWorker(options: WorkerOptions): Promise<WorkerStats> {
   const { sqs, queueUrl, log, signal } = options;
-  const stats: WorkerStats = { received: 0, deleted: 0, retried: 0, errors: 0 };
+  const stats: WorkerStats = options.stats ?? newWorkerStats();
   const inFlight = new Set<Promise<void>>();
   let backoffMs = 0;
 
@@ -85,6 +96,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerStats> {
     } catch (error) {
       if (signal.aborted) break;
       stats.errors += 1;
+      stats.lastError = { at: new Date(), message: `ReceiveMessage failed: ${error instanceof Error ? error.message : String(error)}` };
       backoffMs = Math.min(30_000, Math.max(1_000, backoffMs * 2));
       log.error({ err: error, retryInMs: backoffMs }, "ReceiveMessage failed");
       await sleep(backoffMs, signal);
@@ -93,8 +105,12 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerStats> {
     if (messages.length === 0 && options.stopWhenIdle && inFlight.size === 0) break;
     stats.received += messages.length;
     for (const message of messages) {
-      const task = processMessage(message, options, stats).finally(() => inFlight.delete(task));
+      const task = processMessage(message, options, stats).finally(() => {
+        inFlight.delete(task);
+        stats.inFlight = inFlight.size;
+      });
       inFlight.add(task);
+      stats.inFlight = inFlight.size;
     }
   }
   await Promise.allSettled(inFlight);
@@ -121,10 +137,12 @@ async function processMessage(message: Message, options: WorkerOptions, stats: W
       stats.deleted += 1;
     } else {
       stats.retried += 1;
+      stats.lastError = { at: new Date(), message: `message ${messageId} left for retry: ${result.reason ?? "unknown reason"}` };
       log.warn({ messageId, reason: result.reason }, "message left for retry");
     }
   } catch (error) {
     stats.errors += 1;
+    stats.lastError = { at: new Date(), message: `message ${messageId} failed: ${error instanceof Error ? error.message : String(error)}` };
     log.error({ err: error, messageId }, "message handling failed; it will be redelivered");
   } finally {
     clearInterval(keepalive);

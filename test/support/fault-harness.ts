@@ -33,7 +33,7 @@ export function cloudTrailObject(options: {
   key?: string;
 }): DeliveredObject {
   const { account, region, hour, tag } = options;
-  const stamp = hour.toISOString().replace(/[-:]/g, "").slice(0, 13) + "00Z"; // 20261122T0700Z → AWS's YYYYMMDDTHHmmZ
+  const stamp = hour.toISOString().replace(/[-:]/g, "").slice(0, 13) + "Z"; // AWS writes YYYYMMDDTHHmmZ
   const day = hour.toISOString().slice(0, 10).replace(/-/g, "/");
   const records = Array.from({ length: options.records }, (_, i) => ({
     eventVersion: "1.08",
@@ -69,7 +69,7 @@ export function flowObject(options: {
 }): DeliveredObject {
   const { account, region, hour, tag } = options;
   const start = Math.floor(hour.getTime() / 1000);
-  const stamp = hour.toISOString().replace(/[-:]/g, "").slice(0, 13) + "00Z";
+  const stamp = hour.toISOString().replace(/[-:]/g, "").slice(0, 13) + "Z"; // AWS writes YYYYMMDDTHHmmZ
   const day = hour.toISOString().slice(0, 10).replace(/-/g, "/");
   const body = [FLOW_HEADER];
   for (let i = 0; i < options.lines; i++) {
