@@ -3,4 +3,5 @@ export const NAV_ITEMS = [
   { href: "/overview", label: "Overview" },
   { href: "/alerts", label: "Alerts" },
   { href: "/ingest", label: "Ingest" },
+  { href: "/health", label: "Health" },
 ] as const satisfies readonly { href: string; label: string }[];

@@ -6,7 +6,8 @@ import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { generateDemoWeek } from "../lib/demo/generate-demo-week";
 import { detectOnce } from "../lib/detect/run-detection";
-import { runWorker } from "../lib/ingest/run-worker";
+import { newWorkerStats, runWorker } from "../lib/ingest/run-worker";
+import { startHeartbeat } from "../lib/ops/heartbeat";
 import { startWeb } from "../lib/cli/web";
 import { createTestDatabase } from "../test/support/database";
 import { startTestAws } from "../test/support/local-aws";
@@ -52,6 +53,14 @@ await aws.putAndNotify(BROKEN_KEY, gzipSync(JSON.stringify({ Records: hostileRec
 await aws.send("<not json>");
 await drain();
 await detectOnce({ pool: db.pool, log: silentLog });
+// Then a worker keeps running, as in production, beating its heartbeat (the Health page reads it).
+const running = new AbortController();
+const workerStats = newWorkerStats();
+const heartbeat = startHeartbeat({ pool: db.pool, sqs: aws.sqs, queueUrl: aws.queueUrl, log: silentLog, stats: workerStats, signal: running.signal, everyMs: 1000 });
+const worker = runWorker({
+  sqs: aws.sqs, s3: aws.s3, pool: db.pool, log: silentLog, queueUrl: aws.queueUrl, concurrency: 2, waitSeconds: 1,
+  visibilitySeconds: 60, batchRows: 5000, maxRecordBytes: 1024 * 1024, signal: running.signal, stats: workerStats,
+});
 const web = await startWeb({ databaseUrl: db.url, port: Number(process.env.PORT ?? 3111), log: silentLog });
 writeFileSync(
   process.env.E2E_STATE_FILE ?? "e2e/.stack-state.json",
@@ -67,6 +76,8 @@ writeFileSync(
   }),
 );
 process.once("SIGTERM", async () => {
+  running.abort();
+  await Promise.all([worker, heartbeat.done]);
   web.child.kill("SIGTERM");
   await new Promise((r) => web.child.once("exit", r));
   await aws.stop();
