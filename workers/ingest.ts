@@ -5,6 +5,7 @@ import { prepareDatabase } from "../lib/db/prepare";
 import { startDetector } from "../lib/detect/run-detector";
 import { newWorkerStats, runWorker, workerTuning } from "../lib/ingest/run-worker";
 import { startHeartbeat } from "../lib/ops/heartbeat";
+import { startOpsRunner } from "../lib/ops/ops-requests";
 import { createLogger } from "../lib/log";
 
 /**
@@ -35,6 +36,8 @@ export async function runIngestWorker(): Promise<void> {
   // Beats until in-flight messages have settled, then writes its last beat (stopped_at).
   const beating = new AbortController();
   const heartbeat = startHeartbeat({ pool: getPool(), sqs, queueUrl, log: log.child({ component: "heartbeat" }), stats, signal: beating.signal, everyMs: cfg.TRAILWATCH_HEARTBEAT_SECONDS * 1000 });
+  // Admin requests from the UI (reprocess an object, replay the DLQ), which need this process's AWS access.
+  const ops = startOpsRunner({ pool: getPool(), sqs, queueUrl, log: log.child({ component: "admin" }), region: cfg.AWS_REGION, signal: beating.signal });
   await runWorker({
     sqs,
     s3: createS3Client(cfg),
@@ -47,7 +50,7 @@ export async function runIngestWorker(): Promise<void> {
     stats,
   });
   beating.abort();
-  await Promise.all([detector.done, heartbeat.done]);
+  await Promise.all([detector.done, heartbeat.done, ops.done]);
   log.info(stats, "worker stopped");
   await closePool();
   await db.embedded?.stop();

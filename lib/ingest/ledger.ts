@@ -121,7 +121,10 @@ export async function completeObject(client: pg.ClientBase | pg.Pool, objectId: 
   await client.query(
     // clock_timestamp(), not now(): inside the load transaction now() is when the transaction
     // began, which would record every object as finishing the moment it started.
-    `UPDATE ingest_objects SET status = $2, kind = $3, records_stored = $4, records_duplicate = $5,
+    // A reprocessed object (lib/ops/ops-requests.ts) keeps the rows it stored before: they come back as
+    // duplicates of itself, so its counts add up rather than restart (first attempts start from 0).
+    `UPDATE ingest_objects SET status = $2, kind = $3, records_stored = records_stored + $4,
+       records_duplicate = GREATEST(0, $5 - records_stored),
        records_rejected = $6, reason = $7, finished_at = clock_timestamp(),
        duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int
      WHERE id = $1`,

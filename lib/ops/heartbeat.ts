@@ -47,7 +47,7 @@ export function startHeartbeat(options: HeartbeatOptions): Heartbeat {
       new GetQueueAttributesCommand({ QueueUrl: options.queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "RedrivePolicy"] }),
     );
     const a = attrs.Attributes ?? {};
-    if (dlqUrl === undefined) dlqUrl = await findDlqUrl(options.sqs, a.RedrivePolicy);
+    if (dlqUrl === undefined) dlqUrl = await dlqUrlFromPolicy(options.sqs, a.RedrivePolicy);
     let dlqVisible: number | null = null;
     if (dlqUrl) {
       const dlq = await options.sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["ApproximateNumberOfMessages"] }));
@@ -104,8 +104,14 @@ export function startHeartbeat(options: HeartbeatOptions): Heartbeat {
   return { workerId, done: loop() };
 }
 
+/** The URL of a queue's DLQ (named by its RedrivePolicy), or null when it has none. Throws SQS errors. */
+export async function findDlqUrl(sqs: SQSClient, queueUrl: string): Promise<string | null> {
+  const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["RedrivePolicy"] }));
+  return dlqUrlFromPolicy(sqs, attrs.Attributes?.RedrivePolicy);
+}
+
 /** The DLQ's URL from a queue's RedrivePolicy (`{"deadLetterTargetArn":"arn:aws:sqs:<region>:<account>:<name>",…}`), or null. */
-async function findDlqUrl(sqs: SQSClient, redrivePolicy: string | undefined): Promise<string | null> {
+async function dlqUrlFromPolicy(sqs: SQSClient, redrivePolicy: string | undefined): Promise<string | null> {
   if (!redrivePolicy) return null;
   const arn = (JSON.parse(redrivePolicy) as { deadLetterTargetArn?: string }).deadLetterTargetArn;
   const parts = arn?.split(":");

@@ -42,3 +42,29 @@ CREATE TABLE "source_freshness" (
 
 -- CreateIndex
 CREATE INDEX "ingest_objects_finished_at_idx" ON "ingest_objects"("finished_at");
+
+-- Operator requests made from the UI (admin actions), carried out by a running worker, which has
+-- the AWS access the web app lacks: reprocess one ledger object, replay the DLQ into the queue.
+-- CreateTable
+CREATE TABLE "ops_requests" (
+    "id" BIGSERIAL NOT NULL,
+    "action" TEXT NOT NULL,
+    "object_id" BIGINT,
+    "requested_by" TEXT NOT NULL,
+    "requested_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "started_at" TIMESTAMPTZ(3),
+    "finished_at" TIMESTAMPTZ(3),
+    "result" TEXT,
+    "error" TEXT,
+
+    CONSTRAINT "ops_requests_pkey" PRIMARY KEY ("id")
+);
+
+-- One open request per object and per action: asking twice is asking once.
+CREATE UNIQUE INDEX "ops_requests_open_key" ON "ops_requests"("action", COALESCE("object_id", 0)) WHERE "finished_at" IS NULL;
+
+-- CreateIndex
+CREATE INDEX "ops_requests_requested_at_idx" ON "ops_requests"("requested_at" DESC);
+
+-- AddForeignKey
+ALTER TABLE "ops_requests" ADD CONSTRAINT "ops_requests_object_id_fkey" FOREIGN KEY ("object_id") REFERENCES "ingest_objects"("id") ON DELETE CASCADE ON UPDATE CASCADE;
