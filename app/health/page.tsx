@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { formatInteger, formatUtc } from "../../components/format";
 import { KpiCard } from "../../components/kpi-card";
 import { config } from "../../lib/config";
@@ -54,7 +55,7 @@ export default async function HealthPage() {
         <KpiCard label="Workers running" display={n(running)} value={running} testId="health-kpi-workers" hint={`${n(report.workers.length)} seen in the last day`} />
         <KpiCard label="Queue backlog" display={orDash(queue?.backlog)} value={queue?.backlog ?? 0} testId="health-kpi-backlog" hint={queue ? `sampled ${formatUtc(queue.checkedAt)}` : "no sample yet"} />
         <KpiCard label="In flight" display={orDash(queue?.inFlight)} value={queue?.inFlight ?? 0} testId="health-kpi-in-flight" hint="received, not yet deleted" />
-        <KpiCard label="Dead-letter queue" display={orDash(queue?.dlqDepth)} value={queue?.dlqDepth ?? 0} testId="health-kpi-dlq" hint="replay from the Ingest page" />
+        <KpiCard label="Dead-letter queue" display={orDash(queue?.dlqDepth)} value={queue?.dlqDepth ?? 0} testId="health-kpi-dlq" hint={<Link href="/ledger" className="text-sky-700 hover:underline">replay from the Ledger page</Link>} />
         <KpiCard label="Objects, 24 h" display={n(lastDay.objects)} value={lastDay.objects} testId="health-kpi-objects" hint="stored" />
         <KpiCard label="Records, 24 h" display={n(lastDay.records)} value={lastDay.records} testId="health-kpi-records" hint="stored" />
       </dl>
