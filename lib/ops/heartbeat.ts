@@ -91,13 +91,7 @@ export function startHeartbeat(options: HeartbeatOptions): Heartbeat {
   const loop = async () => {
     while (!options.signal.aborted) {
       await beat(false).catch((error: unknown) => options.log.warn({ err: error }, "heartbeat not written"));
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, everyMs);
-        options.signal.addEventListener("abort", () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
-      });
+      await pause(everyMs, options.signal);
     }
     await beat(true).catch((error: unknown) => options.log.warn({ err: error }, "last heartbeat not written"));
   };
@@ -118,4 +112,18 @@ async function dlqUrlFromPolicy(sqs: SQSClient, redrivePolicy: string | undefine
   if (!parts || parts.length < 6) return null;
   const res = await sqs.send(new GetQueueUrlCommand({ QueueName: parts[5], QueueOwnerAWSAccountId: parts[4] }));
   return res.QueueUrl ?? null;
+}
+
+/** Waits `ms`, or less when `signal` aborts; leaves no listener behind (the loops run for days). */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
 }

@@ -4,7 +4,7 @@ import { s3ObjectCreatedNotification } from "../aws/s3-notification";
 import type { Logger } from "../log";
 import type { Queryable } from "../reports/queryable";
 import type { AdminAction } from "./admin-actions";
-import { findDlqUrl } from "./heartbeat";
+import { findDlqUrl, pause } from "./heartbeat";
 
 /**
  * Admin requests from the UI, carried out by a running worker (the web app has no AWS access):
@@ -167,13 +167,7 @@ export function startOpsRunner(options: Omit<OpsContext, "dlqUrl"> & { signal: A
       } catch (error) {
         options.log.warn({ err: error }, "admin requests not carried out; retrying");
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.everyMs ?? 2000);
-        options.signal.addEventListener("abort", () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
-      });
+      await pause(options.everyMs ?? 2000, options.signal);
     }
   };
   return { done: loop() };
