@@ -31,6 +31,12 @@ const int = (min: number, max: number, fallback: number) => {
 /** Default of TRAILWATCH_MAX_OBJECT_BYTES: 2 GiB of decompressed content per object. */
 export const DEFAULT_MAX_OBJECT_BYTES = 2 * 1024 * 1024 * 1024;
 
+/** An optional whole number: unset or empty means absent. */
+const optionalInt = (min: number, max: number) => {
+  const message = `expected a whole number from ${min} to ${max}`;
+  return z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message }).optional());
+};
+
 export const configSchema = z.object({
   /** Postgres connection string. Absent: the embedded PostgreSQL under TRAILWATCH_DATA_DIR is used. */
   DATABASE_URL: optionalMatching(/^postgres(ql)?:\/\//, "a postgres:// or postgresql:// connection string"),
@@ -78,6 +84,12 @@ export const configSchema = z.object({
    * about every 5 minutes while there is activity, flow logs every 1 or 10 minutes.
    */
   TRAILWATCH_FRESHNESS_QUIET_MINUTES: int(5, 7 * 24 * 60, 60),
+  /** Days of events kept, for every source without its own setting below; 0 keeps everything (the default). */
+  TRAILWATCH_RETENTION_DAYS: int(0, 36_500, 0),
+  /** Days of CloudTrail events kept (by eventTime); unset: TRAILWATCH_RETENTION_DAYS. */
+  TRAILWATCH_RETENTION_DAYS_CLOUDTRAIL: optionalInt(0, 36_500),
+  /** Days of VPC flow records kept (by start); unset: TRAILWATCH_RETENTION_DAYS. */
+  TRAILWATCH_RETENTION_DAYS_VPCFLOW: optionalInt(0, 36_500),
   /** Address the web app listens on (0.0.0.0 in containers). */
   TRAILWATCH_WEB_HOST: z.string().trim().min(1).default("127.0.0.1"),
   /** HTTP port of the web app. */

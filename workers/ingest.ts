@@ -6,6 +6,7 @@ import { startDetector } from "../lib/detect/run-detector";
 import { newWorkerStats, runWorker, workerTuning } from "../lib/ingest/run-worker";
 import { startHeartbeat } from "../lib/ops/heartbeat";
 import { startOpsRunner } from "../lib/ops/ops-requests";
+import { retentionPolicy, startRetentionJob } from "../lib/ops/enforce-retention";
 import { createLogger } from "../lib/log";
 
 /**
@@ -38,6 +39,7 @@ export async function runIngestWorker(): Promise<void> {
   const heartbeat = startHeartbeat({ pool: getPool(), sqs, queueUrl, log: log.child({ component: "heartbeat" }), stats, signal: beating.signal, everyMs: cfg.TRAILWATCH_HEARTBEAT_SECONDS * 1000 });
   // Admin requests from the UI (reprocess an object, replay the DLQ), which need this process's AWS access.
   const ops = startOpsRunner({ pool: getPool(), sqs, queueUrl, log: log.child({ component: "admin" }), region: cfg.AWS_REGION, signal: beating.signal });
+  const retention = startRetentionJob({ pool: getPool(), policy: retentionPolicy(cfg), log: log.child({ component: "retention" }), signal: beating.signal });
   await runWorker({
     sqs,
     s3: createS3Client(cfg),
@@ -50,7 +52,7 @@ export async function runIngestWorker(): Promise<void> {
     stats,
   });
   beating.abort();
-  await Promise.all([detector.done, heartbeat.done, ops.done]);
+  await Promise.all([detector.done, heartbeat.done, ops.done, retention.done]);
   log.info(stats, "worker stopped");
   await closePool();
   await db.embedded?.stop();

@@ -1,5 +1,5 @@
 import { formatInteger, formatUtc } from "../../components/format";
-import type { FreshnessRow, HourRow, WorkerRow } from "../../lib/reports/health";
+import type { FreshnessRow, HourRow, RetentionRow, WorkerRow } from "../../lib/reports/health";
 import { StatusBadge } from "../ingest/status-badge";
 
 const th = "px-4 py-2 text-left text-xs font-medium uppercase tracking-wide text-slate-500";
@@ -117,6 +117,33 @@ export function PerHourTable({ rows }: { rows: HourRow[] }) {
             <td className={td}>{formatInteger(h.objects)}</td>
             <td className={td}>{formatInteger(h.records)}</td>
             <td className={td}>{formatInteger(h.failures)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function RetentionTable({ rows }: { rows: RetentionRow[] }) {
+  return (
+    <table className="min-w-full divide-y divide-slate-200 text-sm">
+      <thead>
+        <tr>
+          <th className={th}>Source</th>
+          <th className={th}>Kept</th>
+          <th className={th}>Last run</th>
+          <th className={th}>Deleted events before</th>
+          <th className={th}>Rows deleted</th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {rows.map((r) => (
+          <tr key={r.source} data-testid="retention-row" data-source={r.source}>
+            <td className={td}>{r.source === "cloudtrail" ? "CloudTrail" : "VPC flow logs"}</td>
+            <td className={td}>{r.days > 0 ? `${formatInteger(r.days)} days` : "forever"}</td>
+            <td className={td}>{r.lastRun ? formatUtc(r.lastRun.at) : "—"}</td>
+            <td className={td}>{r.lastRun ? formatUtc(r.lastRun.cutoff) : "—"}</td>
+            <td className={td}>{r.lastRun ? formatInteger(r.lastRun.rowsDeleted) : "—"}</td>
           </tr>
         ))}
       </tbody>

@@ -4,9 +4,10 @@ import { formatInteger, formatUtc } from "../../components/format";
 import { KpiCard } from "../../components/kpi-card";
 import { config } from "../../lib/config";
 import { getPool } from "../../lib/db/pool";
+import { retentionPolicy } from "../../lib/ops/enforce-retention";
 import { healthReport } from "../../lib/reports/health";
 import { Panel } from "../ingest/panel";
-import { FreshnessTable, PerHourTable, WorkersTable } from "./health-tables";
+import { FreshnessTable, PerHourTable, RetentionTable, WorkersTable } from "./health-tables";
 
 // Reads the database on every request; nothing here may be prerendered at build time.
 export const dynamic = "force-dynamic";
@@ -18,7 +19,7 @@ const orDash = (v: number | null | undefined) => (v === null || v === undefined 
 
 export default async function HealthPage() {
   const quietAfterMs = config().TRAILWATCH_FRESHNESS_QUIET_MINUTES * 60_000;
-  const report = await healthReport(getPool(), { quietAfterMs });
+  const report = await healthReport(getPool(), { quietAfterMs, retention: retentionPolicy(config()) });
   const { queue, last } = report;
   const running = report.workers.filter((w) => w.state === "running").length;
   const lastDay = report.perHour.reduce((a, h) => ({ objects: a.objects + h.objects, records: a.records + h.records }), { objects: 0, records: 0 });
@@ -102,6 +103,10 @@ export default async function HealthPage() {
 
       <Panel title="Workers" testId="health-workers" empty={report.workers.length ? undefined : "No worker has reported in the last day. Start one with `trailwatch worker`."}>
         <WorkersTable rows={report.workers} />
+      </Panel>
+
+      <Panel title="Retention" note="TRAILWATCH_RETENTION_DAYS; enforced hourly by the worker" testId="health-retention">
+        <RetentionTable rows={report.retention} />
       </Panel>
 
       <Panel title="Ingest per hour" note="last 24 h, UTC" testId="health-per-hour">

@@ -10,6 +10,7 @@ import { BUILT_IN_RULES } from "../detect/rules";
 import { testRuleExamples } from "../detect/test-rule-examples";
 import { backfill } from "../ingest/backfill";
 import { importFiles } from "../ingest/import-files";
+import { enforceRetention, retentionPolicy } from "../ops/enforce-retention";
 import { createLogger } from "../log";
 import { runDemo } from "./demo";
 import { ensureWebBuild, startWeb } from "./web";
@@ -91,6 +92,18 @@ program
       else console.log(`\n${summary.listed} objects listed, ${summary.outOfRange} out of range, ${summary.alreadyInLedger} already in the ledger; ${summary.recordsStored} records stored; ${summary.errors.length} objects not ingested`);
       await detectOnce({ pool: getPool(), log: log.child({}, { level: "warn" }) });
       if (summary.byStatus.failed) process.exitCode = 1;
+    });
+  });
+
+program
+  .command("retention")
+  .description("delete events older than TRAILWATCH_RETENTION_DAYS (per source) once and exit; the worker also does it hourly")
+  .action(async () => {
+    const policy = retentionPolicy(config());
+    await withDatabase("retention", async () => {
+      const results = await enforceRetention(getPool(), policy);
+      if (results.length === 0) console.log(policy.cloudtrail || policy.vpcflow ? "another process is enforcing retention right now" : "retention is off (TRAILWATCH_RETENTION_DAYS=0): nothing deleted");
+      for (const r of results) console.log(`${r.source}: kept ${r.days} days, deleted ${r.rowsDeleted} events before ${r.cutoff.toISOString()}`);
     });
   });
 

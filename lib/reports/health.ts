@@ -1,3 +1,4 @@
+import type { RetentionPolicy } from "../ops/enforce-retention";
 import { HEARTBEAT_STALE_MS } from "../ops/heartbeat";
 import { toNumber, type Queryable } from "./queryable";
 
@@ -72,6 +73,13 @@ export interface LastOutcomes {
   lastWorkerError: { at: Date; message: string; workerId: string } | null;
 }
 
+/** Retention per source: the configured days (0 keeps everything) and the last run of the job. */
+export interface RetentionRow {
+  source: "cloudtrail" | "vpcflow";
+  days: number;
+  lastRun: { at: Date; cutoff: Date; rowsDeleted: number } | null;
+}
+
 export interface HealthReport {
   /** `ok` when a worker is running and nothing below is wrong; else the problems, one sentence each. */
   status: "ok" | "attention";
@@ -81,6 +89,7 @@ export interface HealthReport {
   perHour: HourRow[];
   last: LastOutcomes;
   freshness: FreshnessRow[];
+  retention: RetentionRow[];
   /** When the report was computed (UTC). */
   at: Date;
 }
@@ -92,6 +101,8 @@ export interface HealthOptions {
   quietAfterMs: number;
   /** Hours of the per-hour panel, newest last; default 24. */
   hours?: number;
+  /** The configured retention (TRAILWATCH_RETENTION_DAYS…); default keeps everything. */
+  retention?: RetentionPolicy;
 }
 
 /** Heartbeat rows, most recent beat first (workers silent for over a day are left out). */
@@ -179,15 +190,28 @@ export async function sourceFreshness(db: Queryable, options: { now?: Date; quie
   });
 }
 
+/** The retention policy with each source's last run. */
+export async function retentionRows(db: Queryable, policy: RetentionPolicy = { cloudtrail: 0, vpcflow: 0 }): Promise<RetentionRow[]> {
+  const res = await db.query<{ source: string; finished_at: Date; cutoff: Date; rows_deleted: unknown }>(
+    "SELECT DISTINCT ON (source) source, finished_at, cutoff, rows_deleted FROM retention_runs ORDER BY source, finished_at DESC",
+  );
+  const last = new Map(res.rows.map((r) => [r.source, r]));
+  return (["cloudtrail", "vpcflow"] as const).map((source) => {
+    const r = last.get(source);
+    return { source, days: policy[source], lastRun: r ? { at: r.finished_at, cutoff: r.cutoff, rowsDeleted: toNumber(r.rows_deleted) } : null };
+  });
+}
+
 /** Every panel, and the problems a person should look at (empty when all is well). */
 export async function healthReport(db: Queryable, options: HealthOptions): Promise<HealthReport> {
   const now = options.now ?? new Date();
-  const [workers, queue, perHour, last, freshness] = await Promise.all([
+  const [workers, queue, perHour, last, freshness, retention] = await Promise.all([
     workerRows(db, now),
     queueState(db),
     ingestPerHour(db, { now, hours: options.hours }),
     lastOutcomes(db),
     sourceFreshness(db, { now, quietAfterMs: options.quietAfterMs }),
+    retentionRows(db, options.retention),
   ]);
   const problems: string[] = [];
   if (!workers.some((w) => w.state === "running")) problems.push("no ingest worker is running (no heartbeat in the last 30 s)");
@@ -195,5 +219,5 @@ export async function healthReport(db: Queryable, options: HealthOptions): Promi
   if (queue?.dlqDepth) problems.push(`${queue.dlqDepth} message(s) in the dead-letter queue`);
   const quiet = freshness.filter((f) => f.state === "INSUFFICIENT_DATA");
   if (quiet.length) problems.push(`${quiet.length} source(s) quiet for over ${Math.round(options.quietAfterMs / 60_000)} min`);
-  return { status: problems.length ? "attention" : "ok", problems, workers, queue, perHour, last, freshness, at: now };
+  return { status: problems.length ? "attention" : "ok", problems, workers, queue, perHour, last, freshness, retention, at: now };
 }

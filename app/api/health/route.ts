@@ -1,5 +1,6 @@
 import { config } from "../../../lib/config";
 import { getPool } from "../../../lib/db/pool";
+import { retentionPolicy } from "../../../lib/ops/enforce-retention";
 import { databaseHealth } from "../../../lib/reports/database-health";
 import { healthReport } from "../../../lib/reports/health";
 import { json } from "../responses";
@@ -15,6 +16,6 @@ export const dynamic = "force-dynamic";
 export async function GET(): Promise<Response> {
   const health = await databaseHealth(getPool);
   if (!health.up) return json({ ok: false, database: "down", reason: health.reason }, 503);
-  const report = await healthReport(getPool(), { quietAfterMs: config().TRAILWATCH_FRESHNESS_QUIET_MINUTES * 60_000 });
+  const report = await healthReport(getPool(), { quietAfterMs: config().TRAILWATCH_FRESHNESS_QUIET_MINUTES * 60_000, retention: retentionPolicy(config()) });
   return json({ ok: true, database: "up", latencyMs: health.latencyMs, ...report });
 }

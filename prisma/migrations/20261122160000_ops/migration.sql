@@ -68,3 +68,20 @@ CREATE INDEX "ops_requests_requested_at_idx" ON "ops_requests"("requested_at" DE
 
 -- AddForeignKey
 ALTER TABLE "ops_requests" ADD CONSTRAINT "ops_requests_object_id_fkey" FOREIGN KEY ("object_id") REFERENCES "ingest_objects"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- Retention runs: what the scheduled retention job deleted, per source (shown on the health page).
+-- CreateTable
+CREATE TABLE "retention_runs" (
+    "id" BIGSERIAL NOT NULL,
+    "source" TEXT NOT NULL,
+    "retention_days" INTEGER NOT NULL,
+    "cutoff" TIMESTAMPTZ(3) NOT NULL,
+    "rows_deleted" BIGINT NOT NULL DEFAULT 0,
+    "started_at" TIMESTAMPTZ(3) NOT NULL,
+    "finished_at" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "retention_runs_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "retention_runs_source_finished_at_idx" ON "retention_runs"("source", "finished_at" DESC);
