@@ -16,6 +16,10 @@ export const dynamic = "force-dynamic";
 export async function GET(): Promise<Response> {
   const health = await databaseHealth(getPool);
   if (!health.up) return json({ ok: false, database: "down", reason: health.reason }, 503);
-  const report = await healthReport(getPool(), { quietAfterMs: config().TRAILWATCH_FRESHNESS_QUIET_MINUTES * 60_000, retention: retentionPolicy(config()) });
+  // The app answers even when the report cannot be built (e.g. a database not migrated yet):
+  // liveness stays `ok`, and `problems` says what is wrong.
+  const report = await healthReport(getPool(), { quietAfterMs: config().TRAILWATCH_FRESHNESS_QUIET_MINUTES * 60_000, retention: retentionPolicy(config()) }).catch(
+    (error: unknown) => ({ status: "attention" as const, problems: [`the health report failed: ${error instanceof Error ? error.message : String(error)}`] }),
+  );
   return json({ ok: true, database: "up", latencyMs: health.latencyMs, ...report });
 }
