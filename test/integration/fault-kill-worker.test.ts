@@ -20,17 +20,28 @@ after(async () => {
   await db?.drop();
 });
 
-test("kill -9 of the worker mid-object, 24 times, then a restart: nothing lost, nothing doubled", async () => {
+test("kill -9 of the worker mid-object, 26 times, then a restart: nothing lost, nothing doubled", async () => {
   const hour = new Date(Date.UTC(2026, 10, 20, 10));
   const delivered: DeliveredObject[] = [];
-  for (let i = 0; i < 10; i++) {
-    delivered.push(flowObject({ account: "111122223333", region: "us-east-1", hour: new Date(hour.getTime() + i * 300_000), lines: 10_000, tag: `kill-flow-${i}` }));
-    delivered.push(cloudTrailObject({ account: "111122223333", region: "us-east-1", hour: new Date(hour.getTime() + i * 300_000), records: 300, tag: `kill-ct-${i}` }));
-  }
-  for (const o of delivered) await aws.putAndNotify(o.key, o.body);
-  const keys = delivered.map((o) => o.key);
+  let batch = 0;
+  // Delivers 10 more objects; called again whenever the workers got through everything before the last kill.
+  const deliverBatch = async () => {
+    for (let i = 0; i < 5; i++) {
+      const at = new Date(hour.getTime() + (batch * 5 + i) * 300_000);
+      const objects = [
+        flowObject({ account: "111122223333", region: "us-east-1", hour: at, lines: 10_000, tag: `kill-flow-${batch}-${i}` }),
+        cloudTrailObject({ account: "111122223333", region: "us-east-1", hour: at, records: 300, tag: `kill-ct-${batch}-${i}` }),
+      ];
+      for (const o of objects) await aws.putAndNotify(o.key, o.body);
+      delivered.push(...objects);
+    }
+    batch += 1;
+  };
+  await deliverBatch();
+  await deliverBatch();
+  const keys = () => delivered.map((o) => o.key);
 
-  const KILLS = 24;
+  const KILLS = 26;
   let killedMidObject = 0;
   for (let k = 0; k < KILLS; k++) {
     const spawnedAt = (await db.pool.query<{ t: Date }>("SELECT now() AS t")).rows[0]!.t;
@@ -44,13 +55,13 @@ test("kill -9 of the worker mid-object, 24 times, then a restart: nothing lost, 
     const processing = await beganByThisWorker();
     await worker.kill9();
     if (processing > 0) killedMidObject += 1;
-    if ((await doneCount(db.pool, keys)) === keys.length) break;
+    if ((await doneCount(db.pool, keys())) === delivered.length) await deliverBatch();
   }
   assert.ok(killedMidObject >= 20, `at least 20 kills landed while an object was being loaded (got ${killedMidObject})`);
 
   const final = startWorkerProcess(db.url, aws);
   try {
-    await waitFor("every object to be done", async () => (await doneCount(db.pool, keys)) === keys.length, 120_000);
+    await waitFor("every object to be done", async () => (await doneCount(db.pool, keys())) === delivered.length, 120_000);
     await waitFor("the queue to be empty", async () => (await queueDepth(aws, aws.queueUrl)) === 0, 30_000);
   } finally {
     assert.equal(await final.stop(), 0, "SIGTERM stops the worker gracefully");
