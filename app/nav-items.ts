@@ -5,4 +5,5 @@ export const NAV_ITEMS = [
   { href: "/events", label: "Events" },
   { href: "/flows", label: "Flows" },
   { href: "/ingest", label: "Ingest" },
+  { href: "/health", label: "Health" },
 ] as const satisfies readonly { href: string; label: string }[];

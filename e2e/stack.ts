@@ -6,7 +6,11 @@ import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { generateDemoWeek } from "../lib/demo/generate-demo-week";
 import { detectOnce } from "../lib/detect/run-detection";
-import { runWorker } from "../lib/ingest/run-worker";
+import { newWorkerStats, runWorker } from "../lib/ingest/run-worker";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { s3ObjectCreatedNotification } from "../lib/aws/s3-notification";
+import { startHeartbeat } from "../lib/ops/heartbeat";
+import { startOpsRunner } from "../lib/ops/ops-requests";
 import { startWeb } from "../lib/cli/web";
 import { createTestDatabase } from "../test/support/database";
 import { startTestAws } from "../test/support/local-aws";
@@ -56,6 +60,24 @@ await aws.putAndNotify(BROKEN_KEY, gzipSync(JSON.stringify({ Records: hostileRec
 await aws.send("<not json>");
 await drain();
 await detectOnce({ pool: db.pool, log: silentLog });
+// A message dead-lettered earlier (its object was missing then) whose object has since been put:
+// replaying the DLQ from the Ledger page must ingest it exactly once.
+const REPLAY_KEY = "AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/22/111122223333_vpcflowlogs_us-east-1_fl-0e2e0e2e0e2e0e2e0_20261122T0000Z_replay.log";
+const REPLAY_LINES = 5;
+const replayBody = ["version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status",
+  ...Array.from({ length: REPLAY_LINES }, (_, i) => `2 111122223333 eni-0e2e 198.51.100.${i + 1} 10.0.0.5 4444${i} 22 6 3 180 1763769600 1763769660 REJECT OK`)].join("\n") + "\n";
+const replayEtag = await aws.put(REPLAY_KEY, replayBody);
+await aws.sqs.send(new SendMessageCommand({ QueueUrl: aws.dlqUrl, MessageBody: s3ObjectCreatedNotification({ bucket: aws.bucket, key: REPLAY_KEY, size: Buffer.byteLength(replayBody), etag: replayEtag }) }));
+// Then a worker keeps running, as in production, beating its heartbeat (the Health page reads it)
+// and carrying out the admin requests made in the UI.
+const running = new AbortController();
+const workerStats = newWorkerStats();
+const heartbeat = startHeartbeat({ pool: db.pool, sqs: aws.sqs, queueUrl: aws.queueUrl, log: silentLog, stats: workerStats, signal: running.signal, everyMs: 1000 });
+const ops = startOpsRunner({ pool: db.pool, sqs: aws.sqs, queueUrl: aws.queueUrl, log: silentLog, signal: running.signal, everyMs: 500 });
+const worker = runWorker({
+  sqs: aws.sqs, s3: aws.s3, pool: db.pool, log: silentLog, queueUrl: aws.queueUrl, concurrency: 2, waitSeconds: 1,
+  visibilitySeconds: 60, batchRows: 5000, maxRecordBytes: 1024 * 1024, signal: running.signal, stats: workerStats,
+});
 const web = await startWeb({ databaseUrl: db.url, port: Number(process.env.PORT ?? 3111), log: silentLog });
 writeFileSync(
   process.env.E2E_STATE_FILE ?? "e2e/.stack-state.json",
@@ -67,10 +89,13 @@ writeFileSync(
     deletedMessages: stats.deleted,
     hostileEventName: HOSTILE,
     brokenKey: BROKEN_KEY,
+    replay: { key: REPLAY_KEY, lines: REPLAY_LINES },
     stopLogging: { eventId: stopLogging.eventID, principalArn: STOPPER_ARN },
   }),
 );
 process.once("SIGTERM", async () => {
+  running.abort();
+  await Promise.all([worker, heartbeat.done, ops.done]);
   web.child.kill("SIGTERM");
   await new Promise((r) => web.child.once("exit", r));
   await aws.stop();

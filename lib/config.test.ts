@@ -42,3 +42,15 @@ test("a bad value stops with one message naming every bad variable and what it e
 test("a setting a process needs but lacks is named", () => {
   assert.throws(() => requireSetting(loadConfig({}), "TRAILWATCH_SQS_QUEUE_URL", "the SQS queue URL"), /TRAILWATCH_SQS_QUEUE_URL is not set: expected the SQS queue URL/);
 });
+
+test("operations settings: object size limit, heartbeat, freshness and retention per source", () => {
+  const defaults = loadConfig({});
+  assert.equal(defaults.TRAILWATCH_MAX_OBJECT_BYTES, 2 * 1024 ** 3);
+  assert.equal(defaults.TRAILWATCH_HEARTBEAT_SECONDS, 10);
+  assert.equal(defaults.TRAILWATCH_FRESHNESS_QUIET_MINUTES, 60);
+  assert.deepEqual([defaults.TRAILWATCH_RETENTION_DAYS, defaults.TRAILWATCH_RETENTION_DAYS_CLOUDTRAIL, defaults.TRAILWATCH_RETENTION_DAYS_VPCFLOW], [0, undefined, undefined]);
+  const set = loadConfig({ TRAILWATCH_MAX_OBJECT_BYTES: "1048576", TRAILWATCH_RETENTION_DAYS_VPCFLOW: "30", TRAILWATCH_RETENTION_DAYS_CLOUDTRAIL: "" });
+  assert.deepEqual([set.TRAILWATCH_MAX_OBJECT_BYTES, set.TRAILWATCH_RETENTION_DAYS_VPCFLOW, set.TRAILWATCH_RETENTION_DAYS_CLOUDTRAIL], [1048576, 30, undefined]);
+  assert.throws(() => loadConfig({ TRAILWATCH_MAX_OBJECT_BYTES: "10" }), /TRAILWATCH_MAX_OBJECT_BYTES="10": expected a whole number from 1024/);
+  assert.throws(() => loadConfig({ TRAILWATCH_RETENTION_DAYS_CLOUDTRAIL: "a year" }), /TRAILWATCH_RETENTION_DAYS_CLOUDTRAIL="a year": expected a whole number from 0 to 36500/);
+});

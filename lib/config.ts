@@ -28,6 +28,15 @@ const int = (min: number, max: number, fallback: number) => {
   return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message }).default(fallback);
 };
 
+/** Default of TRAILWATCH_MAX_OBJECT_BYTES: 2 GiB of decompressed content per object. */
+export const DEFAULT_MAX_OBJECT_BYTES = 2 * 1024 * 1024 * 1024;
+
+/** An optional whole number: unset or empty means absent. */
+const optionalInt = (min: number, max: number) => {
+  const message = `expected a whole number from ${min} to ${max}`;
+  return z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message }).optional());
+};
+
 export const configSchema = z.object({
   /** Postgres connection string. Absent: the embedded PostgreSQL under TRAILWATCH_DATA_DIR is used. */
   DATABASE_URL: optionalMatching(/^postgres(ql)?:\/\//, "a postgres:// or postgresql:// connection string"),
@@ -52,12 +61,35 @@ export const configSchema = z.object({
   TRAILWATCH_WORKER_CONCURRENCY: int(1, 64, 4),
   /** SQS long-poll wait, seconds (20 is the SQS maximum). */
   TRAILWATCH_SQS_WAIT_SECONDS: int(0, 20, 20),
-  /** Visibility timeout (seconds) asked for each received message; the worker extends it while it works. */
-  TRAILWATCH_SQS_VISIBILITY_SECONDS: int(10, 43200, 120),
+  /**
+   * Visibility timeout (seconds) asked for each received message; the worker extends it every third of it
+   * while it works, so it bounds how late a crashed worker's message reappears, not how long an object may take.
+   */
+  TRAILWATCH_SQS_VISIBILITY_SECONDS: int(3, 43200, 120),
   /** Rows staged per COPY batch before they are merged into the event tables. */
   TRAILWATCH_COPY_BATCH_ROWS: int(100, 1_000_000, 10_000),
   /** A single CloudTrail record larger than this (bytes) is rejected, not loaded. */
   TRAILWATCH_MAX_RECORD_BYTES: int(1024, 64 * 1024 * 1024, 1024 * 1024),
+  /**
+   * Largest decompressed content of one object, in bytes (default 2 GiB; AWS's own files stay far below:
+   * flow-log files are cut at 75 MB compressed). Counted while streaming, so a gzip bomb is refused after
+   * reading this much and never held in memory; the object is recorded as `rejected` with the reason.
+   */
+  TRAILWATCH_MAX_OBJECT_BYTES: int(1024, Number.MAX_SAFE_INTEGER, DEFAULT_MAX_OBJECT_BYTES),
+  /** Seconds between two heartbeats of a worker (its row in worker_heartbeats); a worker is reported silent after 30 s without one. */
+  TRAILWATCH_HEARTBEAT_SECONDS: int(1, 10, 10),
+  /**
+   * Minutes after which a source (account × region × CloudTrail / VPC flow) that delivered before and
+   * has delivered nothing since is reported INSUFFICIENT_DATA on the health page. CloudTrail delivers
+   * about every 5 minutes while there is activity, flow logs every 1 or 10 minutes.
+   */
+  TRAILWATCH_FRESHNESS_QUIET_MINUTES: int(5, 7 * 24 * 60, 60),
+  /** Days of events kept, for every source without its own setting below; 0 keeps everything (the default). */
+  TRAILWATCH_RETENTION_DAYS: int(0, 36_500, 0),
+  /** Days of CloudTrail events kept (by eventTime); unset: TRAILWATCH_RETENTION_DAYS. */
+  TRAILWATCH_RETENTION_DAYS_CLOUDTRAIL: optionalInt(0, 36_500),
+  /** Days of VPC flow records kept (by start); unset: TRAILWATCH_RETENTION_DAYS. */
+  TRAILWATCH_RETENTION_DAYS_VPCFLOW: optionalInt(0, 36_500),
   /** Address the web app listens on (0.0.0.0 in containers). */
   TRAILWATCH_WEB_HOST: z.string().trim().min(1).default("127.0.0.1"),
   /** HTTP port of the web app. */

@@ -3,7 +3,10 @@ import { config, requireSetting } from "../lib/config";
 import { closePool, getPool } from "../lib/db/pool";
 import { prepareDatabase } from "../lib/db/prepare";
 import { startDetector } from "../lib/detect/run-detector";
-import { runWorker, workerTuning } from "../lib/ingest/run-worker";
+import { newWorkerStats, runWorker, workerTuning } from "../lib/ingest/run-worker";
+import { startHeartbeat } from "../lib/ops/heartbeat";
+import { startOpsRunner } from "../lib/ops/ops-requests";
+import { retentionPolicy, startRetentionJob } from "../lib/ops/enforce-retention";
 import { createLogger } from "../lib/log";
 
 /**
@@ -29,8 +32,16 @@ export async function runIngestWorker(): Promise<void> {
   process.on("SIGINT", onSignal);
   log.info({ queueUrl, concurrency: cfg.TRAILWATCH_WORKER_CONCURRENCY }, "worker started");
   const detector = startDetector({ pool: getPool(), log: log.child({ component: "detect" }), signal: stop.signal });
-  const stats = await runWorker({
-    sqs: createSqsClient(cfg),
+  const sqs = createSqsClient(cfg);
+  const stats = newWorkerStats();
+  // Beats until in-flight messages have settled, then writes its last beat (stopped_at).
+  const beating = new AbortController();
+  const heartbeat = startHeartbeat({ pool: getPool(), sqs, queueUrl, log: log.child({ component: "heartbeat" }), stats, signal: beating.signal, everyMs: cfg.TRAILWATCH_HEARTBEAT_SECONDS * 1000 });
+  // Admin requests from the UI (reprocess an object, replay the DLQ), which need this process's AWS access.
+  const ops = startOpsRunner({ pool: getPool(), sqs, queueUrl, log: log.child({ component: "admin" }), region: cfg.AWS_REGION, signal: beating.signal });
+  const retention = startRetentionJob({ pool: getPool(), policy: retentionPolicy(cfg), log: log.child({ component: "retention" }), signal: beating.signal });
+  await runWorker({
+    sqs,
     s3: createS3Client(cfg),
     pool: getPool(),
     log,
@@ -38,8 +49,10 @@ export async function runIngestWorker(): Promise<void> {
     ...workerTuning(cfg),
     signal: stop.signal,
     afterMessage: detector.wake,
+    stats,
   });
-  await detector.done;
+  beating.abort();
+  await Promise.all([detector.done, heartbeat.done, ops.done, retention.done]);
   log.info(stats, "worker stopped");
   await closePool();
   await db.embedded?.stop();

@@ -14,7 +14,9 @@ import { bareEtag } from "../ingest/open-s3-object";
 import { saveRuleOverride } from "../detect/load-rules";
 import { detectOnce } from "../detect/run-detection";
 import { DEMO_RULE_OVERRIDES } from "../demo/demo-rule-overrides";
-import { runWorker, workerTuning, type WorkerStats } from "../ingest/run-worker";
+import { newWorkerStats, runWorker, workerTuning, type WorkerStats } from "../ingest/run-worker";
+import { startHeartbeat } from "../ops/heartbeat";
+import { startOpsRunner } from "../ops/ops-requests";
 import type { Logger } from "../log";
 import { ensureWebBuild, startWeb } from "./web";
 
@@ -70,11 +72,20 @@ export async function runDemo(cfg: Config, log: Logger, options: { web: boolean;
   if (options.web) {
     await ensureWebBuild(log);
     const web = await startWeb({ databaseUrl: db.url, port: cfg.PORT, host: cfg.TRAILWATCH_WEB_HOST, log });
+    // While the app runs, the worker keeps consuming the queue as in production: its heartbeat
+    // feeds the Health page, and it carries out the Ledger page's reprocess and DLQ replay.
+    const running = new AbortController();
+    const liveStats = newWorkerStats();
+    const heartbeat = startHeartbeat({ pool: getPool(), sqs, queueUrl, log: log.child({}, { level: "warn" }), stats: liveStats, signal: running.signal, everyMs: cfg.TRAILWATCH_HEARTBEAT_SECONDS * 1000 });
+    const ops = startOpsRunner({ pool: getPool(), sqs, queueUrl, log: log.child({}, { level: "warn" }), region: "us-east-1", signal: running.signal });
+    const live = runWorker({ sqs, s3, pool: getPool(), log: log.child({}, { level: "warn" }), queueUrl, ...workerTuning(cfg), signal: running.signal, stats: liveStats });
     console.log(`\nTrailwatch is running at ${web.url.replace("127.0.0.1", "localhost")}  (Ctrl-C to stop)\n`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
       process.once("SIGTERM", resolve);
     });
+    running.abort();
+    await Promise.all([live, heartbeat.done, ops.done]);
     web.child.kill("SIGTERM");
   }
   await closePool();

@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
-import { config, ConfigError } from "../config";
+import { createS3Client } from "../aws/clients";
+import { config, ConfigError, requireSetting } from "../config";
 import { closePool, getPool } from "../db/pool";
 import { prepareDatabase } from "../db/prepare";
 import { alertEventRefs, listAlerts } from "../detect/alerts";
@@ -7,7 +8,9 @@ import { enabledRules, loadRules } from "../detect/load-rules";
 import { detectOnce, detectRange } from "../detect/run-detection";
 import { BUILT_IN_RULES } from "../detect/rules";
 import { testRuleExamples } from "../detect/test-rule-examples";
+import { backfill } from "../ingest/backfill";
 import { importFiles } from "../ingest/import-files";
+import { enforceRetention, retentionPolicy } from "../ops/enforce-retention";
 import { createLogger } from "../log";
 import { runDemo } from "./demo";
 import { ensureWebBuild, startWeb } from "./web";
@@ -46,7 +49,7 @@ program
     const db = await prepareDatabase(cfg, log, { migrate: false });
     const summary = await importFiles(
       paths,
-      { pool: getPool(), log: log.child({}, { level: "silent" }), batchRows: cfg.TRAILWATCH_COPY_BATCH_ROWS, maxRecordBytes: cfg.TRAILWATCH_MAX_RECORD_BYTES },
+      { pool: getPool(), log: log.child({}, { level: "silent" }), batchRows: cfg.TRAILWATCH_COPY_BATCH_ROWS, maxRecordBytes: cfg.TRAILWATCH_MAX_RECORD_BYTES, maxObjectBytes: cfg.TRAILWATCH_MAX_OBJECT_BYTES },
       options.json
         ? undefined
         : (o) => console.log(`${o.status.padEnd(11)} ${o.kind.padEnd(18)} stored ${o.stored}, duplicate ${o.duplicate}, rejected ${o.rejected}  ${o.key}${o.reason ? `  (${o.reason})` : ""}`),
@@ -58,6 +61,50 @@ program
     await closePool();
     await db.embedded?.stop();
     if (summary.byStatus.failed) process.exitCode = 1;
+  });
+
+program
+  .command("backfill")
+  .description("list historical objects under s3://bucket/prefix and ingest those the ledger does not hold yet (resumable)")
+  .argument("<s3-url>", "s3://bucket/prefix, e.g. s3://my-log-bucket/AWSLogs/111122223333/CloudTrail/")
+  .option("--since <ISO>", "only objects from this time on (UTC; the time in the file name, else LastModified)")
+  .option("--until <ISO>", "only objects before this time (exclusive)")
+  .option("--json", "print a JSON summary instead of progress lines")
+  .action(async (url: string, options: { since?: string; until?: string; json?: boolean }) => {
+    const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
+    if (!match) throw new Error(`expected s3://bucket/prefix, got "${url}"`);
+    const since = options.since ? isoDate(options.since, "--since") : undefined;
+    const until = options.until ? isoDate(options.until, "--until") : undefined;
+    const cfg = config();
+    requireSetting(cfg, "AWS_REGION", "the AWS region of the bucket, e.g. us-east-1");
+    await withDatabase("backfill", async (log) => {
+      const summary = await backfill(
+        createS3Client(cfg),
+        { pool: getPool(), log: log.child({}, { level: "warn" }), batchRows: cfg.TRAILWATCH_COPY_BATCH_ROWS, maxRecordBytes: cfg.TRAILWATCH_MAX_RECORD_BYTES, maxObjectBytes: cfg.TRAILWATCH_MAX_OBJECT_BYTES },
+        {
+          bucket: match[1]!, prefix: match[2] ?? "", since, until, concurrency: cfg.TRAILWATCH_WORKER_CONCURRENCY,
+          onObject: options.json
+            ? undefined
+            : (o, p) => console.log(`[${p.listed - p.outOfRange} in range] ${o.status.padEnd(11)} stored ${o.stored}  ${o.key}${o.reason && o.status !== "already" ? `  (${o.reason})` : ""}`),
+        },
+      );
+      if (options.json) console.log(JSON.stringify(summary, null, 2));
+      else console.log(`\n${summary.listed} objects listed, ${summary.outOfRange} out of range, ${summary.alreadyInLedger} already in the ledger; ${summary.recordsStored} records stored; ${summary.errors.length} objects not ingested`);
+      await detectOnce({ pool: getPool(), log: log.child({}, { level: "warn" }) });
+      if (summary.byStatus.failed) process.exitCode = 1;
+    });
+  });
+
+program
+  .command("retention")
+  .description("delete events older than TRAILWATCH_RETENTION_DAYS (per source) once and exit; the worker also does it hourly")
+  .action(async () => {
+    const policy = retentionPolicy(config());
+    await withDatabase("retention", async () => {
+      const results = await enforceRetention(getPool(), policy);
+      if (results.length === 0) console.log(policy.cloudtrail || policy.vpcflow ? "another process is enforcing retention right now" : "retention is off (TRAILWATCH_RETENTION_DAYS=0): nothing deleted");
+      for (const r of results) console.log(`${r.source}: kept ${r.days} days, deleted ${r.rowsDeleted} events before ${r.cutoff.toISOString()}`);
+    });
   });
 
 program

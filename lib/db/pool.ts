@@ -33,6 +33,10 @@ export function getPool(): pg.Pool {
     if (!url) throw new Error("DATABASE_URL is not set: start the embedded database (lib/db/embedded.ts) or set it");
     pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
     pool.on("error", () => undefined); // an idle client's broken connection is replaced on next use
+    // A checked-out client whose server goes away (Postgres restarted mid-transaction) emits
+    // 'error' between queries; unheard, that would crash the process. Its pending or next query
+    // rejects with the same error, which the caller handles (the message is retried).
+    pool.on("connect", (client) => client.on("error", () => undefined));
   }
   return pool;
 }

@@ -4,8 +4,9 @@ import { CloudTrailFormatError, parseCloudTrailFile } from "../cloudtrail";
 import { FlowLogFormatError, parseFlowLog } from "../flowlogs";
 import type { Logger } from "../log";
 import { beginAttempt, completeObject, failObject, FINAL_STATUSES, lockObject, type Completion, type LedgerEntry, type ObjectIdentity } from "./ledger";
+import { recordFreshness } from "../ops/record-freshness";
 import { loadRows, type LoadCounts } from "./load-rows";
-import { openContent } from "./open-content";
+import { ObjectTooLargeError, openContent } from "./open-content";
 import { kindFromKey, routeObject } from "./route-object";
 import { cloudTrailTable, flowTable } from "./tables";
 import type { ObjectKind } from "./types";
@@ -25,6 +26,8 @@ export interface IngestContext {
   batchRows: number;
   /** A CloudTrail record larger than this many bytes is rejected. */
   maxRecordBytes: number;
+  /** An object whose decompressed content is larger than this many bytes is rejected (TRAILWATCH_MAX_OBJECT_BYTES; default 2 GiB). */
+  maxObjectBytes?: number;
   /** The SQS message that announced the object (null for local imports). */
   messageId: string | null;
 }
@@ -76,7 +79,7 @@ export async function ingestObject(object: OpenedObject, ctx: IngestContext): Pr
       object.body.destroy();
       return alreadyIngested(object, locked);
     }
-    const content = await openContent(object.body);
+    const content = await openContent(object.body, { maxBytes: ctx.maxObjectBytes });
     const route = routeObject(object.key, content.head);
     kind = route.kind;
     let completion: Completion;
@@ -92,6 +95,7 @@ export async function ingestObject(object: OpenedObject, ctx: IngestContext): Pr
       completion = { status, kind, stored: 0, duplicate: 0, rejected: 0, rejections: [], reason: route.reason ?? null };
     }
     await completeObject(client, entry.id, completion);
+    if (completion.status === "done") await recordFreshness(client, { key: object.key, records: completion.stored });
     await client.query("COMMIT");
     const outcome: ObjectOutcome = { bucket: object.bucket, key: object.key, kind, status: completion.status, stored: completion.stored, duplicate: completion.duplicate, rejected: completion.rejected, reason: completion.reason };
     log.info({ kind, status: outcome.status, stored: outcome.stored, duplicate: outcome.duplicate, rejected: outcome.rejected, reason: outcome.reason ?? undefined }, "object ingested");
@@ -101,7 +105,8 @@ export async function ingestObject(object: OpenedObject, ctx: IngestContext): Pr
     object.body.destroy();
     const reason = describeError(error);
     // A file that is not what its kind requires will never parse: final, so it is not retried.
-    const permanent = error instanceof CloudTrailFormatError || error instanceof FlowLogFormatError;
+    // Nor will one larger than the limit (a gzip bomb) shrink.
+    const permanent = error instanceof CloudTrailFormatError || error instanceof FlowLogFormatError || error instanceof ObjectTooLargeError;
     if (permanent) await completeObject(ctx.pool, entry.id, { status: "rejected", kind, stored: 0, duplicate: 0, rejected: 0, rejections: [], reason });
     else await failObject(ctx.pool, entry.id, kind, reason);
     log.warn({ kind, reason }, permanent ? "object rejected" : "object failed");

@@ -119,9 +119,14 @@ export interface Completion {
  */
 export async function completeObject(client: pg.ClientBase | pg.Pool, objectId: bigint, done: Completion): Promise<void> {
   await client.query(
-    `UPDATE ingest_objects SET status = $2, kind = $3, records_stored = $4, records_duplicate = $5,
-       records_rejected = $6, reason = $7, finished_at = now(),
-       duration_ms = (extract(epoch FROM now() - started_at) * 1000)::int
+    // clock_timestamp(), not now(): inside the load transaction now() is when the transaction
+    // began, which would record every object as finishing the moment it started.
+    // A reprocessed object (lib/ops/ops-requests.ts) keeps the rows it stored before: they come back as
+    // duplicates of itself, so its counts add up rather than restart (first attempts start from 0).
+    `UPDATE ingest_objects SET status = $2, kind = $3, records_stored = records_stored + $4,
+       records_duplicate = GREATEST(0, $5 - records_stored),
+       records_rejected = $6, reason = $7, finished_at = clock_timestamp(),
+       duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int
      WHERE id = $1`,
     [objectId, done.status, done.kind, done.stored, done.duplicate, done.rejected, done.reason],
   );
@@ -139,8 +144,8 @@ export async function completeObject(client: pg.ClientBase | pg.Pool, objectId: 
 /** Records a failed attempt with its reason (outside any load transaction, which has been rolled back). */
 export async function failObject(db: pg.Pool, objectId: bigint, kind: ObjectKind, reason: string): Promise<void> {
   await db.query(
-    `UPDATE ingest_objects SET status = 'failed', kind = $3, reason = $2, finished_at = now(),
-       duration_ms = (extract(epoch FROM now() - started_at) * 1000)::int
+    `UPDATE ingest_objects SET status = 'failed', kind = $3, reason = $2, finished_at = clock_timestamp(),
+       duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int
      WHERE id = $1 AND status NOT IN ${FINAL_SQL}`,
     [objectId, reason.slice(0, 2000), kind],
   );

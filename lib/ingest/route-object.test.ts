@@ -221,3 +221,16 @@ describe("routeObject", () => {
     assert.match(routeObject("AWSLogs/123456789012/CloudTrail/", Buffer.alloc(0)).reason ?? "", /folder placeholder/);
   });
 });
+
+it("the source of a key: account, region, CloudTrail or VPC flow, and the time in the file name", async () => {
+  const { sourceOfKey } = await import("./route-object");
+  assert.deepEqual(sourceOfKey("p/AWSLogs/o-abc123/111122223333/CloudTrail/eu-west-1/2026/11/22/111122223333_CloudTrail_eu-west-1_20261122T0705Z_x.json.gz"), {
+    accountId: "111122223333", region: "eu-west-1", source: "cloudtrail", dataAt: new Date("2026-11-22T07:05:00Z"),
+  });
+  assert.deepEqual(sourceOfKey("AWSLogs/aws-account-id=111111111111/aws-service=vpcflowlogs/aws-region=eu-west-2/year=2022/111111111111_vpcflowlogs_eu-west-2_fl-0dcbf7c4c2483c6b6_20220221T1955Z_7fe2e5f7.log.gz"), {
+    accountId: "111111111111", region: "eu-west-2", source: "vpcflow", dataAt: new Date("2022-02-21T19:55:00Z"),
+  });
+  assert.equal(sourceOfKey("AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/odd name.log")?.dataAt, null);
+  assert.equal(sourceOfKey("AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/11/22/x.json.gz"), null);
+  assert.equal(sourceOfKey("random/key.json"), null);
+});

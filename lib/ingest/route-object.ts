@@ -212,3 +212,33 @@ function describeHead(head: Buffer): string {
   const firstLine = head.subarray(0, 200).toString("utf8").split("\n", 1)[0]?.trim() ?? "";
   return JSON.stringify(firstLine.length > 80 ? `${firstLine.slice(0, 80)}…` : firstLine);
 }
+
+/** The source an object belongs to, read from its key: what the health page's freshness is kept by. */
+export interface KeySource {
+  /** 12-digit AWS account id. */
+  accountId: string;
+  /** AWS region, e.g. `us-east-1`. */
+  region: string;
+  source: "cloudtrail" | "vpcflow";
+  /** The UTC time AWS writes into the file name (`…_YYYYMMDDTHHmmZ_…`), or null when the name has none. */
+  dataAt: Date | null;
+}
+
+const CLOUDTRAIL_SOURCE = /(?:^|\/)AWSLogs\/(?:o-[a-z0-9]+\/)?(\d{12})\/CloudTrail\/([a-z0-9-]+)\//i;
+const FLOW_SOURCE = /(?:^|\/)AWSLogs\/(\d{12})\/vpcflowlogs\/([a-z0-9-]+)\//;
+const HIVE_FLOW_SOURCE = /(?:^|\/)AWSLogs\/aws-account-id=(\d{12})\/aws-service=vpcflowlogs\/aws-region=([a-z0-9-]+)\//;
+const FILE_STAMP = /_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z[_.]/;
+
+/**
+ * Account, region and source of a CloudTrail or VPC flow-log object from the key layouts AWS writes
+ * (see `kindFromKey`); null for any other key (CloudTrail digests and Insights included). Keys must be URL-decoded.
+ */
+export function sourceOfKey(key: string): KeySource | null {
+  const trail = CLOUDTRAIL_SOURCE.exec(key);
+  const flow = trail ? null : (FLOW_SOURCE.exec(key) ?? HIVE_FLOW_SOURCE.exec(key));
+  const match = trail ?? flow;
+  if (!match) return null;
+  const stamp = FILE_STAMP.exec(key.slice(key.lastIndexOf("/") + 1));
+  const dataAt = stamp ? new Date(Date.UTC(Number(stamp[1]), Number(stamp[2]) - 1, Number(stamp[3]), Number(stamp[4]), Number(stamp[5]))) : null;
+  return { accountId: match[1]!, region: match[2]!, source: trail ? "cloudtrail" : "vpcflow", dataAt: dataAt && !Number.isNaN(dataAt.getTime()) ? dataAt : null };
+}

@@ -19,22 +19,27 @@ export interface WorkerOptions {
   visibilitySeconds: number;
   batchRows: number;
   maxRecordBytes: number;
+  /** Largest decompressed object, bytes (default 2 GiB); see IngestContext. */
+  maxObjectBytes?: number;
   /** Aborting stops receiving; messages already started are finished, then `runWorker` returns. */
   signal: AbortSignal;
   /** Return once a receive finds the queue empty and nothing is in flight (demo, import tests). */
   stopWhenIdle?: boolean;
   /** Called after each message is handled (the detector's wake-up, so new rows meet the rules at once). */
   afterMessage?: () => void;
+  /** Counters to update in place (the heartbeat reads them while the loop runs); default: fresh ones. */
+  stats?: WorkerStats;
 }
 
 /** The worker options that come from configuration (TRAILWATCH_WORKER_CONCURRENCY, TRAILWATCH_SQS_*, …). */
-export function workerTuning(cfg: Config): Pick<WorkerOptions, "concurrency" | "waitSeconds" | "visibilitySeconds" | "batchRows" | "maxRecordBytes"> {
+export function workerTuning(cfg: Config): Pick<WorkerOptions, "concurrency" | "waitSeconds" | "visibilitySeconds" | "batchRows" | "maxRecordBytes" | "maxObjectBytes"> {
   return {
     concurrency: cfg.TRAILWATCH_WORKER_CONCURRENCY,
     waitSeconds: cfg.TRAILWATCH_SQS_WAIT_SECONDS,
     visibilitySeconds: cfg.TRAILWATCH_SQS_VISIBILITY_SECONDS,
     batchRows: cfg.TRAILWATCH_COPY_BATCH_ROWS,
     maxRecordBytes: cfg.TRAILWATCH_MAX_RECORD_BYTES,
+    maxObjectBytes: cfg.TRAILWATCH_MAX_OBJECT_BYTES,
   };
 }
 
@@ -43,6 +48,15 @@ export interface WorkerStats {
   deleted: number;
   retried: number;
   errors: number;
+  /** Messages being handled right now. */
+  inFlight: number;
+  /** The latest receive or handling error, or the reason the latest message was left for retry (UTC time). */
+  lastError: { at: Date; message: string } | null;
+}
+
+/** Zeroed counters. */
+export function newWorkerStats(): WorkerStats {
+  return { received: 0, deleted: 0, retried: 0, errors: 0, inFlight: 0, lastError: null };
 }
 
 /**
@@ -55,7 +69,7 @@ export interface WorkerStats {
  */
 export async function runWorker(options: WorkerOptions): Promise<WorkerStats> {
   const { sqs, queueUrl, log, signal } = options;
-  const stats: WorkerStats = { received: 0, deleted: 0, retried: 0, errors: 0 };
+  const stats: WorkerStats = options.stats ?? newWorkerStats();
   const inFlight = new Set<Promise<void>>();
   let backoffMs = 0;
 
@@ -82,6 +96,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerStats> {
     } catch (error) {
       if (signal.aborted) break;
       stats.errors += 1;
+      stats.lastError = { at: new Date(), message: `ReceiveMessage failed: ${error instanceof Error ? error.message : String(error)}` };
       backoffMs = Math.min(30_000, Math.max(1_000, backoffMs * 2));
       log.error({ err: error, retryInMs: backoffMs }, "ReceiveMessage failed");
       await sleep(backoffMs, signal);
@@ -90,8 +105,12 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerStats> {
     if (messages.length === 0 && options.stopWhenIdle && inFlight.size === 0) break;
     stats.received += messages.length;
     for (const message of messages) {
-      const task = processMessage(message, options, stats).finally(() => inFlight.delete(task));
+      const task = processMessage(message, options, stats).finally(() => {
+        inFlight.delete(task);
+        stats.inFlight = inFlight.size;
+      });
       inFlight.add(task);
+      stats.inFlight = inFlight.size;
     }
   }
   await Promise.allSettled(inFlight);
@@ -110,7 +129,7 @@ async function processMessage(message: Message, options: WorkerOptions, stats: W
   try {
     const result = await handleMessage(
       { messageId, body: message.Body ?? "", receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 1) },
-      { pool: options.pool, s3: options.s3, log, batchRows: options.batchRows, maxRecordBytes: options.maxRecordBytes },
+      { pool: options.pool, s3: options.s3, log, batchRows: options.batchRows, maxRecordBytes: options.maxRecordBytes, maxObjectBytes: options.maxObjectBytes },
     );
     clearInterval(keepalive);
     if (result.fate === "delete") {
@@ -118,10 +137,12 @@ async function processMessage(message: Message, options: WorkerOptions, stats: W
       stats.deleted += 1;
     } else {
       stats.retried += 1;
+      stats.lastError = { at: new Date(), message: `message ${messageId} left for retry: ${result.reason ?? "unknown reason"}` };
       log.warn({ messageId, reason: result.reason }, "message left for retry");
     }
   } catch (error) {
     stats.errors += 1;
+    stats.lastError = { at: new Date(), message: `message ${messageId} failed: ${error instanceof Error ? error.message : String(error)}` };
     log.error({ err: error, messageId }, "message handling failed; it will be redelivered");
   } finally {
     clearInterval(keepalive);

@@ -30,7 +30,7 @@ function startWorker(): ChildProcess {
       DATABASE_URL: db.url,
       TRAILWATCH_SQS_QUEUE_URL: aws.queueUrl,
       AWS_REGION: "us-east-1",
-      AWS_ENDPOINT_URL: aws.server.endpoint,
+      AWS_ENDPOINT_URL: aws.endpoint,
       TRAILWATCH_S3_FORCE_PATH_STYLE: "true",
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,

@@ -8,7 +8,10 @@ import { bareEtag } from "../../lib/ingest/open-s3-object";
 
 /** A local SQS/S3 server with a bucket and a queue (plus DLQ), and real SDK clients pointed at it over HTTP. */
 export interface TestAws {
-  server: LocalAws;
+  /** The in-process server (null when it runs in another process, see test/support/fauxqs-process.ts). */
+  server: LocalAws | null;
+  /** http://127.0.0.1:<port> */
+  endpoint: string;
   config: Config;
   s3: S3Client;
   sqs: SQSClient;
@@ -24,12 +27,20 @@ export interface TestAws {
 
 export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 
+export const TEST_BUCKET = "trailwatch-test-logs";
+export const TEST_QUEUE = "trailwatch-test";
+
 export async function startTestAws(options: { maxReceiveCount?: number } = {}): Promise<TestAws> {
   const server = await startLocalAws();
-  const bucket = "trailwatch-test-logs";
-  server.createBucket(bucket);
-  const { queueUrl, dlqUrl } = server.createQueueWithDlq("trailwatch-test", options.maxReceiveCount ?? 3);
-  const config = loadConfig({ AWS_REGION: "us-east-1", AWS_ENDPOINT_URL: server.endpoint, TRAILWATCH_S3_FORCE_PATH_STYLE: "true" });
+  server.createBucket(TEST_BUCKET);
+  const { queueUrl, dlqUrl } = server.createQueueWithDlq(TEST_QUEUE, options.maxReceiveCount ?? 3);
+  return testAwsAt({ server, endpoint: server.endpoint, bucket: TEST_BUCKET, queueUrl, dlqUrl, stopServer: () => server.stop() });
+}
+
+/** SDK clients and helpers for a bucket and queue already created on a local server at `endpoint`. */
+export function testAwsAt(at: { server: LocalAws | null; endpoint: string; bucket: string; queueUrl: string; dlqUrl: string; stopServer: () => Promise<void> }): TestAws {
+  const { server, endpoint, bucket, queueUrl, dlqUrl } = at;
+  const config = loadConfig({ AWS_REGION: "us-east-1", AWS_ENDPOINT_URL: endpoint, TRAILWATCH_S3_FORCE_PATH_STYLE: "true" });
   const s3 = createS3Client(config, LOCAL_CREDENTIALS);
   const sqs = createSqsClient(config, LOCAL_CREDENTIALS);
   const put = async (key: string, body: Buffer | string) => {
@@ -40,7 +51,7 @@ export async function startTestAws(options: { maxReceiveCount?: number } = {}): 
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
   };
   return {
-    server, config, s3, sqs, bucket, queueUrl, dlqUrl, put, send,
+    server, endpoint, config, s3, sqs, bucket, queueUrl, dlqUrl, put, send,
     async putAndNotify(key, body) {
       const etag = await put(key, body);
       const notification = s3ObjectCreatedNotification({ bucket, key, size: Buffer.byteLength(body), etag });
@@ -50,7 +61,7 @@ export async function startTestAws(options: { maxReceiveCount?: number } = {}): 
     async stop() {
       s3.destroy();
       sqs.destroy();
-      await server.stop();
+      await at.stopServer();
     },
   };
 }
