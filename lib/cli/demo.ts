@@ -13,6 +13,7 @@ import { generateDemoWeek } from "../demo/generate-demo-week";
 import { bareEtag } from "../ingest/open-s3-object";
 import { saveRuleOverride } from "../detect/load-rules";
 import { detectOnce } from "../detect/run-detection";
+import { startDetector } from "../detect/run-detector";
 import { DEMO_RULE_OVERRIDES } from "../demo/demo-rule-overrides";
 import { newWorkerStats, runWorker, workerTuning, type WorkerStats } from "../ingest/run-worker";
 import { startHeartbeat } from "../ops/heartbeat";
@@ -78,14 +79,15 @@ export async function runDemo(cfg: Config, log: Logger, options: { web: boolean;
     const liveStats = newWorkerStats();
     const heartbeat = startHeartbeat({ pool: getPool(), sqs, queueUrl, log: log.child({}, { level: "warn" }), stats: liveStats, signal: running.signal, everyMs: cfg.TRAILWATCH_HEARTBEAT_SECONDS * 1000 });
     const ops = startOpsRunner({ pool: getPool(), sqs, queueUrl, log: log.child({}, { level: "warn" }), region: "us-east-1", signal: running.signal });
-    const live = runWorker({ sqs, s3, pool: getPool(), log: log.child({}, { level: "warn" }), queueUrl, ...workerTuning(cfg), signal: running.signal, stats: liveStats });
+    const detector = startDetector({ pool: getPool(), log: log.child({}, { level: "warn" }), signal: running.signal });
+    const live = runWorker({ sqs, s3, pool: getPool(), log: log.child({}, { level: "warn" }), queueUrl, ...workerTuning(cfg), signal: running.signal, stats: liveStats, afterMessage: detector.wake });
     console.log(`\nTrailwatch is running at ${web.url.replace("127.0.0.1", "localhost")}  (Ctrl-C to stop)\n`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
       process.once("SIGTERM", resolve);
     });
     running.abort();
-    await Promise.all([live, heartbeat.done, ops.done]);
+    await Promise.all([live, heartbeat.done, ops.done, detector.done]);
     web.child.kill("SIGTERM");
   }
   await closePool();
