@@ -5,10 +5,12 @@ import { prepareDatabase } from "../lib/db/prepare";
 import { startDetector } from "../lib/detect/run-detector";
 import { runWorker, workerTuning } from "../lib/ingest/run-worker";
 import { createLogger } from "../lib/log";
+import { startNotifier } from "../lib/notify/run-notifier";
 
 /**
  * The ingest worker process: SQS (TRAILWATCH_SQS_QUEUE_URL) → S3 → Postgres,
- * and the detection loop that runs the rules over what it stored.
+ * the detection loop that runs the rules over what it stored, and the
+ * notification loop that sends what the alerts' outbox holds.
  * SIGTERM / SIGINT stop receiving and let in-flight messages finish; a second
  * signal exits at once (unfinished messages reappear after their visibility
  * timeout and their transactions roll back).
@@ -28,7 +30,8 @@ export async function runIngestWorker(): Promise<void> {
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
   log.info({ queueUrl, concurrency: cfg.TRAILWATCH_WORKER_CONCURRENCY }, "worker started");
-  const detector = startDetector({ pool: getPool(), log: log.child({ component: "detect" }), signal: stop.signal });
+  const notifier = startNotifier({ pool: getPool(), config: cfg, log: log.child({ component: "notify" }), signal: stop.signal });
+  const detector = startDetector({ pool: getPool(), log: log.child({ component: "detect" }), signal: stop.signal, afterPass: notifier.wake });
   const stats = await runWorker({
     sqs: createSqsClient(cfg),
     s3: createS3Client(cfg),
@@ -40,6 +43,7 @@ export async function runIngestWorker(): Promise<void> {
     afterMessage: detector.wake,
   });
   await detector.done;
+  await notifier.done;
   log.info(stats, "worker stopped");
   await closePool();
   await db.embedded?.stop();
