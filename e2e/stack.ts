@@ -1,6 +1,7 @@
 // The system under test for the browser tests, started by global-setup.ts:
 // a fresh database, a local SQS/S3 server, the last day of the demo week uploaded
-// and announced by S3 event notifications, the real worker loop, then `next start`.
+// and announced by S3 event notifications, the real worker loop, then `next start`; after that the
+// worker, detector and notifier keep running for what the tests deliver.
 // Writes what was delivered to E2E_STATE_FILE and runs until SIGTERM.
 import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -8,6 +9,9 @@ import { generateDemoWeek } from "../lib/demo/generate-demo-week";
 import { detectOnce } from "../lib/detect/run-detection";
 import { runWorker } from "../lib/ingest/run-worker";
 import { startWeb } from "../lib/cli/web";
+import { loadConfig } from "../lib/config";
+import { startDetector } from "../lib/detect/run-detector";
+import { startNotifier } from "../lib/notify/run-notifier";
 import { createTestDatabase } from "../test/support/database";
 import { startTestAws } from "../test/support/local-aws";
 import { silentLog } from "../test/support/samples";
@@ -53,6 +57,15 @@ await aws.send("<not json>");
 await drain();
 await detectOnce({ pool: db.pool, log: silentLog });
 const web = await startWeb({ databaseUrl: db.url, port: Number(process.env.PORT ?? 3111), log: silentLog });
+// From here on the worker runs as in production: it consumes what a test delivers, detection runs
+// after each object, and the notifier sends what the alerts' outbox holds.
+const running = new AbortController();
+const notifier = startNotifier({ pool: db.pool, config: loadConfig({ TRAILWATCH_PUBLIC_URL: web.url, TRAILWATCH_NOTIFY_TIMEOUT_SECONDS: "5" }), log: silentLog, signal: running.signal, pollMs: 500 });
+const detector = startDetector({ pool: db.pool, log: silentLog, signal: running.signal, pollMs: 1000, afterPass: notifier.wake });
+const worker = runWorker({
+  sqs: aws.sqs, s3: aws.s3, pool: db.pool, log: silentLog, queueUrl: aws.queueUrl, concurrency: 2, waitSeconds: 1,
+  visibilitySeconds: 60, batchRows: 5000, maxRecordBytes: 1024 * 1024, signal: running.signal, afterMessage: detector.wake,
+});
 writeFileSync(
   process.env.E2E_STATE_FILE ?? "e2e/.stack-state.json",
   JSON.stringify({
@@ -64,9 +77,13 @@ writeFileSync(
     hostileEventName: HOSTILE,
     brokenKey: BROKEN_KEY,
     stopLogging: { eventId: stopLogging.eventID, principalArn: STOPPER_ARN },
+    hostilePrincipalArn: hostile.userIdentity.arn,
+    aws: { endpoint: aws.server.endpoint, bucket: aws.bucket, queueUrl: aws.queueUrl },
   }),
 );
 process.once("SIGTERM", async () => {
+  running.abort();
+  await Promise.all([worker, detector.done, notifier.done]);
   web.child.kill("SIGTERM");
   await new Promise((r) => web.child.once("exit", r));
   await aws.stop();
