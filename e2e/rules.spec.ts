@@ -138,6 +138,10 @@ test("create a threshold rule in the UI, preview it, enable it, route it; its al
 
     await page.goto("/channels");
     await expect(page.getByTestId("deliveries-table").locator('tr[data-status="sent"]')).toHaveCount(3);
+    await page.goto(`/alerts/${alertId}`);
+    for (const channel of ["SOC webhook (webhook)", "Slack #security (slack)", "On-call email (email)"]) {
+      await expect(page.getByTestId("alert-deliveries")).toContainText(`opened → ${channel}: sent`);
+    }
   } finally {
     await http.stop();
     await smtp.stop();
