@@ -97,6 +97,7 @@ test("create a threshold rule in the UI, preview it, enable it, route it; its al
     await expect(page.getByTestId("rule-state")).toContainText("Enabled");
     await expect(page.getByTestId("rule-history")).toContainText("enabled by anonymous");
     await expect(page.getByTestId("rule-history")).toContainText("created by anonymous");
+    await expect(page.getByTestId("rule-routing")).toContainText("SOC webhook (on opened, reopened)");
 
     // Matching events arrive through SQS; the worker stores them and the rule fires.
     const now = new Date();

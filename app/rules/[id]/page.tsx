@@ -5,6 +5,8 @@ import { formatInteger, formatUtc } from "../../../components/format";
 import { getPool } from "../../../lib/db/pool";
 import { getRule, ruleHistory } from "../../../lib/detect/manage-rules";
 import { ruleAlertStats } from "../../../lib/detect/rule-stats";
+import { SEVERITIES } from "../../../lib/detect/rule-schema";
+import { listChannels } from "../../../lib/notify/channels";
 import { listMutes } from "../../../lib/notify/mutes";
 import { SeverityBadge } from "../../alerts/severity-badge";
 import { deleteRuleAction, muteAction, resetRuleAction, setRuleEnabledAction, unmuteAction } from "../actions";
@@ -19,7 +21,9 @@ export default async function RulePage({ params }: { params: Promise<{ id: strin
   const record = await getRule(db, id);
   if (!record) notFound();
   const { rule } = record;
-  const [history, mutes, stats] = await Promise.all([ruleHistory(db, id), listMutes(db, { ruleId: id }), ruleAlertStats(db, new Date(Date.now() - 7 * 86_400_000))]);
+  const [history, mutes, stats, channels] = await Promise.all([ruleHistory(db, id), listMutes(db, { ruleId: id }), ruleAlertStats(db, new Date(Date.now() - 7 * 86_400_000)), listChannels(db)]);
+  // The channels whose routing takes this rule's alerts (routing lives on the channel: /channels).
+  const routedTo = channels.filter((c) => c.routing.enabled && (c.routing.ruleIds.length === 0 || c.routing.ruleIds.includes(id)) && SEVERITIES.indexOf(rule.severity) >= SEVERITIES.indexOf(c.routing.minSeverity));
   const s = stats.get(id);
   const button = "rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100";
   return (
@@ -55,6 +59,11 @@ export default async function RulePage({ params }: { params: Promise<{ id: strin
           <p><span className="font-medium text-slate-900">Response: </span>{rule.response}</p>
           <pre className="overflow-x-auto rounded bg-slate-50 p-2 text-xs" data-testid="rule-json">{JSON.stringify({ match: rule.match, groupBy: rule.groupBy, aggregation: rule.aggregation, allow: rule.allow, correlation: rule.correlation, dedupMinutes: rule.dedupMinutes }, null, 2)}</pre>
           <p><Link href={`/alerts?rule=${encodeURIComponent(rule.id)}&state=all`} className="text-sky-800 hover:underline">Alerts of this rule</Link></p>
+          <p data-testid="rule-routing">
+            <span className="font-medium text-slate-900">Notified through: </span>
+            {routedTo.length ? routedTo.map((c) => `${c.name} (on ${c.routing.events.join(", ")})`).join("; ") : "no channel"}
+            {" · "}<Link href="/channels" className="text-sky-800 hover:underline">routing</Link>
+          </p>
         </section>
 
         <section className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm" aria-labelledby="mutes">
