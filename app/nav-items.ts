@@ -4,6 +4,8 @@ export const NAV_ITEMS = [
   { href: "/alerts", label: "Alerts" },
   { href: "/events", label: "Events" },
   { href: "/flows", label: "Flows" },
+  { href: "/rules", label: "Rules" },
+  { href: "/channels", label: "Channels" },
   { href: "/ingest", label: "Ingest" },
   { href: "/health", label: "Health" },
 ] as const satisfies readonly { href: string; label: string }[];

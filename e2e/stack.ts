@@ -1,6 +1,7 @@
 // The system under test for the browser tests, started by global-setup.ts:
 // a fresh database, a local SQS/S3 server, the last day of the demo week uploaded
-// and announced by S3 event notifications, the real worker loop, then `next start`.
+// and announced by S3 event notifications, the real worker loop, then `next start`; after that the
+// worker, detector and notifier keep running for what the tests deliver.
 // Writes what was delivered to E2E_STATE_FILE and runs until SIGTERM.
 import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -12,6 +13,9 @@ import { s3ObjectCreatedNotification } from "../lib/aws/s3-notification";
 import { startHeartbeat } from "../lib/ops/heartbeat";
 import { startOpsRunner } from "../lib/ops/ops-requests";
 import { startWeb } from "../lib/cli/web";
+import { loadConfig } from "../lib/config";
+import { startDetector } from "../lib/detect/run-detector";
+import { startNotifier } from "../lib/notify/run-notifier";
 import { createTestDatabase } from "../test/support/database";
 import { startTestAws } from "../test/support/local-aws";
 import { silentLog } from "../test/support/samples";
@@ -68,17 +72,20 @@ const replayBody = ["version account-id interface-id srcaddr dstaddr srcport dst
   ...Array.from({ length: REPLAY_LINES }, (_, i) => `2 111122223333 eni-0e2e 198.51.100.${i + 1} 10.0.0.5 4444${i} 22 6 3 180 1763769600 1763769660 REJECT OK`)].join("\n") + "\n";
 const replayEtag = await aws.put(REPLAY_KEY, replayBody);
 await aws.sqs.send(new SendMessageCommand({ QueueUrl: aws.dlqUrl, MessageBody: s3ObjectCreatedNotification({ bucket: aws.bucket, key: REPLAY_KEY, size: Buffer.byteLength(replayBody), etag: replayEtag }) }));
-// Then a worker keeps running, as in production, beating its heartbeat (the Health page reads it)
-// and carrying out the admin requests made in the UI.
+const web = await startWeb({ databaseUrl: db.url, port: Number(process.env.PORT ?? 3111), log: silentLog });
+// From here on a worker runs as in production: it consumes what a test delivers, detection runs
+// after each object, the notifier sends what the alerts' outbox holds, its heartbeat feeds the
+// Health page, and it carries out the admin requests made in the UI.
 const running = new AbortController();
 const workerStats = newWorkerStats();
 const heartbeat = startHeartbeat({ pool: db.pool, sqs: aws.sqs, queueUrl: aws.queueUrl, log: silentLog, stats: workerStats, signal: running.signal, everyMs: 1000 });
 const ops = startOpsRunner({ pool: db.pool, sqs: aws.sqs, queueUrl: aws.queueUrl, log: silentLog, signal: running.signal, everyMs: 500 });
+const notifier = startNotifier({ pool: db.pool, config: loadConfig({ TRAILWATCH_PUBLIC_URL: web.url, TRAILWATCH_NOTIFY_TIMEOUT_SECONDS: "5" }), log: silentLog, signal: running.signal, pollMs: 500 });
+const detector = startDetector({ pool: db.pool, log: silentLog, signal: running.signal, pollMs: 1000, afterPass: notifier.wake });
 const worker = runWorker({
   sqs: aws.sqs, s3: aws.s3, pool: db.pool, log: silentLog, queueUrl: aws.queueUrl, concurrency: 2, waitSeconds: 1,
-  visibilitySeconds: 60, batchRows: 5000, maxRecordBytes: 1024 * 1024, signal: running.signal, stats: workerStats,
+  visibilitySeconds: 60, batchRows: 5000, maxRecordBytes: 1024 * 1024, signal: running.signal, stats: workerStats, afterMessage: detector.wake,
 });
-const web = await startWeb({ databaseUrl: db.url, port: Number(process.env.PORT ?? 3111), log: silentLog });
 writeFileSync(
   process.env.E2E_STATE_FILE ?? "e2e/.stack-state.json",
   JSON.stringify({
@@ -91,11 +98,13 @@ writeFileSync(
     brokenKey: BROKEN_KEY,
     replay: { key: REPLAY_KEY, lines: REPLAY_LINES },
     stopLogging: { eventId: stopLogging.eventID, principalArn: STOPPER_ARN },
+    hostilePrincipalArn: hostile.userIdentity.arn,
+    aws: { endpoint: aws.endpoint, bucket: aws.bucket, queueUrl: aws.queueUrl },
   }),
 );
 process.once("SIGTERM", async () => {
   running.abort();
-  await Promise.all([worker, heartbeat.done, ops.done]);
+  await Promise.all([worker, heartbeat.done, ops.done, detector.done, notifier.done]);
   web.child.kill("SIGTERM");
   await new Promise((r) => web.child.once("exit", r));
   await aws.stop();

@@ -55,6 +55,7 @@ export const configSchema = z.object({
   AWS_ENDPOINT_URL: optionalUrl("an http(s) URL of an AWS-compatible endpoint"),
   AWS_ENDPOINT_URL_SQS: optionalUrl("an http(s) URL of an SQS-compatible endpoint"),
   AWS_ENDPOINT_URL_S3: optionalUrl("an http(s) URL of an S3-compatible endpoint"),
+  AWS_ENDPOINT_URL_SNS: optionalUrl("an http(s) URL of an SNS-compatible endpoint"),
   /** Address S3 buckets by path (`http://host/bucket/key`), as local S3 servers need. */
   TRAILWATCH_S3_FORCE_PATH_STYLE: boolFlag,
   /** Messages the worker processes at once. */
@@ -92,6 +93,10 @@ export const configSchema = z.object({
   TRAILWATCH_RETENTION_DAYS_VPCFLOW: optionalInt(0, 36_500),
   /** Address the web app listens on (0.0.0.0 in containers). */
   TRAILWATCH_WEB_HOST: z.string().trim().min(1).default("127.0.0.1"),
+  /** The web app's address as people reach it: notifications link to alerts under it. */
+  TRAILWATCH_PUBLIC_URL: z.string().trim().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: "expected an http(s) URL such as https://trailwatch.example.com" }).default("http://localhost:3000"),
+  /** Seconds one notification send may take before it counts as failed (and is retried). */
+  TRAILWATCH_NOTIFY_TIMEOUT_SECONDS: int(1, 120, 10),
   /** HTTP port of the web app. */
   PORT: int(1, 65535, 3000),
   /** `info` prints one JSON line per object; `debug` adds per-message detail. */

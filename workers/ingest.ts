@@ -8,10 +8,12 @@ import { startHeartbeat } from "../lib/ops/heartbeat";
 import { startOpsRunner } from "../lib/ops/ops-requests";
 import { retentionPolicy, startRetentionJob } from "../lib/ops/enforce-retention";
 import { createLogger } from "../lib/log";
+import { startNotifier } from "../lib/notify/run-notifier";
 
 /**
  * The ingest worker process: SQS (TRAILWATCH_SQS_QUEUE_URL) → S3 → Postgres,
- * and the detection loop that runs the rules over what it stored.
+ * the detection loop that runs the rules over what it stored, and the
+ * notification loop that sends what the alerts' outbox holds.
  * SIGTERM / SIGINT stop receiving and let in-flight messages finish; a second
  * signal exits at once (unfinished messages reappear after their visibility
  * timeout and their transactions roll back).
@@ -31,7 +33,8 @@ export async function runIngestWorker(): Promise<void> {
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
   log.info({ queueUrl, concurrency: cfg.TRAILWATCH_WORKER_CONCURRENCY }, "worker started");
-  const detector = startDetector({ pool: getPool(), log: log.child({ component: "detect" }), signal: stop.signal });
+  const notifier = startNotifier({ pool: getPool(), config: cfg, log: log.child({ component: "notify" }), signal: stop.signal });
+  const detector = startDetector({ pool: getPool(), log: log.child({ component: "detect" }), signal: stop.signal, afterPass: notifier.wake });
   const sqs = createSqsClient(cfg);
   const stats = newWorkerStats();
   // Beats until in-flight messages have settled, then writes its last beat (stopped_at).
@@ -52,7 +55,7 @@ export async function runIngestWorker(): Promise<void> {
     stats,
   });
   beating.abort();
-  await Promise.all([detector.done, heartbeat.done, ops.done, retention.done]);
+  await Promise.all([detector.done, notifier.done, heartbeat.done, ops.done, retention.done]);
   log.info(stats, "worker stopped");
   await closePool();
   await db.embedded?.stop();

@@ -1,4 +1,5 @@
 import { S3Client } from "@aws-sdk/client-s3";
+import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Config } from "../config";
 
@@ -27,4 +28,10 @@ export function createS3Client(cfg: Config, credentials?: StaticCredentials): S3
     ...(endpoint ? { endpoint } : {}),
     ...(credentials ? { credentials } : {}),
   });
+}
+
+/** An SNS client for `region` (notification channels publish to topics in their own region). */
+export function createSnsClient(cfg: Config, region: string, credentials?: StaticCredentials): SNSClient {
+  const endpoint = cfg.AWS_ENDPOINT_URL_SNS ?? cfg.AWS_ENDPOINT_URL;
+  return new SNSClient({ region, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) });
 }

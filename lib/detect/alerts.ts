@@ -195,7 +195,8 @@ export class AlertTransitionError extends Error {
 
 /**
  * Moves an alert through its lifecycle, recording who, when and an optional
- * comment in its history. Throws AlertTransitionError when the alert does not
+ * comment in its history, and queueing the change (`acknowledged`, `resolved`,
+ * `reopened`) in `notification_outbox` for the channels that want it. Throws AlertTransitionError when the alert does not
  * exist or is not in a state the action applies to (e.g. resolving a resolved alert).
  */
 export async function changeAlertState(db: Queryable, id: number, action: AlertAction, actor: string, comment?: string): Promise<AlertState> {
@@ -212,6 +213,8 @@ export async function changeAlertState(db: Queryable, id: number, action: AlertA
        WHERE id = $1 AND state = ANY($2::text[]) RETURNING id, state
      ), logged AS (
        INSERT INTO alert_history (alert_id, actor, action, comment) SELECT id, $4, $6, $5 FROM changed
+     ), notified AS (
+       INSERT INTO notification_outbox (alert_id, event) SELECT id, $6 FROM changed
      )
      SELECT state FROM changed`,
     [id, t.from, t.to, actor, note, t.history],

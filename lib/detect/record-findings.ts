@@ -24,6 +24,7 @@ export interface AlertChange {
  *   key whose last match is at most `rule.dedupMinutes` before them; otherwise
  *   a new alert opens.
  * Concurrent evaluators serialise per (rule, group key) with an advisory lock.
+ * An opened alert also enters `notification_outbox`, in the same transaction.
  */
 export async function recordFindings(client: pg.ClientBase, rule: Rule, findings: readonly Finding[]): Promise<AlertChange[]> {
   const changes: AlertChange[] = [];
@@ -61,6 +62,8 @@ export async function recordFindings(client: pg.ClientBase, rule: Rule, findings
       );
       alertId = inserted.rows[0]!.id;
       await client.query(`INSERT INTO alert_history (alert_id, actor, action) VALUES ($1, $2, 'opened')`, [alertId, SYSTEM_ACTOR]);
+      // The notification outbox (lib/notify routes and sends it after this transaction commits).
+      await client.query(`INSERT INTO notification_outbox (alert_id, event) VALUES ($1, 'opened')`, [alertId]);
       changes.push({ alertId, change: "opened", ruleId: rule.id, groupKey: finding.groupKey, newEvents: fresh.accounts.length });
     }
     await client.query(

@@ -7,6 +7,8 @@ export interface DetectorOptions extends DetectionContext {
   scheduleEveryMs?: number;
   /** How long the loop sleeps when nobody wakes it, ms (default 5 000): rows loaded by other processes are found this late at most. */
   pollMs?: number;
+  /** Called after each pass that changed alerts (the worker wakes its notifier). */
+  afterPass?: () => void;
 }
 
 export interface Detector {
@@ -39,9 +41,13 @@ export function startDetector(options: DetectorOptions): Detector {
     while (!signal.aborted) {
       pending = false;
       try {
-        report(log, "detection pass", await drainDetectionQueue(options));
+        const drained = await drainDetectionQueue(options);
+        report(log, "detection pass", drained);
+        if (drained.changes.length) options.afterPass?.();
         if (Date.now() >= nextSchedule) {
-          report(log, "scheduled evaluation", await evaluateSchedule(options));
+          const scheduled = await evaluateSchedule(options);
+          report(log, "scheduled evaluation", scheduled);
+          if (scheduled.changes.length) options.afterPass?.();
           nextSchedule = Date.now() + scheduleEveryMs;
         }
       } catch (error) {

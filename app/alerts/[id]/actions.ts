@@ -3,9 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { ALERT_ACTIONS, AlertTransitionError, changeAlertState, type AlertAction } from "../../../lib/detect/alerts";
 import { getPool } from "../../../lib/db/pool";
-
-/** Until sign-in exists, changes are recorded under this name; the signed-in user replaces it. */
-const ACTOR = "anonymous";
+import { currentActor } from "../../current-actor";
 
 export interface LifecycleResult {
   error?: string;
@@ -17,7 +15,7 @@ export async function changeAlertStateAction(_previous: LifecycleResult, form: F
   const action = String(form.get("action")) as AlertAction;
   if (!Number.isSafeInteger(id) || !ALERT_ACTIONS.includes(action)) return { error: "unknown alert or action" };
   try {
-    await changeAlertState(getPool(), id, action, ACTOR, String(form.get("comment") ?? ""));
+    await changeAlertState(getPool(), id, action, await currentActor(), String(form.get("comment") ?? ""));
   } catch (error) {
     if (error instanceof AlertTransitionError) return { error: error.message };
     throw error;

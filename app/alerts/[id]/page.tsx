@@ -5,6 +5,7 @@ import { formatInteger, formatUtc } from "../../../components/format";
 import { actorActivity, getAlert, type AlertDetail } from "../../../lib/detect/alerts";
 import { loadRules } from "../../../lib/detect/load-rules";
 import { getPool } from "../../../lib/db/pool";
+import { listDeliveries } from "../../../lib/notify/deliveries";
 import { eventSearchHref, flowSearchHref } from "../../../lib/search/search-url";
 import { AlertStateLabel, SeverityBadge } from "../severity-badge";
 import { LifecycleForm } from "./lifecycle-form";
@@ -23,6 +24,7 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
   if (!alert) notFound();
   const rule = (await loadRules(db)).find((r) => r.id === alert.ruleId);
   const activity = await actorActivity(db, alert);
+  const deliveries = await listDeliveries(db, { alertId: alert.id });
 
   return (
     <div className="space-y-6">
@@ -78,6 +80,20 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
       </div>
 
       <EventsTable alert={alert} />
+
+      {deliveries.length ? (
+        <section className="rounded-lg border border-slate-200 bg-white shadow-sm" aria-labelledby="notifications">
+          <h2 id="notifications" className="border-b border-slate-200 px-4 py-3 text-sm font-semibold text-slate-900">Notifications</h2>
+          <ul className="divide-y divide-slate-100 text-xs" data-testid="alert-deliveries">
+            {deliveries.map((d) => (
+              <li key={d.id} className="px-4 py-1.5">
+                {formatUtc(d.createdAt)} · {d.event} → {d.channelName} ({d.channelKind}): <span className="font-medium">{d.status}</span>
+                {d.attempts > 1 ? ` after ${d.attempts} attempts` : ""}{d.lastError ? ` · ${d.lastError}` : ""}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       {activity ? (
         <section className="rounded-lg border border-slate-200 bg-white shadow-sm" aria-labelledby="activity">

@@ -1,0 +1,68 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { ZodError } from "zod";
+import { config } from "../../lib/config";
+import { getPool } from "../../lib/db/pool";
+import { deleteChannel, saveChannel } from "../../lib/notify/channels";
+import type { ChannelInput } from "../../lib/notify/channel-schema";
+import { sendTestNotification } from "../../lib/notify/send-test-notification";
+import { currentActor } from "../current-actor";
+
+export interface ChannelFormResult {
+  ok?: boolean;
+  /** Field path (e.g. `config.url`, `secrets.webhookUrl`) → message. */
+  fieldErrors?: Record<string, string>;
+  error?: string;
+}
+
+/** Creates or edits a channel from the form (fields: id?, name, kind, per-kind fields, routing). Secrets left empty keep their stored values. */
+export async function saveChannelAction(_previous: ChannelFormResult, form: FormData): Promise<ChannelFormResult> {
+  const text = (name: string) => String(form.get(name) ?? "").trim();
+  const optional = (name: string) => text(name) || undefined;
+  const kind = text("kind");
+  const list = (name: string) => text(name).split(/[\s,]+/).filter(Boolean);
+  const base = {
+    name: text("name"),
+    routing: {
+      enabled: form.get("enabled") === "on",
+      minSeverity: text("minSeverity") || "info",
+      ruleIds: list("ruleIds"),
+      events: form.getAll("events").map(String),
+      renotifyMinutes: text("renotifyMinutes") ? Number(text("renotifyMinutes")) : null,
+    },
+  };
+  const byKind: Record<string, unknown> = {
+    webhook: { ...base, kind, config: { url: text("url") }, secrets: { signingSecret: optional("signingSecret") } },
+    slack: { ...base, kind, config: {}, secrets: { webhookUrl: optional("webhookUrl") } },
+    email: {
+      ...base, kind,
+      config: { host: text("host"), port: Number(text("port") || 587), secure: form.get("secure") === "on", username: optional("username"), from: text("from"), to: list("to") },
+      secrets: { password: optional("password") },
+    },
+    sns: { ...base, kind, config: { topicArn: text("topicArn") }, secrets: {} },
+  };
+  const input = byKind[kind];
+  if (!input) return { error: "choose a channel type" };
+  const id = text("id") ? Number(text("id")) : undefined;
+  try {
+    await saveChannel(getPool(), input as ChannelInput, await currentActor(), id);
+  } catch (error) {
+    if (error instanceof ZodError) return { fieldErrors: Object.fromEntries(error.issues.map((i) => [i.path.join("."), i.message])) };
+    if ((error as { code?: string }).code === "23505") return { fieldErrors: { name: "a channel with this name exists" } };
+    throw error;
+  }
+  revalidatePath("/channels");
+  return { ok: true };
+}
+
+/** Deletes a channel (form field: id). */
+export async function deleteChannelAction(form: FormData): Promise<void> {
+  await deleteChannel(getPool(), Number(form.get("id"))).catch(() => undefined);
+  revalidatePath("/channels");
+}
+
+/** Sends a test notification through channel `id` now; the receiver's answer comes back. */
+export async function testChannelAction(id: number): Promise<{ ok: true } | { ok: false; error: string }> {
+  return sendTestNotification(getPool(), id, config());
+}

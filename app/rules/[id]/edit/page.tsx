@@ -1,0 +1,25 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getPool } from "../../../../lib/db/pool";
+import { getRule } from "../../../../lib/detect/manage-rules";
+import { editorFields } from "../../editor-fields";
+import { RuleEditor } from "../../rule-editor";
+
+export const dynamic = "force-dynamic";
+
+export const metadata: Metadata = { title: "Edit rule" };
+
+export default async function EditRulePage({ params }: { params: Promise<{ id: string }> }) {
+  const id = decodeURIComponent((await params).id);
+  const record = await getRule(getPool(), id);
+  if (!record) notFound();
+  return (
+    <div className="space-y-4">
+      <p className="text-sm"><Link href="/rules" className="text-sky-800 hover:underline">Rules</Link> / <Link href={`/rules/${encodeURIComponent(id)}`} className="text-sky-800 hover:underline">{id}</Link> / edit</p>
+      <h1 className="text-xl font-semibold tracking-tight text-slate-900">Edit {record.rule.title}</h1>
+      {record.origin === "built-in" ? <p className="text-sm text-slate-600">A built-in rule: your changes are stored on top of the shipped rule and can be reset.</p> : null}
+      <RuleEditor initial={record.rule} mode="update" fields={editorFields()} />
+    </div>
+  );
+}

@@ -1,0 +1,111 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { formatInteger, formatUtc } from "../../../components/format";
+import { getPool } from "../../../lib/db/pool";
+import { getRule, ruleHistory } from "../../../lib/detect/manage-rules";
+import { ruleAlertStats } from "../../../lib/detect/rule-stats";
+import { SEVERITIES } from "../../../lib/detect/rule-schema";
+import { listChannels } from "../../../lib/notify/channels";
+import { listMutes } from "../../../lib/notify/mutes";
+import { SeverityBadge } from "../../alerts/severity-badge";
+import { deleteRuleAction, muteAction, resetRuleAction, setRuleEnabledAction, unmuteAction } from "../actions";
+
+export const dynamic = "force-dynamic";
+
+export const metadata: Metadata = { title: "Rule" };
+
+export default async function RulePage({ params }: { params: Promise<{ id: string }> }) {
+  const id = decodeURIComponent((await params).id);
+  const db = getPool();
+  const record = await getRule(db, id);
+  if (!record) notFound();
+  const { rule } = record;
+  const [history, mutes, stats, channels] = await Promise.all([ruleHistory(db, id), listMutes(db, { ruleId: id }), ruleAlertStats(db, new Date(Date.now() - 7 * 86_400_000)), listChannels(db)]);
+  // The channels whose routing takes this rule's alerts (routing lives on the channel: /channels).
+  const routedTo = channels.filter((c) => c.routing.enabled && (c.routing.ruleIds.length === 0 || c.routing.ruleIds.includes(id)) && SEVERITIES.indexOf(rule.severity) >= SEVERITIES.indexOf(c.routing.minSeverity));
+  const s = stats.get(id);
+  const button = "rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100";
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div className="min-w-0">
+          <p className="text-sm"><Link href="/rules" className="text-sky-800 hover:underline">Rules</Link> / {rule.id}</p>
+          <h1 className="mt-1 flex flex-wrap items-center gap-2 text-xl font-semibold tracking-tight text-slate-900"><SeverityBadge severity={rule.severity} /> {rule.title}</h1>
+          <p className="mt-1 font-mono text-xs text-slate-500">
+            {rule.id} · {rule.source} · {record.origin}{record.overridden ? " (changed by your team)" : ""}{rule.techniques.length ? ` · ATT&CK ${rule.techniques.join(", ")}` : ""}
+          </p>
+          <p className="mt-1 text-sm" data-testid="rule-state">{rule.enabled ? "Enabled" : "Disabled"} · {formatInteger(s?.alertsSince ?? 0)} alerts in 7 days · last fired {s?.lastFired ? formatUtc(s.lastFired) : "never"}</p>
+        </div>
+        <div className="flex flex-wrap gap-2">
+          <form action={setRuleEnabledAction}>
+            <input type="hidden" name="id" value={rule.id} />
+            <input type="hidden" name="enabled" value={String(!rule.enabled)} />
+            <button type="submit" className={rule.enabled ? button : "rounded-md bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-800"}>{rule.enabled ? "Disable" : "Enable"}</button>
+          </form>
+          <Link href={`/rules/${encodeURIComponent(rule.id)}/edit`} className={button}>Edit</Link>
+          <Link href={`/rules/new?clone=${encodeURIComponent(rule.id)}`} className={button}>Clone</Link>
+          {record.origin === "built-in" ? (
+            record.overridden ? <form action={resetRuleAction}><input type="hidden" name="id" value={rule.id} /><button type="submit" className={button}>Reset to shipped</button></form> : null
+          ) : (
+            <form action={deleteRuleAction}><input type="hidden" name="id" value={rule.id} /><button type="submit" className="rounded-md border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50">Delete</button></form>
+          )}
+        </div>
+      </div>
+
+      <div className="grid gap-4 lg:grid-cols-3">
+        <section className="space-y-2 rounded-lg border border-slate-200 bg-white px-4 py-3 text-sm text-slate-700 shadow-sm lg:col-span-2">
+          <p>{rule.description}</p>
+          <p><span className="font-medium text-slate-900">Response: </span>{rule.response}</p>
+          <pre className="overflow-x-auto rounded bg-slate-50 p-2 text-xs" data-testid="rule-json">{JSON.stringify({ match: rule.match, groupBy: rule.groupBy, aggregation: rule.aggregation, allow: rule.allow, correlation: rule.correlation, dedupMinutes: rule.dedupMinutes }, null, 2)}</pre>
+          <p><Link href={`/alerts?rule=${encodeURIComponent(rule.id)}&state=all`} className="text-sky-800 hover:underline">Alerts of this rule</Link></p>
+          <p data-testid="rule-routing">
+            <span className="font-medium text-slate-900">Notified through: </span>
+            {routedTo.length ? routedTo.map((c) => `${c.name} (on ${c.routing.events.join(", ")})`).join("; ") : "no channel"}
+            {" · "}<Link href="/channels" className="text-sky-800 hover:underline">routing</Link>
+          </p>
+        </section>
+
+        <section className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm" aria-labelledby="mutes">
+          <h2 id="mutes" className="text-sm font-semibold text-slate-900">Mute notifications</h2>
+          <p className="text-xs text-slate-500">Alerts are still raised; channels are not told until the mute ends.</p>
+          <form action={muteAction} className="mt-2 space-y-2 text-xs">
+            <input type="hidden" name="ruleId" value={rule.id} />
+            <label className="block font-medium text-slate-600">Group key (empty: the whole rule)<input name="groupKey" className="mt-1 block w-full rounded border border-slate-300 px-2 py-1 font-mono" /></label>
+            <label className="block font-medium text-slate-600">For<select name="hours" defaultValue="4" className="mt-1 block rounded border border-slate-300 px-2 py-1"><option value="1">1 hour</option><option value="4">4 hours</option><option value="24">1 day</option><option value="168">1 week</option></select></label>
+            <label className="block font-medium text-slate-600">Reason<input name="reason" className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" /></label>
+            <button type="submit" className="rounded-md bg-slate-900 px-3 py-1 font-medium text-white">Mute</button>
+          </form>
+          <ul className="mt-3 space-y-1 text-xs" data-testid="mutes">
+            {mutes.map((m) => (
+              <li key={m.id} className="flex items-start justify-between gap-2">
+                <span><span className="font-mono break-all">{m.groupKey ?? "every group"}</span> until {formatUtc(m.until)} by {m.createdBy}{m.reason ? ` — ${m.reason}` : ""}</span>
+                <form action={unmuteAction}><input type="hidden" name="id" value={m.id} /><input type="hidden" name="ruleId" value={rule.id} /><button type="submit" className="text-red-700 hover:underline">End</button></form>
+              </li>
+            ))}
+          </ul>
+        </section>
+      </div>
+
+      <section className="rounded-lg border border-slate-200 bg-white shadow-sm" aria-labelledby="history">
+        <h2 id="history" className="border-b border-slate-200 px-4 py-3 text-sm font-semibold text-slate-900">History</h2>
+        {history.length === 0 ? <p className="px-4 py-4 text-sm text-slate-500">No changes since it was shipped.</p> : (
+          <ol className="divide-y divide-slate-100 text-xs" data-testid="rule-history">
+            {history.map((h) => (
+              <li key={h.id} className="px-4 py-2">
+                <span className="font-medium text-slate-900">{h.action}</span> by {h.actor} <span className="tabular-nums text-slate-500">· {formatUtc(h.at)}</span>
+                <details className="mt-1">
+                  <summary className="cursor-pointer text-slate-600">before / after</summary>
+                  <div className="mt-1 grid gap-2 md:grid-cols-2">
+                    <pre className="overflow-x-auto rounded bg-slate-50 p-2">{JSON.stringify(h.before, null, 2)}</pre>
+                    <pre className="overflow-x-auto rounded bg-slate-50 p-2">{JSON.stringify(h.after, null, 2)}</pre>
+                  </div>
+                </details>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </div>
+  );
+}
