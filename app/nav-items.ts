@@ -1,5 +1,12 @@
-/** The main navigation, in order. New reports add one line here. */
+/**
+ * The main navigation, in order. New reports add one line here. `report: true` items are reports:
+ * moving between them keeps the time range, account and region of the URL.
+ */
 export const NAV_ITEMS = [
-  { href: "/overview", label: "Overview" },
+  { href: "/overview", label: "Overview", report: true },
+  { href: "/logins", label: "Logins", report: true },
+  { href: "/iam", label: "IAM", report: true },
+  { href: "/network", label: "Network", report: true },
+  { href: "/s3", label: "S3", report: true },
   { href: "/ingest", label: "Ingest" },
-] as const satisfies readonly { href: string; label: string }[];
+] as const satisfies readonly { href: string; label: string; report?: boolean }[];

@@ -1,18 +1,22 @@
 import Link from "next/link";
-import type { RangePreset, TimeRange } from "../lib/reports/time-range";
+import { reportHref, type ReportFilters } from "../lib/reports/report-filters";
+import type { RangePreset } from "../lib/reports/time-range";
 import { formatUtc } from "./format";
 
 const CHOICES: readonly { preset: RangePreset; label: string }[] = [
+  { preset: "15m", label: "15m" },
+  { preset: "1h", label: "1h" },
   { preset: "24h", label: "24h" },
   { preset: "7d", label: "7d" },
   { preset: "30d", label: "30d" },
 ];
 
 /**
- * Preset links (`?range=24h|7d|30d`) that keep the range in the URL, so every view is a shareable link,
- * and the resolved UTC interval.
+ * Preset links (`?range=15m|1h|24h|7d|30d`, keeping the account and region) that keep the range in the URL,
+ * so every view is a shareable link and the back button returns to the previous range, and the resolved UTC interval.
  */
-export function TimeRangePicker({ basePath, range }: { basePath: string; range: TimeRange }) {
+export function TimeRangePicker({ basePath, filters }: { basePath: string; filters: ReportFilters }) {
+  const { range } = filters;
   return (
     <div className="flex flex-col items-end gap-1.5">
       <nav aria-label="Time range" className="inline-flex rounded-md border border-slate-300 bg-white p-0.5 shadow-sm">
@@ -21,7 +25,7 @@ export function TimeRangePicker({ basePath, range }: { basePath: string; range: 
           return (
             <Link
               key={preset}
-              href={`${basePath}?range=${preset}`}
+              href={reportHref(basePath, filters, { range: preset })}
               aria-current={active ? "true" : undefined}
               data-testid={`range-${preset}`}
               className={
@@ -36,9 +40,13 @@ export function TimeRangePicker({ basePath, range }: { basePath: string; range: 
         })}
       </nav>
       <p className="text-xs tabular-nums text-slate-500" data-testid="range-interval">
-        <time dateTime={range.from.toISOString()}>{formatUtc(range.from).replace(" UTC", "")}</time>
+        <time dateTime={range.from.toISOString()} data-testid="range-from">
+          {formatUtc(range.from).replace(" UTC", "")}
+        </time>
         {" – "}
-        <time dateTime={range.to.toISOString()}>{formatUtc(range.to)}</time>
+        <time dateTime={range.to.toISOString()} data-testid="range-to">
+          {formatUtc(range.to)}
+        </time>
       </p>
     </div>
   );
