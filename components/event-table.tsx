@@ -64,7 +64,7 @@ export function EventTable({ rows, columns = [], lead, testId }: EventTableProps
               <div className="font-mono text-[11px] text-slate-400">{r.eventSource}</div>
             </Td>
             <Td>
-              <div className="max-w-[28rem] break-all font-mono text-xs text-slate-700">{r.principal ?? <span className="text-slate-400">—</span>}</div>
+              <div className="min-w-[14rem] max-w-[28rem] break-all font-mono text-xs text-slate-700">{r.principal ?? <span className="text-slate-400">—</span>}</div>
             </Td>
             <Td>
               <div className="font-mono text-xs text-slate-700">{r.sourceIp}</div>

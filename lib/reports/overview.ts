@@ -3,11 +3,11 @@ import { SENSITIVE_CHANGE_CATEGORIES, type ChangeCategory } from "./change-catal
 import { CONSOLE_LOGIN, CONSOLE_LOGIN_FAILURE } from "./login-audit";
 import { toNumber, type Queryable } from "./queryable";
 import type { ReportScope } from "./report-filters";
-import { groupRows, listEvents, measureCounts, timeSeries, type EventRow, type GroupRow, type SeriesPoint } from "./report-query";
+import { groupRows, listEvents, measureCounts, timeSeries, type EventRow, type GroupRow, type SeriesLegend, type SeriesPoint } from "./report-query";
 import type { Selection } from "./selection";
 import type { BucketUnit } from "./time-range";
 
-export { MAX_BUCKETS } from "./report-query";
+export { MAX_BUCKETS, type SeriesLegend } from "./report-query";
 
 /**
  * The Overview report: one function per panel over a scope — a half-open UTC interval `[from, to)`,
@@ -62,14 +62,6 @@ export interface TopRow {
   count: number;
   /** The events counted (null when the value cannot be written as a plain link value). */
   href: string | null;
-}
-
-/** A series of a chart whose series are data-dependent (e.g. one per error code). */
-export interface SeriesLegend {
-  /** Property of each point holding the series' values (`s0`, `s1`, …, `other`). */
-  key: string;
-  /** What the series is, e.g. the error code. */
-  label: string;
 }
 
 export interface ErrorsOverTime {

@@ -178,6 +178,14 @@ export type SeriesPoint<S extends string> = {
   hrefs: Record<S, string>;
 } & Record<S, number>;
 
+/** A series of a chart whose series are data-dependent (e.g. one per error code or change category). */
+export interface SeriesLegend {
+  /** Property of each point holding the series' values (`s0`, `users`, `other`, …). */
+  key: string;
+  /** What the series is, e.g. the error code. */
+  label: string;
+}
+
 export interface TimeSeries<S extends string> {
   bucket: BucketUnit;
   points: SeriesPoint<S>[];
