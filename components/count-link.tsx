@@ -21,7 +21,7 @@ export function CountLink({ value, href, unit = "count", what, testId, className
   const exact = formatExact(value, unit);
   if (href === null || value === 0) {
     return (
-      <span data-testid={testId} data-value={value} title={exact} className={`tabular-nums ${value === 0 ? "text-slate-400" : ""} ${className}`}>
+      <span data-testid={testId} data-value={value} title={exact} className={`whitespace-nowrap tabular-nums ${value === 0 ? "text-slate-400" : ""} ${className}`}>
         {text}
       </span>
     );
@@ -34,7 +34,7 @@ export function CountLink({ value, href, unit = "count", what, testId, className
       data-value={value}
       title={`${exact}${what ? ` ${what}` : ""}: open the list`}
       aria-label={`List the ${exact} ${what ?? "records"}`}
-      className={`tabular-nums text-sky-800 underline decoration-sky-300 underline-offset-2 hover:text-sky-950 hover:decoration-sky-600 ${className}`}
+      className={`whitespace-nowrap tabular-nums text-sky-800 underline decoration-sky-300 underline-offset-2 hover:text-sky-950 hover:decoration-sky-600 ${className}`}
     >
       {text}
     </Link>

@@ -1,4 +1,5 @@
 import { getPool } from "../db/pool";
+import consoleLoginFailureBurst from "../detect/rules/console-login-failure-burst";
 import type { Queryable } from "./queryable";
 import type { ReportScope } from "./report-filters";
 import {
@@ -58,10 +59,14 @@ const MFA_NOT_YES: Selection = { exclude: { "additionalEventData.MFAUsed": "Yes"
  */
 export const SIGNIN_USER: GroupKey = ["userIdentity.userName", "userIdentity.arn"];
 
-/** Bursts: failures of one user (or from one address) at most this far apart belong together (the detection rule's 15 minutes). */
-export const BURST_GAP_SECONDS = 15 * 60;
-/** A burst has at least this many failures (the detection rule's threshold). */
-export const BURST_MINIMUM = 5;
+const burstRule = consoleLoginFailureBurst.rule.aggregation;
+/**
+ * Bursts: failures of one user (or from one address) at most this far apart belong together — the
+ * window of the detection rule `console-login-failure-burst` (period × evaluation periods, 15 minutes).
+ */
+export const BURST_GAP_SECONDS = burstRule ? burstRule.periodSeconds * burstRule.evaluationPeriods : 15 * 60;
+/** A burst has at least this many failures: the same rule's threshold (5). */
+export const BURST_MINIMUM = burstRule?.threshold ?? 5;
 /** First-seen addresses: how far back an earlier sign-in from the same address counts. */
 export const FIRST_SEEN_LOOKBACK_DAYS = 90;
 

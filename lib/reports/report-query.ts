@@ -1,4 +1,5 @@
 import { conditionSql, SOURCE_TABLES, SqlParams, textSql } from "../detect/compile-rule";
+import { not, sameAs } from "../detect/conditions";
 import { resolveField } from "../detect/fields";
 import { eventSearchHref, flowSearchHref, type SearchLink } from "../search/search-url";
 import { toNumber, type Queryable } from "./queryable";
@@ -295,6 +296,11 @@ export interface GroupOptions<K extends string, M extends string> extends Query 
   minimum?: { measure: NoInfer<M>; value: number };
   /** At most `limit` rows per value of this key (e.g. top principals per bucket), ranked within it. */
   perKey?: { key: NoInfer<K>; limit: number };
+  /**
+   * Keep only rows where these two single-field keys are both present and differ (e.g. bucket owner and
+   * caller account: cross-account access). Each row's link stays exact: it names both values.
+   */
+  keysDiffer?: readonly [NoInfer<K>, NoInfer<K>];
 }
 
 function keyFields(key: GroupKey): readonly string[] {
@@ -316,6 +322,14 @@ export async function groupRows<K extends string, M extends string>(db: Queryabl
   if (options.perKey && !keyNames.includes(options.perKey.key)) throw new Error(`unknown key ${String(options.perKey.key)}`);
   const limit = Math.min(500, Math.max(1, Math.trunc(options.limit ?? 10)));
   const params = new SqlParams();
+  let base = options.base;
+  let differ = "";
+  if (options.keysDiffer) {
+    const [a, b] = options.keysDiffer.map((k) => options.keys[k]);
+    if (typeof a !== "string" || typeof b !== "string") throw new Error("keysDiffer needs two single-field keys");
+    base = mergeSelections(base, { include: { [a]: "*", [b]: "*" } });
+    differ = `\n   AND ${conditionSql(ALIAS, source, not(sameAs(a, b)), params)}`;
+  }
 
   const select = keySelect(source, options.keys, params);
   for (const name of measureNames) select.push(`${measureSql(source, options.measures[name], params)} AS "m_${name}"`);
@@ -326,7 +340,7 @@ export async function groupRows<K extends string, M extends string>(db: Queryabl
   const rank = `"m_${options.orderBy}" DESC${ties ? `, ${ties}` : ""}`;
   const grouped = `SELECT ${select.join(",\n              ")}
          FROM ${SOURCE_TABLES[source].table} ${ALIAS}
-        WHERE ${scopeWhere(source, options.scope, options.base, params)}
+        WHERE ${scopeWhere(source, options.scope, base, params)}${differ}
         ${groupBy ? `GROUP BY ${groupBy}` : ""}
         ${having}`;
   const text = options.perKey
@@ -344,7 +358,7 @@ export async function groupRows<K extends string, M extends string>(db: Queryabl
 
   return rows.map((r) => {
     const { key, keyField, selection, linkable } = rowKey(source, options.keys, r);
-    const rowSelection = mergeSelections(options.base, selection);
+    const rowSelection = mergeSelections(base, selection);
     const href = (extra?: Selection) => (linkable ? searchHref(source, options.scope, mergeSelections(rowSelection, extra)) : null);
     return {
       key,
