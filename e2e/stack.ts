@@ -1,6 +1,7 @@
 // The system under test for the browser tests, started by global-setup.ts:
-// a fresh database, a local SQS/S3 server, the last day of the demo week uploaded
-// and announced by S3 event notifications, the real worker loop, then `next start`.
+// a fresh database, a local SQS/S3 server, the whole demo week (ending at the current
+// hour) uploaded and announced by S3 event notifications, the real worker loop, then
+// `next start`. The reports need the week: its incidents happen on days 1–6.
 // Writes what was delivered to E2E_STATE_FILE and runs until SIGTERM.
 import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -15,8 +16,8 @@ const end = new Date();
 end.setUTCMinutes(0, 0, 0);
 const db = await createTestDatabase("e2e");
 const aws = await startTestAws();
-const recent = generateDemoWeek({ end }).filter((o) => o.key.includes(`/${end.getUTCFullYear()}/`) && hoursBefore(o.key, end) <= 6);
-for (const object of recent) await aws.putAndNotify(object.key, object.body);
+const delivered = generateDemoWeek({ end });
+for (const object of delivered) await aws.putAndNotify(object.key, object.body);
 // Events whose fields an attacker wrote (enough of them to rank in the top tables), to prove the UI renders them as text.
 const HOSTILE = `<img src=x onerror="window.__xss=1">`;
 const hostile = {
@@ -26,8 +27,8 @@ const hostile = {
   userIdentity: { type: "IAMUser", arn: "arn:aws:iam::111122223333:user/<b>mallory</b>", accountId: "111122223333", userName: "mallory" },
 };
 const hostileRecords = Array.from({ length: 1000 }, (_, i) => ({ ...hostile, eventID: `e2e-hostile-${i}` }));
-recent.push({ key: "AWSLogs/111122223333/CloudTrail/us-east-1/hostile.json.gz", body: gzipSync(JSON.stringify({ Records: hostileRecords })), kind: "cloudtrail", records: hostileRecords.length });
-await aws.putAndNotify(recent.at(-1)!.key, recent.at(-1)!.body);
+delivered.push({ key: "AWSLogs/111122223333/CloudTrail/us-east-1/hostile.json.gz", body: gzipSync(JSON.stringify({ Records: hostileRecords })), kind: "cloudtrail", records: hostileRecords.length });
+await aws.putAndNotify(delivered.at(-1)!.key, delivered.at(-1)!.body);
 /** The real worker loop over the local queue, until it is idle. */
 const drain = () =>
   runWorker({
@@ -46,8 +47,10 @@ writeFileSync(
   JSON.stringify({
     url: web.url,
     databaseUrl: db.url,
-    deliveredObjects: recent.length,
-    deliveredCloudTrailRecords: recent.filter((o) => o.kind === "cloudtrail").reduce((n, o) => n + o.records, 0),
+    deliveredObjects: delivered.length,
+    weekFrom: new Date(end.getTime() - 7 * 86_400_000).toISOString(),
+    weekTo: end.toISOString(),
+    deliveredCloudTrailRecords: delivered.filter((o) => o.kind === "cloudtrail").reduce((n, o) => n + o.records, 0),
     deletedMessages: stats.deleted,
     hostileEventName: HOSTILE,
     brokenKey: BROKEN_KEY,
@@ -60,11 +63,3 @@ process.once("SIGTERM", async () => {
   await db.drop();
   process.exit(0);
 });
-
-/** Hours between the `YYYYMMDDTHHmmZ` stamp in an AWS log key and `end`. */
-function hoursBefore(key: string, end: Date): number {
-  const m = /_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_/.exec(key);
-  if (!m) return Infinity;
-  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
-  return (end.getTime() - t) / 3_600_000;
-}

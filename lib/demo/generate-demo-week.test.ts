@@ -341,7 +341,7 @@ describe("CloudTrail objects", () => {
     assert.ok(assumed.length > 0 && assumed.every((e) => e.requestParameters.sourceIdentity === e.userIdentity.userName));
     const chained = named("AssumeRole").filter((e) => e.userIdentity.type === "AssumedRole");
     assert.equal(chained.length, 1);
-    assert.equal(chained[0].userIdentity.sessionContext.sourceIdentity, "alice.nguyen");
+    assert.equal(chained[0]?.userIdentity.sessionContext.sourceIdentity, "alice.nguyen");
     const cleanup = named("DeleteUser").find((e) => e.requestParameters.userName === "svc-reporting");
     assert.ok(cleanup, "svc-reporting is removed");
     assert.match(cleanup.userIdentity.arn, /assumed-role\/OrganizationAccountAccessRole\/alice-incident$/);

@@ -149,12 +149,16 @@ export function topBuckets(scope: ReportScope & { limit?: number }, db: Queryabl
   });
 }
 
-/** For the busiest `buckets` buckets (default 5), their top `perBucket` callers (default 5), most calls first within each bucket. */
+/**
+ * For the busiest `buckets` buckets (default 5), their top `perBucket` callers (default 5), most calls first
+ * within each bucket. `busiest` may pass the buckets already ranked by {@link topBuckets} (saves a query).
+ */
 export async function topPrincipalsPerBucket(
-  scope: ReportScope & { buckets?: number; perBucket?: number },
+  scope: ReportScope & { buckets?: number; perBucket?: number; busiest?: readonly BucketRow[] },
   db: Queryable = getPool(),
 ): Promise<S3Report["topPrincipalsPerBucket"]> {
-  const top = await topBuckets({ ...scope, limit: scope.buckets ?? 5 }, db);
+  const count = scope.buckets ?? 5;
+  const top = scope.busiest ? scope.busiest.slice(0, count) : await topBuckets({ ...scope, limit: count }, db);
   const names = top.map((b) => b.key.bucket).filter((b): b is string => b !== null);
   if (names.length === 0) return [];
   const perBucket = scope.perBucket ?? 5;
@@ -250,12 +254,12 @@ export async function largestTransfers(scope: ReportScope & { limit?: number }, 
 
 /** Every S3 panel for one scope, queried in parallel. */
 export async function s3Report(scope: ReportScope, db: Queryable = getPool()): Promise<S3Report> {
-  const [kpis, cross, series, buckets, principals, anonymous, crossRows, denied, changes, largest] = await Promise.all([
+  const bucketsThenPrincipals = topBuckets(scope, db).then(async (buckets) => [buckets, await topPrincipalsPerBucket({ ...scope, busiest: buckets }, db)] as const);
+  const [kpis, cross, series, [buckets, principals], anonymous, crossRows, denied, changes, largest] = await Promise.all([
     s3Kpis(scope, db),
     crossAccountCalls(scope, db),
     objectCallsOverTime(scope, db),
-    topBuckets(scope, db),
-    topPrincipalsPerBucket(scope, db),
+    bucketsThenPrincipals,
     anonymousAccess(scope, db),
     crossAccountAccess(scope, db),
     s3AccessDenied(scope, db),
