@@ -18,8 +18,17 @@ const CLOUDTRAIL_IP_FIELDS = new Set(["sourceIPAddress"]);
 const FLOW_IP_FIELDS = new Set(["srcaddr", "dstaddr", "pkt-srcaddr", "pkt-dstaddr"]);
 const FLOW_NUMBER_FIELDS = new Set(["version", "srcport", "dstport", "protocol", "packets", "bytes", "start", "end", "tcp-flags", "traffic-path"]);
 
-/** Every value a dotted path reaches in a CloudTrail record (arrays searched), as JS values; absent and null are left out. */
+/**
+ * Every value a dotted path reaches in a CloudTrail record (arrays searched), as JS values; absent and null
+ * are left out. `recipientAccountId` is the stored column, which the normaliser fills from
+ * `userIdentity.accountId` when a record lacks it (some exported samples do).
+ */
 function cloudTrailValues(record: RawRecord, field: string): unknown[] {
+  if (field === "recipientAccountId") {
+    const identity = record.userIdentity as { accountId?: unknown } | undefined;
+    const value = [record.recipientAccountId, identity?.accountId].find((v) => typeof v === "string" && v !== "");
+    return [value ?? ""];
+  }
   let current: unknown[] = [record];
   for (const segment of field.split(".")) {
     const next: unknown[] = [];
