@@ -3,7 +3,7 @@ import { IAM_CATEGORISED_NAMES, IAM_CHANGE_CATEGORIES, IAM_WRITES } from "./chan
 import { ADMINISTRATOR_ACCESS_ARNS, fullAccessReason } from "./policy-grants";
 import type { Queryable } from "./queryable";
 import type { ReportScope } from "./report-filters";
-import { groupRows, listEvents, measureCounts, timeSeries, type EventRow, type GroupKey, type GroupRow, type SeriesLegend, type SeriesPoint } from "./report-query";
+import { groupRows, listEvents, measureCounts, splitCounted, timeSeries, type EventRow, type GroupKey, type GroupRow, type SeriesLegend, type SeriesPoint } from "./report-query";
 import { mergeSelections, type Selection } from "./selection";
 import type { BucketUnit } from "./time-range";
 
@@ -130,11 +130,8 @@ export async function iamKpis(scope: ReportScope, db: Queryable = getPool()): Pr
       accessDenied: { kind: "count", where: DENIED },
     },
   });
-  const names = Object.keys(counted) as (keyof IamKpis)[];
-  return {
-    kpis: Object.fromEntries(names.map((n) => [n, counted[n].value])) as unknown as IamKpis,
-    hrefs: Object.fromEntries(names.map((n) => [n, counted[n].href])) as unknown as IamKpiHrefs,
-  };
+  const { values, hrefs } = splitCounted(counted);
+  return { kpis: values, hrefs };
 }
 
 /** Successful IAM changes per UTC bucket, one series per category (lib/reports/change-catalogue.ts) plus the rest. */

@@ -15,6 +15,7 @@ import {
   type GroupKey,
   type GroupRow,
   type SeriesPoint,
+  splitCounted,
 } from "./report-query";
 import { mergeSelections, type Selection } from "./selection";
 import type { BucketUnit } from "./time-range";
@@ -87,7 +88,7 @@ export interface LoginKpis {
   federationTokens: number;
 }
 
-export type LoginKpiHrefs = Record<keyof LoginKpis, string>;
+export type LoginKpiHrefs = Record<keyof LoginKpis, string | null>;
 
 /** One row per user (account + user) or per source address. */
 export type LoginUserRow = GroupRow<"account" | "user", "logins" | "successes" | "failures" | "withMfa" | "sourceIps">;
@@ -141,11 +142,8 @@ export async function loginKpis(scope: ReportScope, db: Queryable = getPool()): 
       federationTokens: { kind: "count", where: FEDERATION_TOKENS },
     },
   });
-  const names = Object.keys(counted) as (keyof LoginKpis)[];
-  return {
-    kpis: Object.fromEntries(names.map((n) => [n, counted[n].value])) as unknown as LoginKpis,
-    hrefs: Object.fromEntries(names.map((n) => [n, counted[n].href])) as unknown as LoginKpiHrefs,
-  };
+  const { values, hrefs } = splitCounted(counted);
+  return { kpis: values, hrefs };
 }
 
 /** ConsoleLogin successes and failures per UTC bucket, gap-filled. */

@@ -5,7 +5,7 @@ import { NETWORK_CHANGE_CATEGORIES } from "./change-catalogue";
 import { changeCategories, type SensitiveChanges } from "./overview";
 import type { Queryable } from "./queryable";
 import type { ReportScope } from "./report-filters";
-import { groupRows, measureCounts, timeSeries, type GroupRow, type SeriesLegend, type SeriesPoint } from "./report-query";
+import { groupRows, measureCounts, splitCounted, timeSeries, type GroupRow, type SeriesLegend, type SeriesPoint } from "./report-query";
 import { mergeSelections, type Selection } from "./selection";
 import type { BucketUnit } from "./time-range";
 
@@ -102,11 +102,8 @@ export async function networkKpis(scope: ReportScope, db: Queryable = getPool())
     }),
   ]);
   const all = { ...flows, ...changes };
-  const names = Object.keys(all) as (keyof NetworkKpis)[];
-  return {
-    kpis: Object.fromEntries(names.map((n) => [n, all[n].value])) as unknown as NetworkKpis,
-    hrefs: Object.fromEntries(names.map((n) => [n, all[n].href])) as unknown as NetworkKpiHrefs,
-  };
+  const { values, hrefs } = splitCounted(all);
+  return { kpis: values, hrefs };
 }
 
 /** How many flow records a region filter leaves out for lack of a `region` field; null without a region filter. */

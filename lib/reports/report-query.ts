@@ -164,6 +164,15 @@ export async function measureCounts<M extends string>(
   ) as Record<M, Counted>;
 }
 
+/** Splits {@link measureCounts}' result into the numbers and their links (a report's `kpis` and `kpiHrefs`). */
+export function splitCounted<M extends string>(counted: Record<M, Counted>): { values: Record<M, number>; hrefs: Record<M, string | null> } {
+  const names = Object.keys(counted) as M[];
+  return {
+    values: Object.fromEntries(names.map((n) => [n, counted[n].value])) as Record<M, number>,
+    hrefs: Object.fromEntries(names.map((n) => [n, counted[n].href])) as Record<M, string | null>,
+  };
+}
+
 // ---- time series -------------------------------------------------------------------------------
 
 /**

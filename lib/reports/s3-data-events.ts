@@ -3,7 +3,7 @@ import { S3_ACCESS_CHANGE_CATEGORIES } from "./change-catalogue";
 import { changeCategories, type SensitiveChanges } from "./overview";
 import type { Queryable } from "./queryable";
 import type { ReportScope } from "./report-filters";
-import { groupRows, listEvents, measureCounts, timeSeries, type EventRow, type GroupKey, type GroupRow, type SeriesPoint } from "./report-query";
+import { groupRows, listEvents, measureCounts, splitCounted, timeSeries, type EventRow, type GroupKey, type GroupRow, type SeriesPoint } from "./report-query";
 import { mergeSelections, type Selection } from "./selection";
 import type { BucketUnit } from "./time-range";
 
@@ -106,11 +106,8 @@ export async function s3Kpis(scope: ReportScope, db: Queryable = getPool()): Pro
       accessChanges: { kind: "count", where: accessChanges },
     },
   });
-  const names = Object.keys(counted) as (keyof S3Kpis)[];
-  return {
-    kpis: Object.fromEntries(names.map((n) => [n, counted[n].value])) as unknown as S3Kpis,
-    hrefs: Object.fromEntries(names.map((n) => [n, counted[n].href])) as unknown as S3KpiHrefs,
-  };
+  const { values, hrefs } = splitCounted(counted);
+  return { kpis: values, hrefs };
 }
 
 /** GetObject / PutObject / DeleteObject / other object-level calls per UTC bucket, gap-filled. */
