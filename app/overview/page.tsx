@@ -95,7 +95,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
                 <tbody>
                   {report.eventsByAccountRegion.map((r) => (
                     <tr key={`${r.account}:${r.region}`} className="border-t border-slate-100">
-                      <Td className="font-mono text-xs">{r.account}</Td>
+                      <Td className="font-mono text-xs">{r.account || "—"}</Td>
                       <Td className="font-mono text-xs">{r.region ?? "—"}</Td>
                       <Td className="text-right">
                         <CountLink value={r.count} href={r.href} what={`events of ${r.account} in ${r.region ?? "no region"}`} />

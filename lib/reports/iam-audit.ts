@@ -4,7 +4,7 @@ import { ADMINISTRATOR_ACCESS_ARNS, fullAccessReason } from "./policy-grants";
 import type { Queryable } from "./queryable";
 import type { ReportScope } from "./report-filters";
 import { groupRows, listEvents, measureCounts, splitCounted, timeSeries, type EventRow, type GroupKey, type GroupRow, type SeriesLegend, type SeriesPoint } from "./report-query";
-import { mergeSelections, type Selection } from "./selection";
+import { isLiteral, mergeSelections, type Selection } from "./selection";
 import type { BucketUnit } from "./time-range";
 
 /**
@@ -231,7 +231,7 @@ export async function assumeRoleActivity(scope: ReportScope & { limit?: number }
     orderBy: "calls",
     limit: scope.limit ?? 25,
   });
-  const arns = [...new Set(rows.map((r) => sessionArnOf(r.key.role, r.key.session)).filter((a): a is string => a !== null))];
+  const arns = [...new Set(rows.map((r) => sessionArnOf(r.key.role, r.key.session)).filter((a): a is string => a !== null && isLiteral("cloudtrail", "userIdentity.arn", a)))];
   const activity = arns.length
     ? await groupRows(db, {
         source: "cloudtrail",

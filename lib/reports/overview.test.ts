@@ -303,6 +303,24 @@ describe("top-N panels", () => {
   });
 });
 
+describe("values the link syntax would misread", () => {
+  it("get no link, and an error code ending in * is counted under other codes", async () => {
+    const day = { from: t("2024-07-01T00:00:00Z"), to: t("2024-07-02T00:00:00Z") };
+    const odd = [
+      ev("2024-07-01T10:00:00.000Z", "Get*", alice, "203.0.113.10", false, "Weird*"),
+      ev("2024-07-01T10:05:00.000Z", "GetObject", alice, "203.0.113.10", true, "AccessDenied"),
+    ];
+    await storeCloudTrail(db, odd);
+    const names = await topEventNames(day, db);
+    assert.deepEqual(names.map((r) => [r.value, r.href === null]), [["Get*", true], ["GetObject", false]]);
+    const errors = await errorsOverTime({ ...day, bucket: "day" }, db);
+    assert.deepEqual(errors.series.map((s) => s.label), ["AccessDenied", "Other codes"]);
+    const other = errors.points[0]!.hrefs.other!;
+    assert.equal(linkedCount(other, odd), 1);
+    assert.equal((errors.points[0] as unknown as Record<string, number>).other, 1);
+  });
+});
+
 describe("eventsByAccountRegion", () => {
   it("counts per account and region", async () => {
     const rows = await eventsByAccountRegion(range, db);

@@ -367,8 +367,9 @@ export async function groupRows<K extends string, M extends string>(db: Queryabl
 
   return rows.map((r) => {
     const { key, keyField, selection, linkable } = rowKey(source, options.keys, r);
-    const rowSelection = mergeSelections(base, selection);
-    const href = (extra?: Selection) => (linkable ? searchHref(source, options.scope, mergeSelections(rowSelection, extra)) : null);
+    // A key value that cannot be a plain link value cannot be merged into a selection either: no links for the row.
+    const rowSelection = linkable ? mergeSelections(base, selection) : null;
+    const href = (extra?: Selection) => (rowSelection ? searchHref(source, options.scope, mergeSelections(rowSelection, extra)) : null);
     return {
       key,
       keyField,

@@ -4,7 +4,7 @@ import { changeCategories, type SensitiveChanges } from "./overview";
 import type { Queryable } from "./queryable";
 import type { ReportScope } from "./report-filters";
 import { groupRows, listEvents, measureCounts, splitCounted, timeSeries, type EventRow, type GroupKey, type GroupRow, type SeriesPoint } from "./report-query";
-import { mergeSelections, type Selection } from "./selection";
+import { isLiteral, mergeSelections, type Selection } from "./selection";
 import type { BucketUnit } from "./time-range";
 
 /**
@@ -156,7 +156,8 @@ export async function topPrincipalsPerBucket(
 ): Promise<S3Report["topPrincipalsPerBucket"]> {
   const count = scope.buckets ?? 5;
   const top = scope.busiest ? scope.busiest.slice(0, count) : await topBuckets({ ...scope, limit: count }, db);
-  const names = top.map((b) => b.key.bucket).filter((b): b is string => b !== null);
+  // Names from the data become filter values: one the link syntax would read as a pattern is left out.
+  const names = top.map((b) => b.key.bucket).filter((b): b is string => b !== null && isLiteral("cloudtrail", BUCKET, b));
   if (names.length === 0) return [];
   const perBucket = scope.perBucket ?? 5;
   const rows = await groupRows(db, {
