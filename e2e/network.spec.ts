@@ -45,3 +45,13 @@ test("the scanner's rejected flows open exactly those records", async ({ page, r
   expect(linkFilters(href!)).toMatchObject({ path: "/flows", include: ["log-status=OK", "action=REJECT", `srcaddr=${SCANNER}`], exclude: [] });
   await followDrillDown(page, link, independent);
 });
+
+test("the report APIs refuse malformed filters with a reason", async ({ request }) => {
+  for (const report of ["overview", "logins", "iam", "network", "s3"]) {
+    const bad = await request.get(`/api/reports/${report}?account=12345`);
+    expect(bad.status()).toBe(400);
+    expect((await bad.json()).error).toMatch(/12-digit/);
+  }
+  const reversed = await request.get("/api/reports/network?from=2026-11-20T00:00:00Z&to=2026-11-19T00:00:00Z");
+  expect(reversed.status()).toBe(400);
+});
