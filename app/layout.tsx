@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { Suspense, type ReactNode } from "react";
 import { MainNav } from "../components/main-nav";
 import { NAV_ITEMS } from "./nav-items";
 import "./globals.css";
@@ -11,6 +11,19 @@ export const metadata: Metadata = {
   // An internal security tool: keep it out of search indexes if it is ever exposed.
   robots: { index: false, follow: false },
 };
+
+/** The navigation without the carried filters, for the moment before the client has the URL. */
+function MainNavFallback() {
+  return (
+    <nav aria-label="Main" className="flex items-center gap-1">
+      {NAV_ITEMS.map((item) => (
+        <Link key={item.href} href={item.href} className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-300">
+          {item.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
@@ -25,7 +38,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               </svg>
               <span className="text-base font-semibold tracking-tight">Trailwatch</span>
             </Link>
-            <MainNav items={NAV_ITEMS} />
+            {/* useSearchParams needs a boundary on pages rendered at build time (e.g. not-found). */}
+            <Suspense fallback={<MainNavFallback />}>
+              <MainNav items={NAV_ITEMS} />
+            </Suspense>
             <span className="ml-auto rounded border border-slate-700 px-2 py-0.5 font-mono text-xs text-slate-400" title="All times are UTC">
               UTC
             </span>

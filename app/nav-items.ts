@@ -1,6 +1,13 @@
-/** The main navigation, in order. New reports add one line here. */
+/**
+ * The main navigation, in order. New reports add one line here. `report: true` items are reports:
+ * moving between them keeps the time range, account and region of the URL.
+ */
 export const NAV_ITEMS = [
-  { href: "/overview", label: "Overview" },
+  { href: "/overview", label: "Overview", report: true },
+  { href: "/logins", label: "Logins", report: true },
+  { href: "/iam", label: "IAM", report: true },
+  { href: "/network", label: "Network", report: true },
+  { href: "/s3", label: "S3", report: true },
   { href: "/alerts", label: "Alerts" },
   { href: "/events", label: "Events" },
   { href: "/flows", label: "Flows" },
@@ -8,4 +15,4 @@ export const NAV_ITEMS = [
   { href: "/channels", label: "Channels" },
   { href: "/ingest", label: "Ingest" },
   { href: "/health", label: "Health" },
-] as const satisfies readonly { href: string; label: string }[];
+] as const satisfies readonly { href: string; label: string; report?: boolean }[];

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { formatBucketLabel, formatBucketTick, formatBytes, formatCount, formatInteger, formatPercent, formatUtc } from "./format";
+import { formatBucketLabel, formatBucketTick, formatBytes, formatCount, formatExact, formatInteger, formatPercent, formatUtc, formatValue } from "./format";
 
 describe("formatCount", () => {
   it("abbreviates with one decimal", () => {
@@ -26,6 +26,14 @@ describe("formatBytes", () => {
   });
 });
 
+describe("formatValue", () => {
+  it("formats counts and bytes, abbreviated and exact", () => {
+    assert.equal(formatValue(12_345, "count"), "12.3K");
+    assert.equal(formatValue(12_345, "bytes"), "12.3 kB");
+    assert.equal(formatExact(12_345, "bytes"), "12,345 bytes");
+  });
+});
+
 describe("formatPercent", () => {
   it("shows one decimal and never rounds a non-zero rate to 0%", () => {
     assert.deepEqual([0, 2 / 7, 1, 0.0004, 0.0005].map(formatPercent), ["0%", "28.6%", "100%", "<0.1%", "0.1%"]);
@@ -43,5 +51,7 @@ describe("UTC times", () => {
     assert.equal(formatBucketLabel(d, "hour"), "Nov 20, 14:00–15:00 UTC");
     assert.equal(formatBucketLabel(new Date("2026-11-20T23:00:00Z"), "hour"), "Nov 20, 23:00–00:00 UTC");
     assert.equal(formatBucketLabel(midnight, "day"), "Nov 20 UTC");
+    assert.equal(formatBucketTick(new Date("2026-11-20T14:05:00Z"), "minute"), "14:05");
+    assert.equal(formatBucketLabel(new Date("2026-11-20T14:05:00Z"), "minute"), "Nov 20, 14:05–14:06 UTC");
   });
 });

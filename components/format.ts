@@ -51,15 +51,27 @@ export function formatUtc(date: Date): string {
 
 const monthDay = new Intl.DateTimeFormat(LOCALE, { timeZone: "UTC", month: "short", day: "numeric" });
 
-/** A chart axis tick for a bucket start: "Nov 20" for days and midnights, "14:00" for other hours. */
-export function formatBucketTick(date: Date, bucket: "hour" | "day"): string {
+export type Bucket = "minute" | "hour" | "day";
+
+/** A chart axis tick for a bucket start: "Nov 20" for days and midnights, "14:00" or "14:05" otherwise. */
+export function formatBucketTick(date: Date, bucket: Bucket): string {
   if (bucket === "day" || (date.getUTCHours() === 0 && date.getUTCMinutes() === 0)) return monthDay.format(date);
   return date.toISOString().slice(11, 16);
 }
 
-/** A tooltip title for a bucket: "Nov 20, 14:00–15:00 UTC" or "Nov 20 UTC". */
-export function formatBucketLabel(date: Date, bucket: "hour" | "day"): string {
+/** A tooltip title for a bucket: "Nov 20, 14:00–15:00 UTC", "Nov 20, 14:05–14:06 UTC" or "Nov 20 UTC". */
+export function formatBucketLabel(date: Date, bucket: Bucket): string {
   if (bucket === "day") return `${monthDay.format(date)} UTC`;
-  const end = new Date(date.getTime() + 3_600_000);
+  const end = new Date(date.getTime() + (bucket === "hour" ? 3_600_000 : 60_000));
   return `${monthDay.format(date)}, ${date.toISOString().slice(11, 16)}–${end.toISOString().slice(11, 16)} UTC`;
+}
+
+/** A value in the unit a panel counts: events and records as counts, bytes in decimal units. */
+export function formatValue(value: number, unit: "count" | "bytes"): string {
+  return unit === "bytes" ? formatBytes(value) : formatCount(value);
+}
+
+/** The exact value for titles and screen readers: "12,345" or "12,345 bytes". */
+export function formatExact(value: number, unit: "count" | "bytes"): string {
+  return unit === "bytes" ? `${formatInteger(value)} bytes` : formatInteger(value);
 }

@@ -1,20 +1,26 @@
 import Link from "next/link";
-import type { RangePreset, TimeRange } from "../lib/reports/time-range";
+import { reportHref, type ReportFilters } from "../lib/reports/report-filters";
+import type { RangePreset } from "../lib/reports/time-range";
 import { formatUtc } from "./format";
 
 const CHOICES: readonly { preset: RangePreset; label: string }[] = [
+  { preset: "15m", label: "15m" },
+  { preset: "1h", label: "1h" },
   { preset: "24h", label: "24h" },
   { preset: "7d", label: "7d" },
   { preset: "30d", label: "30d" },
 ];
 
 /**
- * Preset links (`?range=24h|7d|30d`) that keep the range in the URL, so every view is a shareable link,
- * and the resolved UTC interval. `keep`: other parameters of the page the links carry along
- * (a search's filters); a custom `from`/`to` and a `cursor` are replaced by the preset.
+ * Preset links (`?range=15m|1h|24h|7d|30d`, keeping the account and region) that keep the range in the URL,
+ * so every view is a shareable link and the back button returns to the previous range, and the resolved UTC interval.
+ * `keep`: the page's whole query (a search's filters), carried along with only the range replaced
+ * (a custom `from`/`to` and a `cursor` give way to the preset).
  */
-export function TimeRangePicker({ basePath, range, keep }: { basePath: string; range: TimeRange; keep?: string }) {
-  const href = (preset: RangePreset) => {
+export function TimeRangePicker({ basePath, filters, keep }: { basePath: string; filters: ReportFilters; keep?: string }) {
+  const { range } = filters;
+  const presetHref = (preset: RangePreset) => {
+    if (keep === undefined) return reportHref(basePath, filters, { range: preset });
     const params = new URLSearchParams(keep);
     for (const key of ["range", "from", "to", "cursor"]) params.delete(key);
     params.set("range", preset);
@@ -28,7 +34,7 @@ export function TimeRangePicker({ basePath, range, keep }: { basePath: string; r
           return (
             <Link
               key={preset}
-              href={href(preset)}
+              href={presetHref(preset)}
               aria-current={active ? "true" : undefined}
               data-testid={`range-${preset}`}
               className={
@@ -43,9 +49,13 @@ export function TimeRangePicker({ basePath, range, keep }: { basePath: string; r
         })}
       </nav>
       <p className="text-xs tabular-nums text-slate-500" data-testid="range-interval">
-        <time dateTime={range.from.toISOString()}>{formatUtc(range.from).replace(" UTC", "")}</time>
+        <time dateTime={range.from.toISOString()} data-testid="range-from">
+          {formatUtc(range.from).replace(" UTC", "")}
+        </time>
         {" – "}
-        <time dateTime={range.to.toISOString()}>{formatUtc(range.to)}</time>
+        <time dateTime={range.to.toISOString()} data-testid="range-to">
+          {formatUtc(range.to)}
+        </time>
       </p>
     </div>
   );

@@ -11,10 +11,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     stdio: ["ignore", "inherit", "inherit"],
     env: { ...process.env, E2E_STATE_FILE: STATE_FILE, PORT: process.env.E2E_PORT ?? "3111" },
   });
-  const deadline = Date.now() + 180_000;
+  // The whole demo week goes through SQS and the worker: about a minute on 2 idle cores.
+  const deadline = Date.now() + 420_000;
   while (!existsSync(STATE_FILE)) {
     if (stack.exitCode !== null) throw new Error(`e2e stack exited with code ${stack.exitCode}`);
-    if (Date.now() > deadline) throw new Error("e2e stack did not come up within 180 s");
+    if (Date.now() > deadline) throw new Error("e2e stack did not come up within 420 s");
     await new Promise((r) => setTimeout(r, 250));
   }
   JSON.parse(readFileSync(STATE_FILE, "utf8"));

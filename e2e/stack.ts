@@ -1,7 +1,8 @@
 // The system under test for the browser tests, started by global-setup.ts:
-// a fresh database, a local SQS/S3 server, the last day of the demo week uploaded
-// and announced by S3 event notifications, the real worker loop, then `next start`; after that the
-// worker, detector and notifier keep running for what the tests deliver.
+// a fresh database, a local SQS/S3 server, the whole demo week (ending at the current
+// hour) uploaded and announced by S3 event notifications, the real worker loop, then
+// `next start`; after that the worker, detector and notifier keep running for what the tests
+// deliver. The reports need the week: its incidents happen on days 1–6.
 // Writes what was delivered to E2E_STATE_FILE and runs until SIGTERM.
 import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -25,8 +26,8 @@ const end = new Date();
 end.setUTCMinutes(0, 0, 0);
 const db = await createTestDatabase("e2e");
 const aws = await startTestAws();
-const recent = generateDemoWeek({ end }).filter((o) => o.key.includes(`/${end.getUTCFullYear()}/`) && hoursBefore(o.key, end) <= 6);
-for (const object of recent) await aws.putAndNotify(object.key, object.body);
+const delivered = generateDemoWeek({ end });
+for (const object of delivered) await aws.putAndNotify(object.key, object.body);
 // Events whose fields an attacker wrote (enough of them to rank in the top tables), to prove the UI renders them as text.
 const HOSTILE = `<img src=x onerror="window.__xss=1">`;
 const hostile = {
@@ -36,8 +37,8 @@ const hostile = {
   userIdentity: { type: "IAMUser", arn: "arn:aws:iam::111122223333:user/<b>mallory</b>", accountId: "111122223333", userName: "mallory" },
 };
 const hostileRecords = Array.from({ length: 1000 }, (_, i) => ({ ...hostile, eventID: `e2e-hostile-${i}` }));
-recent.push({ key: "AWSLogs/111122223333/CloudTrail/us-east-1/hostile.json.gz", body: gzipSync(JSON.stringify({ Records: hostileRecords })), kind: "cloudtrail", records: hostileRecords.length });
-await aws.putAndNotify(recent.at(-1)!.key, recent.at(-1)!.body);
+delivered.push({ key: "AWSLogs/111122223333/CloudTrail/us-east-1/hostile.json.gz", body: gzipSync(JSON.stringify({ Records: hostileRecords })), kind: "cloudtrail", records: hostileRecords.length });
+await aws.putAndNotify(delivered.at(-1)!.key, delivered.at(-1)!.body);
 // An incident the detection rules must raise (a trail stopped), by a principal whose name is
 // attacker-written markup, for the Alerts pages.
 const STOPPER_ARN = `arn:aws:iam::111122223333:user/<img src=x onerror="window.__xss=1">`;
@@ -46,11 +47,11 @@ const stopLogging = {
   requestParameters: { name: "management-events" }, userAgent: "aws-cli/2.15.0",
   userIdentity: { ...hostile.userIdentity, arn: STOPPER_ARN, userName: `<img src=x onerror="window.__xss=1">` },
 };
-recent.push({ key: "AWSLogs/111122223333/CloudTrail/us-east-1/stop-logging.json.gz", body: gzipSync(JSON.stringify({ Records: [stopLogging] })), kind: "cloudtrail", records: 1 });
-await aws.putAndNotify(recent.at(-1)!.key, recent.at(-1)!.body);
+delivered.push({ key: "AWSLogs/111122223333/CloudTrail/us-east-1/stop-logging.json.gz", body: gzipSync(JSON.stringify({ Records: [stopLogging] })), kind: "cloudtrail", records: 1 });
+await aws.putAndNotify(delivered.at(-1)!.key, delivered.at(-1)!.body);
 // Records of e2e/search.spec.ts (a principal changing a policy twice, a role session, an IAM Identity Center user, a hostile event).
-recent.push(searchFixtureObject(end));
-await aws.putAndNotify(recent.at(-1)!.key, recent.at(-1)!.body);
+delivered.push(searchFixtureObject(end));
+await aws.putAndNotify(delivered.at(-1)!.key, delivered.at(-1)!.body);
 /** The real worker loop over the local queue, until it is idle. */
 const drain = () =>
   runWorker({
@@ -91,8 +92,10 @@ writeFileSync(
   JSON.stringify({
     url: web.url,
     databaseUrl: db.url,
-    deliveredObjects: recent.length,
-    deliveredCloudTrailRecords: recent.filter((o) => o.kind === "cloudtrail").reduce((n, o) => n + o.records, 0),
+    deliveredObjects: delivered.length,
+    weekFrom: new Date(end.getTime() - 7 * 86_400_000).toISOString(),
+    weekTo: end.toISOString(),
+    deliveredCloudTrailRecords: delivered.filter((o) => o.kind === "cloudtrail").reduce((n, o) => n + o.records, 0),
     deletedMessages: stats.deleted,
     hostileEventName: HOSTILE,
     brokenKey: BROKEN_KEY,
@@ -111,11 +114,3 @@ process.once("SIGTERM", async () => {
   await db.drop();
   process.exit(0);
 });
-
-/** Hours between the `YYYYMMDDTHHmmZ` stamp in an AWS log key and `end`. */
-function hoursBefore(key: string, end: Date): number {
-  const m = /_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_/.exec(key);
-  if (!m) return Infinity;
-  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
-  return (end.getTime() - t) / 3_600_000;
-}

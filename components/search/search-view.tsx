@@ -59,7 +59,7 @@ export function SearchView(props: SearchViewProps) {
           <h1 className="text-xl font-semibold tracking-tight text-slate-900">{props.title}</h1>
           <p className="mt-0.5 text-sm text-slate-500">{props.subtitle}</p>
         </div>
-        <TimeRangePicker basePath={basePath} range={range} keep={query} />
+        <TimeRangePicker basePath={basePath} filters={{ range, account: props.account ?? undefined, region: props.region ?? undefined }} keep={query} />
       </div>
 
       <FilterBar

@@ -31,11 +31,16 @@ import {
   DEMO_ACCOUNTS,
   DEMO_HUMANS,
   DEMO_REGIONS,
+  DEMO_SSO_USERS,
   FOREIGN_IPS,
   GITHUB_RUNNER_IPS,
   HOTEL_IP,
+  IDENTITY_STORE_ARN,
   NODE_SDK_UA,
   OFFICE_IPS,
+  OPS_PORTAL,
+  PARTNER_ACCOUNT,
+  PUBLIC_CLIENT_IPS,
   REGION_ACTIVITY,
   SCANNER_IP,
   SSM_AGENT_UA,
@@ -52,6 +57,7 @@ import {
   type DemoHuman,
   type DemoRegion,
   type DemoRole,
+  type DemoSsoUser,
 } from "./demo-world";
 import {
   DAY_MS,
@@ -162,6 +168,8 @@ class CloudTrailWeekBuilder {
       for (const account of DEMO_ACCOUNTS) {
         for (const human of DEMO_HUMANS) this.humanDay(account, human, day);
       }
+      for (const person of DEMO_SSO_USERS) this.ssoDay(person, day);
+      this.brokerDay(day);
     }
     this.scenarios();
     for (const records of this.files.values()) records.sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : 0));
@@ -304,6 +312,8 @@ class CloudTrailWeekBuilder {
       ec2?: boolean;
       oidc?: boolean;
       console?: boolean;
+      /** `sts:SourceIdentity` set when the role was assumed; it stays on every session of a role chain. */
+      sourceIdentity?: string;
     },
   ): Actor {
     const arn = `arn:aws:sts::${account.id}:assumed-role/${role.name}/${session}`;
@@ -317,6 +327,7 @@ class CloudTrailWeekBuilder {
       attributes: { creationDate: isoSeconds(createdAt), mfaAuthenticated: String(options.mfa ?? false) },
     };
     if (options.ec2 === true) sessionContext.ec2RoleDelivery = "2.0";
+    if (options.sourceIdentity !== undefined) sessionContext.sourceIdentity = options.sourceIdentity;
     const userIdentity: Record<string, unknown> = {
       type: "AssumedRole",
       principalId: `${roleId}:${session}`,
@@ -387,6 +398,11 @@ class CloudTrailWeekBuilder {
     if (weekday && home && rnd.chance(0.12 * b)) this.terraformPlan(account, pick());
     if (home && hour === 2) this.jenkinsNightly(account, hourStart + rnd.int(0, 10) * MINUTE_MS);
     if (home && hour === 1 && account.name === "prod") this.backupUpload(account, hourStart + 30 * MINUTE_MS);
+    const assets = demoResources(account, region).publicAssetsBucket;
+    if (assets !== null && hourStart + HOUR_MS > this.timeline.publicAssetsOpened) {
+      for (let i = rnd.count(4 + 10 * b); i > 0; i -= 1) this.anonymousRead(at(Math.max(pick(), this.timeline.publicAssetsOpened + MINUTE_MS)), assets);
+    }
+    if (account.name === "prod" && region === "eu-west-1" && hour === 3) this.partnerReads(account, hourStart + rnd.int(2, 9) * MINUTE_MS);
     if (account.name === "staging" && weekday && (hour === 7 || hour === 19)) this.scheduler(account, region, hourStart + rnd.int(0, 40) * SECOND_MS, hour === 7);
   }
 
@@ -705,6 +721,230 @@ class CloudTrailWeekBuilder {
     );
   }
 
+  /** Someone on the internet fetches a website asset from the public bucket, unauthenticated. */
+  private anonymousRead(w: Where, bucket: string): void {
+    const { rnd } = this;
+    const key = `site/img/${rnd.pick(["hero", "logo", "team", "product-1", "product-2", "banner"])}.${rnd.pick(["webp", "png"])}`;
+    const missing = rnd.chance(0.03);
+    const browser = rnd.pick(DEMO_HUMANS).browser;
+    const actor: Actor = {
+      // How CloudTrail records an unauthenticated request.
+      userIdentity: { type: "AWSAccount", principalId: "", accountId: "anonymous" },
+      arn: "anonymous",
+      sourceIPAddress: rnd.pick(PUBLIC_CLIENT_IPS),
+      agent: fixedAgent(browser),
+      tls: "TLSv1.3",
+      console: false,
+    };
+    const spec = this.s3Object(w, "GetObject", bucket, key, missing ? 0 : rnd.int(8_000, 900_000));
+    this.call(actor, w, { ...spec, additional: { ...spec.additional, AuthenticationMethod: undefined } }, {
+      error: missing ? { code: "NoSuchKey", message: "The specified key does not exist." } : undefined,
+    });
+  }
+
+  /** The vendor's nightly export: a role in its own account reads yesterday's partitions (cross-account). */
+  private partnerReads(account: DemoAccount, start: number): void {
+    const { rnd } = this;
+    const role = PARTNER_ACCOUNT.role;
+    const created = start - 20 * SECOND_MS;
+    const sessionArn = `arn:aws:sts::${PARTNER_ACCOUNT.id}:assumed-role/${role}/nightly-export`;
+    const roleId = `AROA${stableId(`${PARTNER_ACCOUNT.id}:role:${role}`, UPPER_ALNUM, 17)}`;
+    const actor: Actor = {
+      userIdentity: {
+        type: "AssumedRole",
+        principalId: `${roleId}:nightly-export`,
+        arn: sessionArn,
+        accountId: PARTNER_ACCOUNT.id,
+        accessKeyId: sessionKeyOf(`${sessionArn}:${created}`),
+        sessionContext: {
+          sessionIssuer: { type: "Role", principalId: roleId, arn: `arn:aws:iam::${PARTNER_ACCOUNT.id}:role/${role}`, accountId: PARTNER_ACCOUNT.id, userName: role },
+          webIdFederationData: {},
+          attributes: { creationDate: isoSeconds(created), mfaAuthenticated: "false" },
+        },
+      },
+      arn: sessionArn,
+      sourceIPAddress: PARTNER_ACCOUNT.ip,
+      agent: fixedAgent(BOTO3_LAMBDA_UA),
+      tls: "TLSv1.3",
+      console: false,
+    };
+    let t = start;
+    const bucket = demoResources(account, "eu-west-1").appBucket;
+    for (let i = rnd.int(8, 16); i > 0; i -= 1) {
+      t += rnd.int(2, 25) * SECOND_MS;
+      const w = this.where(account, "eu-west-1", t);
+      const key = `raw/events/dt=${ymd(t - DAY_MS, "-")}/part-${String(rnd.int(0, 99999)).padStart(5, "0")}.parquet`;
+      this.call(actor, w, this.s3Object(w, "GetObject", bucket, key, rnd.int(2_000_000, 60_000_000)));
+    }
+    // The grant does not cover the PII prefix: the vendor's job tries it anyway, and S3 refuses.
+    t += rnd.int(2, 25) * SECOND_MS;
+    const w = this.where(account, "eu-west-1", t);
+    this.call(actor, w, this.s3Object(w, "GetObject", bucket, `pii/customers/dt=${ymd(t - DAY_MS, "-")}/part-00000.parquet`, 0), {
+      error: { code: "AccessDenied", message: "Access Denied" },
+    });
+  }
+
+  /**
+   * An IAM Identity Center user's day: the access-portal sign-in (`UserAuthentication`, in prod, the
+   * Identity Center account), then federation into staging with the permission set: `AssumeRoleWithSAML`
+   * and a console sign-in of the role session (`MFAUsed: No`: MFA happened at the portal), then some reads.
+   */
+  private ssoDay(person: DemoSsoUser, day: number): void {
+    const { rnd, prod, staging } = this;
+    if (isWeekend(day) || !rnd.chance(0.6)) return;
+    let t = day + (person.shiftStart * 60 + rnd.int(0, 60)) * MINUTE_MS;
+    const portal = (result: "Success" | "Failure") =>
+      this.emit({
+        source: "signin.amazonaws.com",
+        name: "UserAuthentication",
+        readOnly: false,
+        request: null,
+        response: null,
+        additional: { AuthWorkflowID: rnd.uuid(), UserName: person.userName, LoginTo: "https://d-9067c1a2b3.awsapps.com/start/", CredentialType: "PASSWORD" },
+        eventType: "AwsServiceEvent",
+        serviceEventDetails: { UserAuthentication: result },
+        actor: {
+          userIdentity: { type: "IdentityCenterUser", accountId: prod.id, onBehalfOf: { userId: stableId(person.userName, HEX, 32), identityStoreArn: IDENTITY_STORE_ARN }, credentialId: rnd.hex(24) },
+          arn: "",
+          sourceIPAddress: person.ip,
+          agent: fixedAgent(person.browser),
+          tls: "TLSv1.3",
+          console: false,
+        },
+        account: prod,
+        region: "us-east-1",
+        time: t,
+        // A failed portal sign-in says so in serviceEventDetails and errorMessage; it has no errorCode.
+        ...(result === "Failure" ? { error: { message: "Failed authentication" } } : {}),
+      });
+    if (rnd.chance(0.15)) {
+      portal("Failure");
+      t += rnd.int(20, 60) * SECOND_MS;
+    }
+    portal("Success");
+
+    const roleName = `AWSReservedSSO_${person.permissionSet}_${stableId(`${staging.id}:${person.permissionSet}`, HEX, 16)}`;
+    const roleArnValue = `arn:aws:iam::${staging.id}:role/aws-reserved/sso.amazonaws.com/${roleName}`;
+    const roleId = principalIdOf(staging, "role", roleName);
+    const provider = `arn:aws:iam::${staging.id}:saml-provider/AWSSSO_${stableId(`${staging.id}:saml`, HEX, 16)}_DO_NOT_DELETE`;
+    t += rnd.int(15, 60) * SECOND_MS;
+    const session = t;
+    this.emit({
+      ...simple("sts", "AssumeRoleWithSAML", { sAMLAssertionID: `_${rnd.uuid()}`, roleSessionName: person.userName, roleArn: roleArnValue, principalArn: provider, durationSeconds: 43200 }, true, {
+        credentials: { accessKeyId: sessionKeyOf(`${roleArnValue}:${person.userName}:${session}`), expiration: awsResponseDate(session + 12 * HOUR_MS) },
+        assumedRoleUser: { assumedRoleId: `${roleId}:${person.userName}`, arn: `arn:aws:sts::${staging.id}:assumed-role/${roleName}/${person.userName}` },
+        subject: person.userName,
+        subjectType: "persistent",
+        issuer: "https://portal.sso.us-east-1.amazonaws.com/saml/assertion/MDk0NzQ2NjQ0NDgz",
+        audience: "https://signin.aws.amazon.com/saml",
+      }),
+      resources: [{ accountId: staging.id, type: "AWS::IAM::Role", ARN: roleArnValue }],
+      actor: {
+        userIdentity: { type: "SAMLUser", principalId: `${stableId(provider, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 28)}=:${person.userName}`, userName: person.userName, identityProvider: stableId(provider, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 28) },
+        arn: person.userName,
+        sourceIPAddress: person.ip,
+        agent: fixedAgent(person.browser),
+        tls: "TLSv1.3",
+        console: false,
+      },
+      account: staging,
+      region: "us-east-1",
+      time: session,
+    });
+    const role: DemoRole = { name: roleName, path: "/aws-reserved/sso.amazonaws.com/", kind: "readonly" };
+    t = session + rnd.int(2, 6) * SECOND_MS;
+    const sessionActor = this.roleActor(staging, role, person.userName, session, { ip: person.ip, agent: fixedAgent("AWS Internal"), tls: null, console: true });
+    this.emit({
+      source: "signin.amazonaws.com",
+      name: "ConsoleLogin",
+      readOnly: false,
+      request: null,
+      response: { ConsoleLogin: "Success" },
+      additional: { LoginTo: "https://console.aws.amazon.com/console/home?region=us-east-1", MobileVersion: "No", MFAUsed: "No" },
+      eventType: "AwsConsoleSignIn",
+      actor: { ...sessionActor, agent: fixedAgent(person.browser), tls: "TLSv1.3", console: false },
+      account: staging,
+      region: "us-east-1",
+      time: t,
+    });
+    for (let i = rnd.int(4, 12); i > 0; i -= 1) {
+      t += rnd.int(30, 900) * SECOND_MS;
+      const w = this.where(staging, rnd.chance(0.7) ? "us-east-1" : "eu-west-1", t);
+      const spec = READS[rnd.pick(HUMAN_READS)]?.(w, rnd);
+      if (spec !== undefined) this.call(sessionActor, w, spec);
+    }
+  }
+
+  /**
+   * The on-call portal, a custom identity broker: it asks STS for federation credentials for the person
+   * on call (`GetFederationToken`), trades them for a sign-in token (`GetSigninToken`) and sends them to
+   * the console, where they sign in as a federated user.
+   */
+  private brokerDay(day: number): void {
+    const { rnd, prod } = this;
+    if (isWeekend(day) || !rnd.chance(0.7)) return;
+    let t = day + (rnd.int(8, 17) * 60 + rnd.int(0, 59)) * MINUTE_MS;
+    const broker = this.userActor(prod, OPS_PORTAL.userName, OPS_PORTAL.ip, fixedAgent(BOTO3_LAMBDA_UA), "TLSv1.3");
+    const name = OPS_PORTAL.federatedUser;
+    const arn = `arn:aws:sts::${prod.id}:federated-user/${name}`;
+    this.call(broker, this.where(prod, "us-east-1", t), {
+      ...simple("sts", "GetFederationToken", { name, durationSeconds: 3600, policyArns: [{ arn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }] }, true, {
+        credentials: { accessKeyId: sessionKeyOf(`${arn}:${t}`), expiration: awsResponseDate(t + HOUR_MS) },
+        federatedUser: { federatedUserId: `${prod.id}:${name}`, arn },
+        packedPolicySize: 6,
+      }),
+    });
+    const created = t;
+    const federated: Actor = {
+      userIdentity: {
+        type: "FederatedUser",
+        principalId: `${prod.id}:${name}`,
+        arn,
+        accountId: prod.id,
+        accessKeyId: sessionKeyOf(`${arn}:${created}`),
+        sessionContext: {
+          sessionIssuer: { type: "IAMUser", principalId: principalIdOf(prod, "user", OPS_PORTAL.userName), arn: `arn:aws:iam::${prod.id}:user/${OPS_PORTAL.userName}`, accountId: prod.id, userName: OPS_PORTAL.userName },
+          webIdFederationData: {},
+          attributes: { creationDate: isoSeconds(created), mfaAuthenticated: "false" },
+        },
+      },
+      arn,
+      sourceIPAddress: OPS_PORTAL.ip,
+      agent: fixedAgent(BOTO3_LAMBDA_UA),
+      tls: "TLSv1.3",
+      console: false,
+    };
+    t += rnd.int(1, 3) * SECOND_MS;
+    this.emit({
+      source: "signin.amazonaws.com",
+      name: "GetSigninToken",
+      readOnly: false,
+      request: null,
+      response: { GetSigninToken: "Success" },
+      additional: { MobileVersion: "No" },
+      eventType: "AwsConsoleSignIn",
+      actor: federated,
+      account: prod,
+      region: "us-east-1",
+      time: t,
+    });
+    t += rnd.int(2, 8) * SECOND_MS;
+    const browser = rnd.pick(DEMO_HUMANS).browser;
+    this.emit({
+      source: "signin.amazonaws.com",
+      name: "ConsoleLogin",
+      readOnly: false,
+      request: null,
+      response: { ConsoleLogin: "Success" },
+      additional: { LoginTo: "https://console.aws.amazon.com/console/home", MobileVersion: "No", MFAUsed: "No" },
+      eventType: "AwsConsoleSignIn",
+      actor: { ...federated, sourceIPAddress: rnd.pick(OFFICE_IPS), agent: fixedAgent(browser) },
+      account: prod,
+      region: "us-east-1",
+      time: t,
+    });
+  }
+
   // ---- people -------------------------------------------------------------------------------
 
   /** One person's working day in one account: maybe a console sign-in, then a mix of console and CLI calls. */
@@ -776,16 +1016,18 @@ class CloudTrailWeekBuilder {
     const role = roleOf("readonly");
     const arn = roleArn(account, role);
     this.call(userActor, this.where(account, region, assumedAt), {
-      ...simple("sts", "AssumeRole", { roleArn: arn, roleSessionName: human.userName, durationSeconds: 3600, serialNumber: `arn:aws:iam::${account.id}:mfa/${human.userName}` }, true, {
+      // The role's trust policy requires sts:SourceIdentity, so every session names the person behind it.
+      ...simple("sts", "AssumeRole", { roleArn: arn, roleSessionName: human.userName, durationSeconds: 3600, serialNumber: `arn:aws:iam::${account.id}:mfa/${human.userName}`, sourceIdentity: human.userName }, true, {
         credentials: { accessKeyId: sessionKeyOf(`${arn}:${human.userName}:${assumedAt}`), expiration: awsResponseDate(assumedAt + HOUR_MS) },
         assumedRoleUser: {
           assumedRoleId: `${principalIdOf(account, "role", role.name)}:${human.userName}`,
           arn: `arn:aws:sts::${account.id}:assumed-role/${role.name}/${human.userName}`,
         },
+        sourceIdentity: human.userName,
       }),
       resources: [{ accountId: account.id, type: "AWS::IAM::Role", ARN: arn }],
     });
-    return this.roleActor(account, role, human.userName, assumedAt, { ip, agent: cliAgent(human.cli), tls: "TLSv1.3", mfa: true });
+    return this.roleActor(account, role, human.userName, assumedAt, { ip, agent: cliAgent(human.cli), tls: "TLSv1.3", mfa: true, sourceIdentity: human.userName });
   }
 
   private humanCall(actor: Actor, w: Where, readOnlyRole: boolean): void {
@@ -983,6 +1225,17 @@ class CloudTrailWeekBuilder {
       }, false));
       t += 2 * SECOND_MS;
       this.call(tf, w(account, "us-east-1", t), ec2("CreateTags", { resourcesSet: { items: [{ resourceId: vpc.webSecurityGroupId }] }, tagSet: { items: [{ key: "ManagedBy", value: "terraform" }] } }, false, { requestId: rnd.uuid(), _return: true }));
+      // A network ACL entry refusing RDP from anywhere on the public subnets.
+      t += 3 * SECOND_MS;
+      this.call(tf, w(account, "us-east-1", t), ec2("CreateNetworkAclEntry", {
+        networkAclId: `acl-${rnd.hex(17)}`,
+        ruleNumber: 90,
+        egress: false,
+        ruleAction: "deny",
+        protocol: "6",
+        portRange: { from: 3389, to: 3389 },
+        cidrBlock: "0.0.0.0/0",
+      }, false, { requestId: rnd.uuid(), _return: true }));
     }
 
     // Day 1, staging eu-west-1: hiro signs in without MFA and opens SSH to the world "for a quick debug"…
@@ -1024,6 +1277,43 @@ class CloudTrailWeekBuilder {
         this.consoleLogin(prod, { human: okafor }, t, FOREIGN_IPS.bruteForce, bot, false, false);
         t += rnd.int(8, 30) * SECOND_MS;
       }
+    }
+
+    // Day 2, prod: bogdan opens the website assets bucket to the world: Block Public Access off, a public-read policy.
+    {
+      const ip = OFFICE_IPS[0];
+      const loginAt = tl.publicAssetsOpened - 4 * MINUTE_MS;
+      this.consoleLogin(prod, { human: bogdan }, loginAt, ip, bogdan.browser, true, true);
+      const actor = consoleOf(prod, bogdan, loginAt, ip);
+      const bucket = demoResources(prod, "us-east-1").publicAssetsBucket ?? "examplecorp-prod-public-assets";
+      const where = w(prod, "us-east-1", tl.publicAssetsOpened);
+      const bucketResource = [{ accountId: prod.id, type: "AWS::S3::Bucket", ARN: `arn:aws:s3:::${bucket}` }];
+      this.call(actor, where, {
+        source: "s3.amazonaws.com",
+        name: "PutBucketPublicAccessBlock",
+        readOnly: false,
+        bucket,
+        request: {
+          publicAccessBlock: "",
+          bucketName: bucket,
+          PublicAccessBlockConfiguration: { xmlns: "http://s3.amazonaws.com/doc/2006-03-01/", BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false },
+          Host: s3Host(bucket, "us-east-1"),
+        },
+        resources: bucketResource,
+      });
+      this.call(actor, w(prod, "us-east-1", tl.publicAssetsOpened + 45 * SECOND_MS), {
+        source: "s3.amazonaws.com",
+        name: "PutBucketPolicy",
+        readOnly: false,
+        bucket,
+        request: {
+          bucketPolicy: { Version: "2012-10-17", Statement: [{ Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }] },
+          bucketName: bucket,
+          Host: s3Host(bucket, "us-east-1"),
+          policy: "",
+        },
+        resources: bucketResource,
+      });
     }
 
     // Day 2, prod: bogdan rotates his access key (one retry hits a key that is already gone).
@@ -1103,6 +1393,43 @@ class CloudTrailWeekBuilder {
       this.call(actor, w(prod, "us-east-1", t), this.createUser(prod, "svc-reporting", t));
       this.call(actor, w(prod, "us-east-1", t + 70 * SECOND_MS), this.createAccessKey("svc-reporting", t + 70 * SECOND_MS));
       this.call(actor, w(prod, "us-east-1", t + 2 * MINUTE_MS), iam("AttachUserPolicy", { userName: "svc-reporting", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }, false));
+    }
+
+    // Day 4, prod: alice responds to the backdoor. From her user she assumes the organisation's admin role
+    // with her name as source identity, chains into the audit role to sweep IAM, then, back in the admin
+    // role, detaches AdministratorAccess and deletes svc-reporting's key and the user.
+    {
+      const ip = alice.homeIp;
+      let t = tl.incidentResponse;
+      const user = cliOf(prod, alice, ip);
+      const admin = roleOf("admin-switch");
+      const audit = roleOf("scanner");
+      const assume = (caller: Actor, role: DemoRole, session: string, at: number, sourceIdentity: string | undefined) => {
+        const arn = roleArn(prod, role);
+        this.call(caller, w(prod, "us-east-1", at), {
+          ...simple("sts", "AssumeRole", { roleArn: arn, roleSessionName: session, durationSeconds: 3600, ...(sourceIdentity ? { sourceIdentity } : {}) }, true, {
+            credentials: { accessKeyId: sessionKeyOf(`${arn}:${session}:${at}`), expiration: awsResponseDate(at + HOUR_MS) },
+            assumedRoleUser: { assumedRoleId: `${principalIdOf(prod, "role", role.name)}:${session}`, arn: `arn:aws:sts::${prod.id}:assumed-role/${role.name}/${session}` },
+            sourceIdentity: alice.userName,
+          }),
+          resources: [{ accountId: prod.id, type: "AWS::IAM::Role", ARN: arn }],
+        });
+        return this.roleActor(prod, role, session, at, { ip, agent: cliAgent(alice.cli), tls: "TLSv1.3", mfa: true, sourceIdentity: alice.userName });
+      };
+      const adminSession = assume(user, admin, "alice-incident", t, alice.userName);
+      t += 40 * SECOND_MS;
+      // Role chaining: the source identity carries over without being asked for again.
+      const auditSession = assume(adminSession, audit, "alice-incident-sweep", t, undefined);
+      for (const spec of [iam("ListUsers"), iam("ListAccessKeys", { userName: "svc-reporting" }), iam("ListAttachedUserPolicies", { userName: "svc-reporting" })]) {
+        t += rnd.int(3, 20) * SECOND_MS;
+        this.call(auditSession, w(prod, "us-east-1", t), spec);
+      }
+      t += rnd.int(60, 180) * SECOND_MS;
+      this.call(adminSession, w(prod, "us-east-1", t), iam("DetachUserPolicy", { userName: "svc-reporting", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }, false));
+      t += rnd.int(5, 20) * SECOND_MS;
+      this.call(adminSession, w(prod, "us-east-1", t), iam("DeleteAccessKey", { userName: "svc-reporting", accessKeyId: `AKIA${rnd.string(UPPER_ALNUM, 16)}` }, false));
+      t += rnd.int(5, 20) * SECOND_MS;
+      this.call(adminSession, w(prod, "us-east-1", t), iam("DeleteUser", { userName: "svc-reporting" }, false));
     }
 
     // Day 5, prod: the root user signs in (with MFA) and looks at the account.

@@ -20,6 +20,8 @@ export interface DemoTimeline {
   ciPreviewUser: number;
   /** prod: first of a burst of failed console sign-ins for m.okafor from a foreign address. */
   bruteForce: number;
+  /** prod: bogdan.petrov turns off Block Public Access on the public assets bucket and makes it world-readable. */
+  publicAssetsOpened: number;
   /** prod: bogdan.petrov rotates his access key. */
   keyRotation: number;
   /** prod: terraform turns on log file validation (UpdateTrail). */
@@ -36,6 +38,8 @@ export interface DemoTimeline {
   startLogging: number;
   /** prod: legacy.admin signs in without MFA and creates an admin user with an access key. */
   backdoorUser: number;
+  /** prod: alice.nguyen responds: a role chain (source identity alice.nguyen) removes svc-reporting. */
+  incidentResponse: number;
   /** prod: the root user signs in (with MFA) and looks around. */
   rootLogin: number;
   /** staging: terraform rewrites the deploy role's trust policy. */
@@ -60,6 +64,7 @@ export function planTimeline(rnd: DemoRandom, week: DemoWeek): DemoTimeline {
     sshClosed: at(1, 17, 34),
     ciPreviewUser: at(1, 11, 15),
     bruteForce: at(2, 3, 10),
+    publicAssetsOpened: at(2, 11, 5),
     keyRotation: at(2, 15, 0),
     updateTrail: at(2, 16, 38),
     // Starts at HH:2x and lasts about four minutes, so the whole scan lands in one hourly file.
@@ -69,6 +74,7 @@ export function planTimeline(rnd: DemoRandom, week: DemoWeek): DemoTimeline {
     stopLogging,
     startLogging: stopLogging + rnd.int(19, 26) * MINUTE_MS,
     backdoorUser: at(4, 13, 55),
+    incidentResponse: at(4, 15, 10),
     rootLogin: at(5, 7, 48),
     trustPolicyChange: at(5, 9, 28),
     keyDeletion: at(5, 16, 27),

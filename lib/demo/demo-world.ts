@@ -145,6 +145,42 @@ export const FOREIGN_IPS = {
   sshProbe: ["175.16.199.201", "89.160.20.130"],
 } as const;
 
+/**
+ * People who work through IAM Identity Center instead of IAM users: they sign in to the access portal
+ * (recorded in prod, the organisation's Identity Center account, as `UserAuthentication`) and federate
+ * into staging with a permission set (`AssumeRoleWithSAML`, then a `ConsoleLogin` of the role session
+ * that says `MFAUsed: No`, because the MFA happened at the portal).
+ */
+export interface DemoSsoUser {
+  /** The Identity Center user name (an email address), also the role session name. */
+  userName: string;
+  ip: string;
+  /** UTC hour their working day usually starts. */
+  shiftStart: number;
+  permissionSet: string;
+  browser: string;
+}
+
+export const DEMO_SSO_USERS: readonly DemoSsoUser[] = [
+  { userName: "priya.shah@examplecorp.com", ip: "192.0.2.140", shiftStart: 8, permissionSet: "PowerUserAccess", browser: BROWSERS.macChrome },
+  { userName: "tom.becker@examplecorp.com", ip: "192.0.2.141", shiftStart: 9, permissionSet: "ReadOnlyAccess", browser: BROWSERS.winEdge },
+];
+
+/** The IAM Identity Center instance behind the portal sign-ins. */
+export const IDENTITY_STORE_ARN = "arn:aws:identitystore::111122223333:identitystore/d-9067c1a2b3";
+
+/**
+ * A data-analytics vendor's account that reads prod's EU data lake every night through a bucket
+ * policy grant: cross-account S3 data events, delivered to prod's trail (the bucket owner's).
+ */
+export const PARTNER_ACCOUNT = { id: "999900001111", role: "examplecorp-datalake-reader", ip: "198.51.100.230" } as const;
+
+/** An internal identity broker for on-call staff: GetFederationToken, GetSigninToken, then a federated console sign-in. */
+export const OPS_PORTAL = { userName: "ops-portal", ip: "198.51.100.42", federatedUser: "oncall" } as const;
+
+/** Anonymous visitors of the public assets bucket (website images). */
+export const PUBLIC_CLIENT_IPS = ["192.0.2.160", "192.0.2.171", "198.51.100.177", "198.51.100.190", "81.2.69.142"] as const;
+
 export const BOTO3_LAMBDA_UA =
   "Boto3/1.34.42 md/Botocore#1.34.42 ua/2.0 os/linux#5.10.214-223.863.amzn2.x86_64 md/arch#x86_64 lang/python#3.12.2 md/pyimpl#CPython exec-env/AWS_Lambda_python3.12 cfg/retry-mode#legacy Botocore/1.34.42";
 export const BOTO3_DATADOG_UA =
@@ -218,6 +254,8 @@ export interface DemoResources {
   appBucket: string;
   /** Deployment artifacts (us-east-1 only). */
   artifactsBucket: string | null;
+  /** Website assets anyone may read once the week's change opens it (prod us-east-1 only). */
+  publicAssetsBucket: string | null;
   /** The trail's bucket (us-east-1 only). */
   trailBucket: string | null;
   /** The KMS key protecting the app bucket, as a key ARN. */
@@ -249,6 +287,7 @@ function buildResources(account: DemoAccount, region: DemoRegion): DemoResources
   return {
     appBucket: home ? `examplecorp-${account.name}-uploads` : `examplecorp-${account.name}-datalake-eu`,
     artifactsBucket: home ? `examplecorp-${account.name}-artifacts` : null,
+    publicAssetsBucket: home && account.name === "prod" ? "examplecorp-prod-public-assets" : null,
     trailBucket: home ? `examplecorp-${account.name}-cloudtrail` : null,
     kmsKeyId: keyId,
     kmsKeyArn: `arn:aws:kms:${region}:${account.id}:key/${keyId}`,

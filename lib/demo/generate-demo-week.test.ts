@@ -307,6 +307,66 @@ describe("CloudTrail objects", () => {
     }
   });
 
+  test("IAM Identity Center sign-ins, then federation into staging that says MFAUsed: No", () => {
+    const portal = named("UserAuthentication");
+    assert.ok(portal.length >= 3, `${portal.length} portal sign-ins`);
+    for (const e of portal) {
+      assert.equal(e.eventSource, "signin.amazonaws.com");
+      assert.equal(e.eventType, "AwsServiceEvent");
+      assert.equal(e.userIdentity.type, "IdentityCenterUser");
+      assert.match(e.additionalEventData.UserName, /@examplecorp\.com$/);
+      assert.ok(["Success", "Failure"].includes(e.serviceEventDetails.UserAuthentication));
+    }
+    const saml = named("AssumeRoleWithSAML");
+    assert.ok(saml.length > 0 && saml.every((e) => e.userIdentity.type === "SAMLUser" && /AWSReservedSSO_/.test(e.requestParameters.roleArn)));
+    const federated = named("ConsoleLogin").filter((e) => e.userIdentity.type === "AssumedRole");
+    assert.ok(federated.length > 0);
+    for (const e of federated) {
+      assert.match(e.userIdentity.sessionContext.sessionIssuer.userName, /^AWSReservedSSO_/);
+      assert.equal(e.additionalEventData.MFAUsed, "No");
+      assert.equal(e.recipientAccountId, "444455556666");
+    }
+  });
+
+  test("a custom identity broker: GetFederationToken, GetSigninToken, a federated user's console sign-in", () => {
+    const tokens = named("GetFederationToken");
+    assert.ok(tokens.length > 0);
+    const signin = named("GetSigninToken");
+    assert.ok(signin.length > 0 && signin.every((e) => e.userIdentity.type === "FederatedUser" && e.eventSource === "signin.amazonaws.com"));
+    assert.ok(named("ConsoleLogin").some((e) => e.userIdentity.type === "FederatedUser"));
+  });
+
+  test("developer-readonly sessions carry their person as source identity; the incident response is a role chain", () => {
+    const assumed = named("AssumeRole").filter((e) => String(e.requestParameters.roleArn).endsWith("role/developer-readonly"));
+    assert.ok(assumed.length > 0 && assumed.every((e) => e.requestParameters.sourceIdentity === e.userIdentity.userName));
+    const chained = named("AssumeRole").filter((e) => e.userIdentity.type === "AssumedRole");
+    assert.equal(chained.length, 1);
+    assert.equal(chained[0]?.userIdentity.sessionContext.sourceIdentity, "alice.nguyen");
+    const cleanup = named("DeleteUser").find((e) => e.requestParameters.userName === "svc-reporting");
+    assert.ok(cleanup, "svc-reporting is removed");
+    assert.match(cleanup.userIdentity.arn, /assumed-role\/OrganizationAccountAccessRole\/alice-incident$/);
+    assert.ok(named("DetachUserPolicy").some((e) => e.requestParameters.policyArn === "arn:aws:iam::aws:policy/AdministratorAccess"));
+  });
+
+  test("the public assets bucket: opened on day 2, then read anonymously; a vendor reads the data lake from its own account", () => {
+    const [pab] = named("PutBucketPublicAccessBlock");
+    const [policy] = named("PutBucketPolicy");
+    assert.ok(pab && policy);
+    assert.equal(pab.requestParameters.PublicAccessBlockConfiguration.BlockPublicPolicy, false);
+    const anonymous = events.filter((e) => e.userIdentity?.accountId === "anonymous");
+    assert.ok(anonymous.length > 50, `${anonymous.length} anonymous reads`);
+    assert.ok(anonymous.every((e) => e.eventName === "GetObject" && e.eventTime > policy.eventTime && e.requestParameters.bucketName === "examplecorp-prod-public-assets"));
+    const partner = events.filter((e) => e.eventSource === "s3.amazonaws.com" && e.userIdentity?.accountId === "999900001111");
+    assert.ok(partner.length > 20);
+    assert.ok(partner.every((e) => e.recipientAccountId === "111122223333" && e.awsRegion === "eu-west-1"));
+    assert.ok(partner.some((e) => e.errorCode === "AccessDenied"));
+    assert.ok(partner.filter((e) => !e.errorCode).every((e) => e.additionalEventData.bytesTransferredOut > 0));
+  });
+
+  test("a network ACL entry refusing RDP", () => {
+    assert.ok(named("CreateNetworkAclEntry").some((e) => e.requestParameters.portRange.from === 3389));
+  });
+
   test("follows a business-hours rhythm", () => {
     const humans = events.filter((e) => e.userIdentity?.type === "IAMUser" && /^(aws-cli|AWS Internal|console)/.test(String(e.userAgent)));
     const hourOf = (e: Json) => new Date(e.eventTime).getUTCHours();
@@ -388,6 +448,12 @@ describe("VPC flow-log objects", () => {
       }
     }
     assert.ok(found);
+  });
+
+  test("RDP (3389) from public addresses, refused", () => {
+    const rdp = flowFiles.flatMap((f) => f.rows.filter((r) => col(f, r, "dstport") === "3389" && !col(f, r, "srcaddr").startsWith("10.")).map((r) => col(f, r, "action")));
+    assert.ok(rdp.length > 5, `${rdp.length} RDP attempts`);
+    assert.ok(rdp.every((a) => a === "REJECT"));
   });
 
   test("an SSH probe: a couple of addresses, each with many attempts on port 22 in an hour", () => {

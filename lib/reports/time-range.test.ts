@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { customTimeRange, floorToBucket, parseTimeRange, TimeRangeError } from "./time-range";
+import { bucketEnd, customTimeRange, floorToBucket, parseTimeRange, resolveTimeRange, TimeRangeError } from "./time-range";
 
 const now = new Date("2026-11-22T13:47:12.345Z");
 
@@ -15,11 +15,17 @@ describe("parseTimeRange", () => {
   });
 
   it("resolves every preset", () => {
+    assert.deepEqual(parseTimeRange("15m", now), {
+      from: new Date("2026-11-22T13:32:00.000Z"),
+      to: now,
+      preset: "15m",
+      bucket: "minute",
+    });
     assert.deepEqual(parseTimeRange("1h", now), {
-      from: new Date("2026-11-22T12:00:00.000Z"),
+      from: new Date("2026-11-22T12:47:00.000Z"),
       to: now,
       preset: "1h",
-      bucket: "hour",
+      bucket: "minute",
     });
     assert.deepEqual(parseTimeRange("24h", now).from, new Date("2026-11-21T13:00:00.000Z"));
     assert.deepEqual(parseTimeRange("7d", now), {
@@ -67,6 +73,8 @@ describe("customTimeRange", () => {
       bucket: "hour",
     });
     assert.equal(customTimeRange("2026-11-20T00:00:00+01:00", "2026-11-22T00:00:01+01:00").bucket, "day");
+    assert.equal(customTimeRange("2026-11-20T00:00:00Z", "2026-11-20T03:00:00Z").bucket, "minute");
+    assert.equal(customTimeRange("2026-11-20T00:00:00Z", "2026-11-20T03:00:00.001Z").bucket, "hour");
     assert.deepEqual(customTimeRange("2026-11-20T01:30:00.5+01:30", "2026-11-20T02:00Z").from, new Date("2026-11-20T00:00:00.500Z"));
   });
 
@@ -86,8 +94,32 @@ describe("customTimeRange", () => {
   });
 });
 
+describe("resolveTimeRange", () => {
+  it("prefers an absolute from/to over the preset, and needs both", () => {
+    assert.deepEqual(resolveTimeRange({ range: "7d", from: "2026-11-20T00:00:00Z", to: "2026-11-20T06:00:00Z" }, now), {
+      from: new Date("2026-11-20T00:00:00.000Z"),
+      to: new Date("2026-11-20T06:00:00.000Z"),
+      preset: "custom",
+      bucket: "hour",
+    });
+    assert.equal(resolveTimeRange({ range: "7d" }, now).preset, "7d");
+    assert.equal(resolveTimeRange({}, now).preset, "24h");
+    assert.throws(() => resolveTimeRange({ from: "2026-11-20T00:00:00Z" }, now), TimeRangeError);
+    assert.throws(() => resolveTimeRange({ to: "2026-11-20T00:00:00Z" }, now), TimeRangeError);
+  });
+});
+
+describe("bucketEnd", () => {
+  it("adds one bucket width", () => {
+    assert.deepEqual(bucketEnd(new Date("2026-11-22T13:00:00Z"), "minute"), new Date("2026-11-22T13:01:00Z"));
+    assert.deepEqual(bucketEnd(new Date("2026-11-22T13:00:00Z"), "hour"), new Date("2026-11-22T14:00:00Z"));
+    assert.deepEqual(bucketEnd(new Date("2026-11-22T00:00:00Z"), "day"), new Date("2026-11-23T00:00:00Z"));
+  });
+});
+
 describe("floorToBucket", () => {
-  it("rounds down to the UTC hour and UTC midnight", () => {
+  it("rounds down to the UTC minute, hour and UTC midnight", () => {
+    assert.deepEqual(floorToBucket(now, "minute"), new Date("2026-11-22T13:47:00.000Z"));
     assert.deepEqual(floorToBucket(now, "hour"), new Date("2026-11-22T13:00:00.000Z"));
     assert.deepEqual(floorToBucket(now, "day"), new Date("2026-11-22T00:00:00.000Z"));
   });

@@ -4,20 +4,23 @@
  */
 
 /** Presets the URL may carry; anything else falls back to {@link DEFAULT_PRESET}. */
-export const RANGE_PRESETS = ["1h", "24h", "7d", "30d"] as const;
+export const RANGE_PRESETS = ["15m", "1h", "24h", "7d", "30d"] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
 export const DEFAULT_PRESET: RangePreset = "24h";
 
 /** Bucket widths a time series may use; also the whitelist of `date_trunc` units in report SQL. */
-export const BUCKET_UNITS = ["hour", "day"] as const;
+export const BUCKET_UNITS = ["minute", "hour", "day"] as const;
 export type BucketUnit = (typeof BUCKET_UNITS)[number];
 
-const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
-export const BUCKET_MS: Record<BucketUnit, number> = { hour: HOUR_MS, day: DAY_MS };
+/** Width of a bucket in ms: fixed in UTC (no DST; leap seconds do not exist in epoch ms). */
+export const BUCKET_MS: Record<BucketUnit, number> = { minute: MINUTE_MS, hour: HOUR_MS, day: DAY_MS };
 
 const PRESETS: Record<RangePreset, { ms: number; bucket: BucketUnit; label: string }> = {
-  "1h": { ms: HOUR_MS, bucket: "hour", label: "Last hour" },
+  "15m": { ms: 15 * MINUTE_MS, bucket: "minute", label: "Last 15 minutes" },
+  "1h": { ms: HOUR_MS, bucket: "minute", label: "Last hour" },
   "24h": { ms: DAY_MS, bucket: "hour", label: "Last 24 hours" },
   "7d": { ms: 7 * DAY_MS, bucket: "day", label: "Last 7 days" },
   "30d": { ms: 30 * DAY_MS, bucket: "day", label: "Last 30 days" },
@@ -28,7 +31,7 @@ export const MAX_CUSTOM_RANGE_MS = 400 * DAY_MS;
 
 /**
  * A half-open interval `[from, to)` of UTC instants, plus how a time series over it is bucketed.
- * `preset` is `"custom"` for explicit `from`/`to` (API only).
+ * `preset` is `"custom"` for explicit `from`/`to`.
  */
 export interface TimeRange {
   from: Date;
@@ -64,8 +67,17 @@ export function parseTimeRange(value: string | readonly string[] | null | undefi
 }
 
 /**
- * An explicit range from two ISO 8601 timestamps with a zone (`2026-11-20T00:00:00Z`), for the JSON API.
- * Ranges up to two days use hourly buckets, longer ones daily buckets.
+ * The bucket a series over `[from, to)` uses when none is asked for: minutes up to three hours,
+ * hours up to two days, days beyond.
+ */
+export function bucketForSpan(spanMs: number): BucketUnit {
+  if (spanMs <= 3 * HOUR_MS) return "minute";
+  return spanMs <= 2 * DAY_MS ? "hour" : "day";
+}
+
+/**
+ * An explicit range from two ISO 8601 timestamps with a zone (`2026-11-20T00:00:00Z`), as report URLs,
+ * the JSON API and search links carry it. The bucket follows {@link bucketForSpan}.
  * Throws `TimeRangeError` when a timestamp does not parse, `from >= to`, or the span exceeds 400 days.
  */
 export function customTimeRange(fromIso: string, toIso: string): TimeRange {
@@ -74,13 +86,34 @@ export function customTimeRange(fromIso: string, toIso: string): TimeRange {
   const span = to.getTime() - from.getTime();
   if (span <= 0) throw new TimeRangeError("`from` must be before `to`");
   if (span > MAX_CUSTOM_RANGE_MS) throw new TimeRangeError("the range may span at most 400 days");
-  return { from, to, preset: "custom", bucket: span <= 2 * DAY_MS ? "hour" : "day" };
+  return { from, to, preset: "custom", bucket: bucketForSpan(span) };
+}
+
+/**
+ * The range a report URL asks for: `from` and `to` together (an absolute range, see {@link customTimeRange}),
+ * else the `range` preset (see {@link parseTimeRange}).
+ * Throws `TimeRangeError` when only one of `from`/`to` is given or they do not form a valid range.
+ */
+export function resolveTimeRange(
+  params: { range?: string | null; from?: string | null; to?: string | null },
+  now: Date = new Date(),
+): TimeRange {
+  const { from, to } = params;
+  if (from || to) {
+    if (!from || !to) throw new TimeRangeError("`from` and `to` must be given together");
+    return customTimeRange(from, to);
+  }
+  return parseTimeRange(params.range, now);
+}
+
+/** The end (exclusive, UTC) of the bucket that starts at `start`. */
+export function bucketEnd(start: Date, bucket: BucketUnit): Date {
+  return new Date(start.getTime() + BUCKET_MS[bucket]);
 }
 
 /** The start (UTC) of the bucket containing `date`. */
 export function floorToBucket(date: Date, bucket: BucketUnit): Date {
   const size = BUCKET_MS[bucket];
-  // Hours and days have a fixed length in UTC (no DST; leap seconds do not exist in epoch ms).
   return new Date(Math.floor(date.getTime() / size) * size);
 }
 

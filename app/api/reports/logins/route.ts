@@ -1,0 +1,7 @@
+import { loginAuditReport } from "../../../../lib/reports/login-audit";
+import { reportRoute } from "../report-route";
+
+export const dynamic = "force-dynamic";
+
+/** GET /api/reports/logins: the Login audit (lib/reports/login-audit.ts `LoginAuditReport`); parameters in ../report-route.ts. */
+export const GET = reportRoute("logins", (scope) => loginAuditReport(scope));

@@ -1,0 +1,7 @@
+import { networkReport } from "../../../../lib/reports/network";
+import { reportRoute } from "../report-route";
+
+export const dynamic = "force-dynamic";
+
+/** GET /api/reports/network: the Network report (lib/reports/network.ts `NetworkReport`); parameters in ../report-route.ts. */
+export const GET = reportRoute("network", (scope) => networkReport(scope));

@@ -1,0 +1,5 @@
+import { ReportLoading } from "../../components/report-loading";
+
+export default function Loading() {
+  return <ReportLoading label="Loading the login audit" />;
+}

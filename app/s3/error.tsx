@@ -1,0 +1,7 @@
+"use client";
+
+import { ReportError } from "../../components/report-error";
+
+export default function ReportPageError({ error, retry }: { error: unknown; retry: () => void }) {
+  return <ReportError title="The S3 report could not be loaded" error={error} retry={retry} />;
+}

@@ -1,0 +1,339 @@
+import { getPool } from "../db/pool";
+import consoleLoginFailureBurst from "../detect/rules/console-login-failure-burst";
+import type { Queryable } from "./queryable";
+import type { ReportScope } from "./report-filters";
+import {
+  firstSightings,
+  groupBursts,
+  groupRows,
+  listEvents,
+  measureCounts,
+  timeSeries,
+  type Burst,
+  type EventRow,
+  type FirstSighting,
+  type GroupKey,
+  type GroupRow,
+  type SeriesPoint,
+  splitCounted,
+} from "./report-query";
+import { mergeSelections, type Selection } from "./selection";
+import type { BucketUnit } from "./time-range";
+
+/**
+ * The Login audit report: console sign-ins and federation, one function per panel over a scope.
+ * Shapes follow AWS's sign-in event reference
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html):
+ * a `ConsoleLogin` says `responseElements.ConsoleLogin` Success or Failure (a failure has an
+ * `errorMessage`, no `errorCode`) and `additionalEventData.MFAUsed` Yes or No. Federated sign-ins
+ * (SAML, IAM Identity Center, a custom broker) arrive as a role session or federated user and always
+ * say `MFAUsed: No` (MFA happened at the identity provider), so they are counted apart from IAM users'
+ * and root's, where MFAUsed means what it says. IAM Identity Center's own sign-in is `UserAuthentication`
+ * (`serviceEventDetails.UserAuthentication` Success / Failure, the user in `additionalEventData.UserName`).
+ */
+
+const SIGNIN = "signin.amazonaws.com";
+
+/** Every console sign-in (`ConsoleLogin`), successful or not. */
+export const CONSOLE_LOGIN: Selection = { include: { eventSource: SIGNIN, eventName: "ConsoleLogin" } };
+export const CONSOLE_LOGIN_SUCCESS: Selection = mergeSelections(CONSOLE_LOGIN, { include: { "responseElements.ConsoleLogin": "Success" } });
+export const CONSOLE_LOGIN_FAILURE: Selection = mergeSelections(CONSOLE_LOGIN, { include: { "responseElements.ConsoleLogin": "Failure" } });
+/** Sign-ins of IAM users and the root user: the ones whose `MFAUsed` is meaningful. */
+export const DIRECT_CONSOLE_LOGIN: Selection = mergeSelections(CONSOLE_LOGIN, { include: { "userIdentity.type": ["IAMUser", "Root"] } });
+/** Federated console sign-ins: a role session (SAML, IAM Identity Center) or a federated user (GetFederationToken). */
+export const FEDERATED_CONSOLE_LOGIN: Selection = mergeSelections(CONSOLE_LOGIN, { include: { "userIdentity.type": ["AssumedRole", "FederatedUser"] } });
+/** IAM Identity Center sign-ins to the access portal. */
+export const SSO_AUTHENTICATION: Selection = { include: { eventSource: SIGNIN, eventName: "UserAuthentication" } };
+/** Federation endpoint tokens and federation tokens: the steps of a custom console broker. */
+export const FEDERATION_TOKENS: Selection = {
+  include: { eventSource: [SIGNIN, "sts.amazonaws.com"], eventName: ["GetSigninToken", "GetFederationToken"] },
+};
+
+const SUCCESS: Selection = { include: { "responseElements.ConsoleLogin": "Success" } };
+const FAILURE: Selection = { include: { "responseElements.ConsoleLogin": "Failure" } };
+const MFA_YES: Selection = { include: { "additionalEventData.MFAUsed": "Yes" } };
+const MFA_NOT_YES: Selection = { exclude: { "additionalEventData.MFAUsed": "Yes" } };
+
+/**
+ * Who signed in: the IAM user name (present on failures too, which carry no ARN), else the ARN
+ * (root, role sessions of federated sign-ins).
+ */
+export const SIGNIN_USER: GroupKey = ["userIdentity.userName", "userIdentity.arn"];
+
+const burstRule = consoleLoginFailureBurst.rule.aggregation;
+/**
+ * Bursts: failures of one user (or from one address) at most this far apart belong together — the
+ * window of the detection rule `console-login-failure-burst` (period × evaluation periods, 15 minutes).
+ */
+export const BURST_GAP_SECONDS = burstRule ? burstRule.periodSeconds * burstRule.evaluationPeriods : 15 * 60;
+/** A burst has at least this many failures: the same rule's threshold (5). */
+export const BURST_MINIMUM = burstRule?.threshold ?? 5;
+/** First-seen addresses: how far back an earlier sign-in from the same address counts. */
+export const FIRST_SEEN_LOOKBACK_DAYS = 90;
+
+export interface LoginKpis {
+  /** ConsoleLogin events. */
+  consoleLogins: number;
+  successes: number;
+  failures: number;
+  /** Successful sign-ins of IAM users and root without MFA (`MFAUsed` not Yes). */
+  withoutMfa: number;
+  /** ConsoleLogin events of the root user. */
+  rootLogins: number;
+  /** ConsoleLogin events of role sessions and federated users. */
+  federatedLogins: number;
+  /** IAM Identity Center `UserAuthentication` events. */
+  ssoAuthentications: number;
+  /** `GetSigninToken` and `GetFederationToken` calls. */
+  federationTokens: number;
+}
+
+export type LoginKpiHrefs = Record<keyof LoginKpis, string | null>;
+
+/** One row per user (account + user) or per source address. */
+export type LoginUserRow = GroupRow<"account" | "user", "logins" | "successes" | "failures" | "withMfa" | "sourceIps">;
+export type LoginIpRow = GroupRow<"ip", "logins" | "successes" | "failures" | "users">;
+
+export interface MfaUsage {
+  /** Successful IAM-user and root sign-ins with `MFAUsed: Yes`, and the others. */
+  withMfa: { value: number; href: string | null };
+  withoutMfa: { value: number; href: string | null };
+  /** Who signed in without MFA. */
+  withoutMfaByUser: GroupRow<"account" | "user", "logins">[];
+}
+
+export interface SsoSignIns {
+  /** IAM Identity Center sign-ins per user name. */
+  identityCenter: GroupRow<"user", "attempts" | "successes" | "failures" | "sourceIps">[];
+  /** Federated ConsoleLogins per role (`sessionIssuer.userName`) and session ARN. */
+  federated: GroupRow<"account" | "role" | "principal", "logins" | "failures">[];
+}
+
+export interface LoginAuditReport {
+  kpis: LoginKpis;
+  kpiHrefs: LoginKpiHrefs;
+  bucket: BucketUnit;
+  /** ConsoleLogin per bucket: `success` and `failure`. */
+  loginsOverTime: SeriesPoint<"success" | "failure">[];
+  byUser: LoginUserRow[];
+  bySourceIp: LoginIpRow[];
+  mfa: MfaUsage;
+  rootLogins: EventRow<"result" | "mfaUsed">[];
+  sso: SsoSignIns;
+  failureBurstsByUser: Burst<"account" | "user">[];
+  failureBurstsByIp: Burst<"ip">[];
+  firstSeenIps: FirstSighting<"account" | "user" | "ip">[];
+  federationTokens: GroupRow<"source" | "name" | "principal" | "ip", "calls">[];
+}
+
+/** KPI tiles with their links. */
+export async function loginKpis(scope: ReportScope, db: Queryable = getPool()): Promise<{ kpis: LoginKpis; hrefs: LoginKpiHrefs }> {
+  const counted = await measureCounts(db, {
+    source: "cloudtrail",
+    scope,
+    measures: {
+      consoleLogins: { kind: "count", where: CONSOLE_LOGIN },
+      successes: { kind: "count", where: CONSOLE_LOGIN_SUCCESS },
+      failures: { kind: "count", where: CONSOLE_LOGIN_FAILURE },
+      withoutMfa: { kind: "count", where: mergeSelections(DIRECT_CONSOLE_LOGIN, SUCCESS, MFA_NOT_YES) },
+      rootLogins: { kind: "count", where: mergeSelections(CONSOLE_LOGIN, { include: { "userIdentity.type": "Root" } }) },
+      federatedLogins: { kind: "count", where: FEDERATED_CONSOLE_LOGIN },
+      ssoAuthentications: { kind: "count", where: SSO_AUTHENTICATION },
+      federationTokens: { kind: "count", where: FEDERATION_TOKENS },
+    },
+  });
+  const { values, hrefs } = splitCounted(counted);
+  return { kpis: values, hrefs };
+}
+
+/** ConsoleLogin successes and failures per UTC bucket, gap-filled. */
+export async function loginsOverTime(scope: ReportScope, db: Queryable = getPool()): Promise<{ bucket: BucketUnit; points: SeriesPoint<"success" | "failure">[] }> {
+  return timeSeries(db, {
+    source: "cloudtrail",
+    scope,
+    base: CONSOLE_LOGIN,
+    series: { success: { kind: "count", where: SUCCESS }, failure: { kind: "count", where: FAILURE } },
+  });
+}
+
+/** Sign-ins per account and user, most first (default 25 rows). */
+export function loginsByUser(scope: ReportScope & { limit?: number }, db: Queryable = getPool()): Promise<LoginUserRow[]> {
+  return groupRows(db, {
+    source: "cloudtrail",
+    scope,
+    base: CONSOLE_LOGIN,
+    keys: { account: "recipientAccountId", user: SIGNIN_USER },
+    measures: {
+      logins: { kind: "count" },
+      successes: { kind: "count", where: SUCCESS },
+      failures: { kind: "count", where: FAILURE },
+      withMfa: { kind: "count", where: mergeSelections(SUCCESS, MFA_YES) },
+      sourceIps: { kind: "distinct", field: "sourceIPAddress" },
+    },
+    orderBy: "logins",
+    limit: scope.limit ?? 25,
+  });
+}
+
+/** Sign-ins per source address, most first (default 25 rows). */
+export function loginsBySourceIp(scope: ReportScope & { limit?: number }, db: Queryable = getPool()): Promise<LoginIpRow[]> {
+  return groupRows(db, {
+    source: "cloudtrail",
+    scope,
+    base: CONSOLE_LOGIN,
+    keys: { ip: "sourceIPAddress" },
+    measures: {
+      logins: { kind: "count" },
+      successes: { kind: "count", where: SUCCESS },
+      failures: { kind: "count", where: FAILURE },
+      users: { kind: "distinct", field: SIGNIN_USER },
+    },
+    orderBy: "logins",
+    limit: scope.limit ?? 25,
+  });
+}
+
+/** MFA on successful IAM-user and root sign-ins (federated ones are in {@link ssoSignIns}), and who went without. */
+export async function mfaUsage(scope: ReportScope, db: Queryable = getPool()): Promise<MfaUsage> {
+  const base = mergeSelections(DIRECT_CONSOLE_LOGIN, SUCCESS);
+  const [counts, byUser] = await Promise.all([
+    measureCounts(db, { source: "cloudtrail", scope, base, measures: { withMfa: { kind: "count", where: MFA_YES }, withoutMfa: { kind: "count", where: MFA_NOT_YES } } }),
+    groupRows(db, {
+      source: "cloudtrail",
+      scope,
+      base: mergeSelections(base, MFA_NOT_YES),
+      keys: { account: "recipientAccountId", user: SIGNIN_USER },
+      measures: { logins: { kind: "count" } },
+      orderBy: "logins",
+      limit: 25,
+    }),
+  ]);
+  return { withMfa: counts.withMfa, withoutMfa: counts.withoutMfa, withoutMfaByUser: byUser };
+}
+
+/** Root sign-ins (successful or not), newest first, with their result and MFA. */
+export function rootLogins(scope: ReportScope & { limit?: number }, db: Queryable = getPool()): Promise<EventRow<"result" | "mfaUsed">[]> {
+  return listEvents(db, {
+    scope,
+    base: mergeSelections(CONSOLE_LOGIN, { include: { "userIdentity.type": "Root" } }),
+    fields: { result: "responseElements.ConsoleLogin", mfaUsed: "additionalEventData.MFAUsed" },
+    limit: scope.limit ?? 20,
+  });
+}
+
+/** IAM Identity Center sign-ins per user, and federated console sign-ins per role session. */
+export async function ssoSignIns(scope: ReportScope, db: Queryable = getPool()): Promise<SsoSignIns> {
+  const [identityCenter, federated] = await Promise.all([
+    groupRows(db, {
+      source: "cloudtrail",
+      scope,
+      base: SSO_AUTHENTICATION,
+      keys: { user: "additionalEventData.UserName" },
+      measures: {
+        attempts: { kind: "count" },
+        successes: { kind: "count", where: { include: { "serviceEventDetails.UserAuthentication": "Success" } } },
+        failures: { kind: "count", where: { include: { "serviceEventDetails.UserAuthentication": "Failure" } } },
+        sourceIps: { kind: "distinct", field: "sourceIPAddress" },
+      },
+      orderBy: "attempts",
+      limit: 25,
+    }),
+    groupRows(db, {
+      source: "cloudtrail",
+      scope,
+      base: FEDERATED_CONSOLE_LOGIN,
+      keys: { account: "recipientAccountId", role: "userIdentity.sessionContext.sessionIssuer.userName", principal: "userIdentity.arn" },
+      measures: { logins: { kind: "count" }, failures: { kind: "count", where: FAILURE } },
+      orderBy: "logins",
+      limit: 25,
+    }),
+  ]);
+  return { identityCenter, federated };
+}
+
+/** Bursts of failed sign-ins per account and user ({@link BURST_MINIMUM} or more, at most {@link BURST_GAP_SECONDS} apart). */
+export function failureBurstsByUser(scope: ReportScope, db: Queryable = getPool()): Promise<Burst<"account" | "user">[]> {
+  return groupBursts(db, {
+    source: "cloudtrail",
+    scope,
+    base: CONSOLE_LOGIN_FAILURE,
+    keys: { account: "recipientAccountId", user: SIGNIN_USER },
+    gapSeconds: BURST_GAP_SECONDS,
+    minimum: BURST_MINIMUM,
+    distinct: { sourceIps: "sourceIPAddress" },
+  });
+}
+
+/** Bursts of failed sign-ins per source address, whichever users they tried. */
+export function failureBurstsByIp(scope: ReportScope, db: Queryable = getPool()): Promise<Burst<"ip">[]> {
+  return groupBursts(db, {
+    source: "cloudtrail",
+    scope,
+    base: CONSOLE_LOGIN_FAILURE,
+    keys: { ip: "sourceIPAddress" },
+    gapSeconds: BURST_GAP_SECONDS,
+    minimum: BURST_MINIMUM,
+    distinct: { users: "userIdentity.userName" },
+  });
+}
+
+/**
+ * Source addresses a user signed in from successfully for the first time inside the scope (no
+ * successful sign-in from that address in the {@link FIRST_SEEN_LOOKBACK_DAYS} before), newest first.
+ * A user's very first sign-in counts too: a new user is worth a look.
+ */
+export function firstSeenIps(scope: ReportScope, db: Queryable = getPool()): Promise<FirstSighting<"account" | "user" | "ip">[]> {
+  return firstSightings(db, {
+    source: "cloudtrail",
+    scope,
+    base: CONSOLE_LOGIN_SUCCESS,
+    keys: { account: "recipientAccountId", user: SIGNIN_USER, ip: "sourceIPAddress" },
+    lookbackDays: FIRST_SEEN_LOOKBACK_DAYS,
+    limit: 25,
+  });
+}
+
+/** `GetSigninToken` / `GetFederationToken` calls per caller and address. */
+export function federationTokens(scope: ReportScope, db: Queryable = getPool()): Promise<GroupRow<"source" | "name" | "principal" | "ip", "calls">[]> {
+  return groupRows(db, {
+    source: "cloudtrail",
+    scope,
+    base: FEDERATION_TOKENS,
+    keys: { source: "eventSource", name: "eventName", principal: ["userIdentity.arn", "userIdentity.userName"], ip: "sourceIPAddress" },
+    measures: { calls: { kind: "count" } },
+    orderBy: "calls",
+    limit: 25,
+  });
+}
+
+/** Every Login audit panel for one scope, queried in parallel. */
+export async function loginAuditReport(scope: ReportScope, db: Queryable = getPool()): Promise<LoginAuditReport> {
+  const [kpis, series, byUser, byIp, mfa, root, sso, burstsUser, burstsIp, firstSeen, tokens] = await Promise.all([
+    loginKpis(scope, db),
+    loginsOverTime(scope, db),
+    loginsByUser(scope, db),
+    loginsBySourceIp(scope, db),
+    mfaUsage(scope, db),
+    rootLogins(scope, db),
+    ssoSignIns(scope, db),
+    failureBurstsByUser(scope, db),
+    failureBurstsByIp(scope, db),
+    firstSeenIps(scope, db),
+    federationTokens(scope, db),
+  ]);
+  return {
+    kpis: kpis.kpis,
+    kpiHrefs: kpis.hrefs,
+    bucket: series.bucket,
+    loginsOverTime: series.points,
+    byUser,
+    bySourceIp: byIp,
+    mfa,
+    rootLogins: root,
+    sso,
+    failureBurstsByUser: burstsUser,
+    failureBurstsByIp: burstsIp,
+    firstSeenIps: firstSeen,
+    federationTokens: tokens,
+  };
+}

@@ -1,0 +1,641 @@
+import { conditionSql, SOURCE_TABLES, SqlParams, textSql } from "../detect/compile-rule";
+import { not, sameAs } from "../detect/conditions";
+import { resolveField } from "../detect/fields";
+import { eventSearchHref, flowSearchHref, type SearchLink } from "../search/search-url";
+import { toNumber, type Queryable } from "./queryable";
+import type { ReportScope } from "./report-filters";
+import { isLiteral, mergeSelections, selectionCondition, selectionLinkFilters, valueCondition, type RecordSource, type Selection } from "./selection";
+import { BUCKET_MS, BUCKET_UNITS, bucketEnd, bucketForSpan, type BucketUnit } from "./time-range";
+
+/**
+ * The building blocks every report panel is made of, each a small parameterised SQL fragment
+ * plus the search link of the records it counts:
+ *
+ * - {@link measureCounts}: KPI numbers (one scan, one `FILTER` per number);
+ * - {@link timeSeries}: gap-filled UTC buckets, one value per series;
+ * - {@link groupRows}: top-N tables grouped by fields, several measures per row;
+ * - {@link listEvents}: individual CloudTrail events, newest first or by a numeric field.
+ *
+ * A panel says *what* it counts as {@link Selection}s (AWS field names); the SQL is compiled from them
+ * by the rule engine's compiler and the drill-down link is written from the same selections by
+ * lib/search/search-url.ts, with the report's exact `[from, to)`, account and region. Values only
+ * ever travel as `$n` parameters; identifiers come from the field catalogue (lib/detect/fields.ts)
+ * or from the constants below. Time is the first predicate of every query (the time indexes).
+ */
+
+/** Where the account and region filters of a report apply, per source (catalogue field names). */
+export const SCOPE_FIELDS: Record<RecordSource, { account: string; region: string }> = {
+  cloudtrail: { account: "recipientAccountId", region: "awsRegion" },
+  vpcflow: { account: "account-id", region: "region" },
+};
+
+/** A series longer than this is refused rather than generated (about 13 years of days, or 3.5 days of minutes). */
+export const MAX_BUCKETS = 5000;
+
+// Whitelisted `date_trunc` unit → the matching `generate_series` step.
+const BUCKET_STEP: Record<BucketUnit, string> = { minute: "1 minute", hour: "1 hour", day: "1 day" };
+
+const ALIAS = "e";
+
+function timeColumn(source: RecordSource): string {
+  return `${ALIAS}."${SOURCE_TABLES[source].time}"`;
+}
+
+/**
+ * The WHERE clause of a panel: `[from, to)` on the source's time column, the account and region
+ * filters, then the selection. Parameters are added to `params`.
+ */
+export function scopeWhere(source: RecordSource, scope: ReportScope, selection: Selection | undefined, params: SqlParams): string {
+  const time = timeColumn(source);
+  const parts = [`${time} >= ${params.add(scope.from)}::timestamptz`, `${time} < ${params.add(scope.to)}::timestamptz`];
+  const fields = SCOPE_FIELDS[source];
+  if (scope.account) parts.push(conditionSql(ALIAS, source, valueCondition(source, fields.account, scope.account), params));
+  if (scope.region) parts.push(conditionSql(ALIAS, source, valueCondition(source, fields.region, scope.region), params));
+  const condition = selection ? selectionCondition(source, selection) : null;
+  if (condition) parts.push(conditionSql(ALIAS, source, condition, params));
+  return parts.join("\n   AND ");
+}
+
+/** SQL that is true for the records of `selection` (for `FILTER (WHERE …)`), or null for all records. */
+function filterSql(source: RecordSource, selection: Selection | undefined, params: SqlParams): string | null {
+  const condition = selection ? selectionCondition(source, selection) : null;
+  return condition ? conditionSql(ALIAS, source, condition, params) : null;
+}
+
+/**
+ * The search page listing exactly the records of `selection` within the scope: `/events?…` for
+ * CloudTrail, `/flows?…` for flow records. The time range is always absolute (`from`/`to`), so
+ * the link keeps meaning the same records after "the last 24 hours" has moved on.
+ */
+export function searchHref(source: RecordSource, scope: Pick<ReportScope, "from" | "to" | "account" | "region">, selection: Selection = {}): string {
+  const { include, exclude } = selectionLinkFilters(selection);
+  const link: SearchLink = { from: scope.from, to: scope.to, include, exclude };
+  if (scope.account) link.account = scope.account;
+  if (scope.region) link.region = scope.region;
+  return source === "cloudtrail" ? eventSearchHref(link) : flowSearchHref(link);
+}
+
+// ---- measures ---------------------------------------------------------------------------------
+
+/**
+ * What a number counts. Every measure may narrow the records with `where`; its link lists the
+ * records behind it (for `distinct`: the records that have the field).
+ * - `count`: records;
+ * - `sum`: the sum of a numeric field (flow `bytes` / `packets`, S3 `additionalEventData.bytesTransferredOut`), 0 when none;
+ * - `distinct`: distinct values of a field, or of the first present field of a chain (absent values not counted);
+ *   its link lists the records having the field (for a chain: the records the count was taken over).
+ */
+export type Measure =
+  | { kind: "count"; where?: Selection }
+  | { kind: "sum"; field: string; where?: Selection }
+  | { kind: "distinct"; field: GroupKey; where?: Selection };
+
+/** A number and the search link of the records behind it (null when no exact link can be written). */
+export interface Counted {
+  value: number;
+  href: string | null;
+}
+
+function numberSql(source: RecordSource, field: string, params: SqlParams): string {
+  const resolved = resolveField(source, field);
+  if (!resolved) throw new Error(`unknown ${source} field "${field}"`);
+  if (resolved.kind === "column" && resolved.type === "number") return `${ALIAS}."${resolved.column}"::numeric`;
+  return `trailwatch_numeric(${textSql(ALIAS, source, field, params)})`;
+}
+
+function measureSql(source: RecordSource, measure: Measure, params: SqlParams): string {
+  const filter = filterSql(source, measure.where, params);
+  const f = filter ? ` FILTER (WHERE ${filter})` : "";
+  switch (measure.kind) {
+    case "count":
+      return `count(*)${f}`;
+    case "sum":
+      return `coalesce(sum(${numberSql(source, measure.field, params)})${f}, 0)`;
+    case "distinct": {
+      const texts = keyFields(measure.field).map((field) => textSql(ALIAS, source, field, params));
+      return `count(DISTINCT ${texts.length === 1 ? texts[0] : `coalesce(${texts.join(", ")})`})${f}`;
+    }
+  }
+}
+
+/** The records a measure stands on, for its link. */
+function measureSelection(measure: Measure): Selection {
+  return measure.kind === "distinct" && typeof measure.field === "string"
+    ? mergeSelections(measure.where, { include: { [measure.field]: "*" } })
+    : (measure.where ?? {});
+}
+
+function checkName(name: string): void {
+  // Measure and key names become SQL aliases (quoted); they are code constants, checked anyway.
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name)) throw new Error(`bad measure or key name ${JSON.stringify(name)}`);
+}
+
+interface Query {
+  source: RecordSource;
+  scope: ReportScope;
+  /** What every number of the panel is about (AND-ed with each measure's own `where`). */
+  base?: Selection;
+}
+
+/**
+ * Several numbers over the scope in one scan, e.g. KPI tiles. Returns each measure's value and link.
+ * Throws for an unknown field (a programming error) or when the database fails.
+ */
+export async function measureCounts<M extends string>(
+  db: Queryable,
+  query: Query & { measures: Record<M, Measure> },
+): Promise<Record<M, Counted>> {
+  const params = new SqlParams();
+  const names = Object.keys(query.measures) as M[];
+  names.forEach(checkName);
+  const select = names.map((name) => `${measureSql(query.source, query.measures[name], params)} AS "${name}"`).join(",\n       ");
+  const { rows } = await db.query(
+    `SELECT ${select}
+       FROM ${SOURCE_TABLES[query.source].table} ${ALIAS}
+      WHERE ${scopeWhere(query.source, query.scope, query.base, params)}`,
+    params.values,
+  );
+  const row = rows[0] ?? {};
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      { value: toNumber(row[name]), href: searchHref(query.source, query.scope, mergeSelections(query.base, measureSelection(query.measures[name]))) },
+    ]),
+  ) as Record<M, Counted>;
+}
+
+/** Splits {@link measureCounts}' result into the numbers and their links (a report's `kpis` and `kpiHrefs`). */
+export function splitCounted<M extends string>(counted: Record<M, Counted>): { values: Record<M, number>; hrefs: Record<M, string | null> } {
+  const names = Object.keys(counted) as M[];
+  return {
+    values: Object.fromEntries(names.map((n) => [n, counted[n].value])) as Record<M, number>,
+    hrefs: Object.fromEntries(names.map((n) => [n, counted[n].href])) as Record<M, string | null>,
+  };
+}
+
+// ---- time series -------------------------------------------------------------------------------
+
+/**
+ * One bucket of a time series: its bounds, one number per series (under the series' name, e.g.
+ * `point.read`), and per series the search link of the records behind the number, restricted to
+ * `[max(bucketStart, from), min(bucketEnd, to))`.
+ */
+export type SeriesPoint<S extends string> = {
+  /** Start of the bucket (UTC, aligned to the minute, hour or midnight UTC). */
+  bucketStart: Date;
+  /** End of the bucket, exclusive. */
+  bucketEnd: Date;
+  hrefs: Record<S, string>;
+} & Record<S, number>;
+
+/** A series of a chart whose series are data-dependent (e.g. one per error code or change category). */
+export interface SeriesLegend {
+  /** Property of each point holding the series' values (`s0`, `users`, `other`, …). */
+  key: string;
+  /** What the series is, e.g. the error code. */
+  label: string;
+}
+
+export interface TimeSeries<S extends string> {
+  bucket: BucketUnit;
+  points: SeriesPoint<S>[];
+}
+
+const RESERVED_SERIES = new Set(["bucketStart", "bucketEnd", "hrefs"]);
+
+/**
+ * One value per series and UTC bucket, with a row for every bucket from the one containing `from`
+ * to the one containing the last instant before `to` (empty buckets are zeros), oldest first.
+ * The bucket is `scope.bucket`, else chosen by span.
+ * Throws `RangeError` for an unknown bucket unit or a series longer than {@link MAX_BUCKETS}.
+ */
+export async function timeSeries<S extends string>(
+  db: Queryable,
+  query: Query & { series: Record<S, Measure> },
+): Promise<TimeSeries<S>> {
+  const { from, to } = query.scope;
+  const bucket = query.scope.bucket ?? bucketForSpan(to.getTime() - from.getTime());
+  // Callers may pass untyped input (the API): the unit is checked before it reaches SQL.
+  if (!(BUCKET_UNITS as readonly string[]).includes(bucket)) throw new RangeError(`unknown bucket unit ${JSON.stringify(bucket)}`);
+  if (to.getTime() <= from.getTime()) return { bucket, points: [] };
+  if ((to.getTime() - from.getTime()) / BUCKET_MS[bucket] > MAX_BUCKETS) {
+    throw new RangeError(`a series of one-${bucket} buckets over this range would exceed ${MAX_BUCKETS} buckets`);
+  }
+  const names = Object.keys(query.series) as S[];
+  names.forEach(checkName);
+  for (const n of names) if (RESERVED_SERIES.has(n)) throw new Error(`series name ${n} is reserved`);
+  const params = new SqlParams();
+  const unit = params.add(bucket);
+  const fromSql = params.add(from);
+  const toSql = params.add(to);
+  const measures = names.map((name) => `${measureSql(query.source, query.series[name], params)} AS "${name}"`).join(", ");
+  // Bucketing happens on `timestamp` values in UTC, not on `timestamptz`: adding '1 day' to a timestamptz
+  // follows the session's time zone across DST changes, which would shift buckets off midnight UTC.
+  const { rows } = await db.query(
+    `WITH buckets AS (
+       SELECT generate_series(
+                date_trunc(${unit}, ${fromSql}::timestamptz AT TIME ZONE 'UTC'),
+                date_trunc(${unit}, (${toSql}::timestamptz - interval '1 microsecond') AT TIME ZONE 'UTC'),
+                ${params.add(BUCKET_STEP[bucket])}::interval
+              ) AS bucket
+     ),
+     counts AS (
+       SELECT date_trunc(${unit}, ${timeColumn(query.source)} AT TIME ZONE 'UTC') AS bucket, ${measures}
+         FROM ${SOURCE_TABLES[query.source].table} ${ALIAS}
+        WHERE ${scopeWhere(query.source, query.scope, query.base, params)}
+        GROUP BY 1
+     )
+     SELECT b.bucket AT TIME ZONE 'UTC' AS bucket_start, ${names.map((n) => `c."${n}"`).join(", ")}
+       FROM buckets b
+       LEFT JOIN counts c ON c.bucket = b.bucket
+      ORDER BY b.bucket`,
+    params.values,
+  );
+  const selections = Object.fromEntries(names.map((n) => [n, mergeSelections(query.base, measureSelection(query.series[n]))])) as Record<S, Selection>;
+  return {
+    bucket,
+    points: rows.map((r) => {
+      const bucketStart = r.bucket_start as Date;
+      const bucketEnd_ = bucketEnd(bucketStart, bucket);
+      const window = { ...query.scope, from: bucketStart < from ? from : bucketStart, to: bucketEnd_ > to ? to : bucketEnd_ };
+      const point: Record<string, unknown> = {
+        bucketStart,
+        bucketEnd: bucketEnd_,
+        hrefs: Object.fromEntries(names.map((n) => [n, searchHref(query.source, window, selections[n])])),
+      };
+      for (const n of names) point[n] = toNumber(r[n]);
+      return point as SeriesPoint<S>;
+    }),
+  };
+}
+
+// ---- grouped rows ------------------------------------------------------------------------------
+
+/**
+ * What a row is grouped by: one field, or several tried in order (the first present supplies the
+ * value, e.g. `["userIdentity.userName", "userIdentity.arn"]`: a failed console sign-in has a user
+ * name but no ARN, a root sign-in an ARN but no user name). The row's link says which field it was
+ * and that the earlier ones are absent, so it lists exactly the row's records.
+ */
+export type GroupKey = string | readonly string[];
+
+export interface GroupRow<K extends string, M extends string> {
+  /** The group's values as text (null: none of the key's fields is present). Attacker-controlled: render as text. */
+  key: Record<K, string | null>;
+  /** Which field supplied each key value (null when absent). */
+  keyField: Record<K, string | null>;
+  values: Record<M, number>;
+  /** Per measure: the records behind the number; null when a key value cannot be written as a plain link value. */
+  hrefs: Record<M, string | null>;
+  /** All records of the row (the panel's base selection and the row's key). */
+  href: string | null;
+  /** Time of the row's first and last record (UTC). */
+  first: Date;
+  last: Date;
+}
+
+export interface GroupOptions<K extends string, M extends string> extends Query {
+  keys: Record<K, GroupKey>;
+  measures: Record<M, Measure>;
+  /** The measure rows are ranked by (descending; ties by key, ascending). */
+  orderBy: NoInfer<M>;
+  /** Rows to return, 1 to 500; default 10. */
+  limit?: number;
+  /** Keep only rows whose `measure` is at least `value` (e.g. port-scan suspects: ≥ 25 distinct ports). */
+  minimum?: { measure: NoInfer<M>; value: number };
+  /** At most `limit` rows per value of this key (e.g. top principals per bucket), ranked within it. */
+  perKey?: { key: NoInfer<K>; limit: number };
+  /**
+   * Keep only rows where these two single-field keys are both present and differ (e.g. bucket owner and
+   * caller account: cross-account access). Each row's link stays exact: it names both values.
+   */
+  keysDiffer?: readonly [NoInfer<K>, NoInfer<K>];
+}
+
+function keyFields(key: GroupKey): readonly string[] {
+  return typeof key === "string" ? [key] : key;
+}
+
+/**
+ * Rows grouped by `keys`, each with its measures, ranked by `orderBy`. Rows with no value for a
+ * key are kept (key null) unless the base selection requires the field.
+ * Throws for an unknown field, measure or key name (programming errors) or when the database fails.
+ */
+export async function groupRows<K extends string, M extends string>(db: Queryable, options: GroupOptions<K, M>): Promise<GroupRow<K, M>[]> {
+  const { source } = options;
+  const keyNames = Object.keys(options.keys) as K[];
+  const measureNames = Object.keys(options.measures) as M[];
+  [...keyNames, ...measureNames].forEach(checkName);
+  if (!measureNames.includes(options.orderBy)) throw new Error(`unknown measure ${String(options.orderBy)}`);
+  if (options.minimum && !measureNames.includes(options.minimum.measure)) throw new Error(`unknown measure ${String(options.minimum.measure)}`);
+  if (options.perKey && !keyNames.includes(options.perKey.key)) throw new Error(`unknown key ${String(options.perKey.key)}`);
+  const limit = Math.min(500, Math.max(1, Math.trunc(options.limit ?? 10)));
+  const params = new SqlParams();
+  let base = options.base;
+  let differ = "";
+  if (options.keysDiffer) {
+    const [a, b] = options.keysDiffer.map((k) => options.keys[k]);
+    if (typeof a !== "string" || typeof b !== "string") throw new Error("keysDiffer needs two single-field keys");
+    base = mergeSelections(base, { include: { [a]: "*", [b]: "*" } });
+    differ = `\n   AND ${conditionSql(ALIAS, source, not(sameAs(a, b)), params)}`;
+  }
+
+  const select = keySelect(source, options.keys, params);
+  for (const name of measureNames) select.push(`${measureSql(source, options.measures[name], params)} AS "m_${name}"`);
+  select.push(`min(${timeColumn(source)}) AS first_seen`, `max(${timeColumn(source)}) AS last_seen`);
+  const groupBy = keyNames.map((_, i) => `${2 * i + 1}, ${2 * i + 2}`).join(", ");
+  const having = options.minimum ? `HAVING ${measureSql(source, options.measures[options.minimum.measure], params)} >= ${params.add(options.minimum.value)}` : "";
+  const ties = keyNames.map((n) => `"k_${n}" ASC NULLS LAST`).join(", ");
+  const rank = `"m_${options.orderBy}" DESC${ties ? `, ${ties}` : ""}`;
+  const grouped = `SELECT ${select.join(",\n              ")}
+         FROM ${SOURCE_TABLES[source].table} ${ALIAS}
+        WHERE ${scopeWhere(source, options.scope, base, params)}${differ}
+        ${groupBy ? `GROUP BY ${groupBy}` : ""}
+        ${having}`;
+  const text = options.perKey
+    ? `SELECT * FROM (
+         SELECT g.*, row_number() OVER (PARTITION BY "k_${options.perKey.key}" ORDER BY ${rank}) AS rank_in_key
+           FROM (${grouped}) g
+       ) r
+       WHERE rank_in_key <= ${params.add(options.perKey.limit)}
+       ORDER BY "k_${options.perKey.key}" ASC NULLS LAST, ${rank}
+       LIMIT ${params.add(limit)}`
+    : `${grouped}
+        ORDER BY ${rank}
+        LIMIT ${params.add(limit)}`;
+  const { rows } = await db.query(text, params.values);
+
+  return rows.map((r) => {
+    const { key, keyField, selection, linkable } = rowKey(source, options.keys, r);
+    // A key value that cannot be a plain link value cannot be merged into a selection either: no links for the row.
+    const rowSelection = linkable ? mergeSelections(base, selection) : null;
+    const href = (extra?: Selection) => (rowSelection ? searchHref(source, options.scope, mergeSelections(rowSelection, extra)) : null);
+    return {
+      key,
+      keyField,
+      values: Object.fromEntries(measureNames.map((n) => [n, toNumber(r[`m_${n}`])])) as Record<M, number>,
+      hrefs: Object.fromEntries(measureNames.map((n) => [n, href(measureSelection(options.measures[n]))])) as Record<M, string | null>,
+      href: href(),
+      first: r.first_seen as Date,
+      last: r.last_seen as Date,
+    };
+  });
+}
+
+/** Output columns `k_<name>` (the value) and `f_<name>` (index of the field that supplied it) per key. */
+function keySelect(source: RecordSource, keys: Record<string, GroupKey>, params: SqlParams): string[] {
+  const select: string[] = [];
+  for (const [name, key] of Object.entries(keys)) {
+    checkName(name);
+    const texts = keyFields(key).map((f) => textSql(ALIAS, source, f, params));
+    select.push(texts.length === 1 ? `${texts[0]} AS "k_${name}"` : `coalesce(${texts.join(", ")}) AS "k_${name}"`);
+    select.push(`CASE ${texts.map((t, i) => `WHEN ${t} IS NOT NULL THEN ${i}`).join(" ")} END AS "f_${name}"`);
+  }
+  return select;
+}
+
+/** GROUP BY / PARTITION BY list of the key columns. */
+function keyColumns(keys: Record<string, GroupKey>): string {
+  return Object.keys(keys)
+    .flatMap((n) => [`"k_${n}"`, `"f_${n}"`])
+    .join(", ");
+}
+
+/**
+ * A result row's key values, which field supplied each, and the selection of exactly the row's records:
+ * the supplying field equals the value and every earlier field of its chain is absent.
+ */
+function rowKey<K extends string>(
+  source: RecordSource,
+  keys: Record<K, GroupKey>,
+  r: Record<string, unknown>,
+): { key: Record<K, string | null>; keyField: Record<K, string | null>; selection: Selection; linkable: boolean } {
+  const key = {} as Record<K, string | null>;
+  const keyField = {} as Record<K, string | null>;
+  const include: Record<string, string> = {};
+  const exclude: Record<string, string> = {};
+  let linkable = true;
+  for (const name of Object.keys(keys) as K[]) {
+    const fields = keyFields(keys[name]);
+    const raw = r[`k_${name}`];
+    const value = raw === null || raw === undefined ? null : String(raw);
+    const index = r[`f_${name}`] === null || r[`f_${name}`] === undefined ? fields.length : Number(r[`f_${name}`]);
+    key[name] = value;
+    keyField[name] = value === null ? null : (fields[index] ?? null);
+    for (const f of fields.slice(0, index)) exclude[f] = "*";
+    if (value !== null) {
+      const field = fields[index]!;
+      if (!isLiteral(source, field, value)) linkable = false;
+      include[field] = value;
+    }
+  }
+  return { key, keyField, selection: { include, exclude }, linkable };
+}
+
+// ---- bursts and first sightings ---------------------------------------------------------------
+
+export interface Burst<K extends string> {
+  key: Record<K, string | null>;
+  keyField: Record<K, string | null>;
+  /** Records in the burst. */
+  count: number;
+  /** Distinct values of `distinct` fields among the burst's records (e.g. source IPs). */
+  distinct: Record<string, number>;
+  /** First and last record of the burst (UTC). */
+  first: Date;
+  last: Date;
+  /** The burst's records: the key over `[first, last + 1 ms)` (CloudTrail times have millisecond precision). */
+  href: string | null;
+}
+
+export interface BurstOptions<K extends string> extends Query {
+  keys: Record<K, GroupKey>;
+  /** A gap longer than this between two records of a group starts a new burst. */
+  gapSeconds: number;
+  /** Bursts with fewer records are left out. */
+  minimum: number;
+  /** Fields whose distinct values are counted per burst (name → catalogue field). */
+  distinct?: Record<string, string>;
+  /** 1 to 200; default 20. Largest bursts first. */
+  limit?: number;
+}
+
+/**
+ * Bursts of records per group: the records of one group, split wherever two consecutive ones are more than
+ * `gapSeconds` apart (the rule engine's dedup semantics), keeping bursts of at least `minimum` records.
+ * A burst's link covers exactly its records: every record of the group between its first and last belongs to it.
+ */
+export async function groupBursts<K extends string>(db: Queryable, options: BurstOptions<K>): Promise<Burst<K>[]> {
+  const { source } = options;
+  const params = new SqlParams();
+  const distinct = Object.entries(options.distinct ?? {});
+  distinct.forEach(([n]) => checkName(n));
+  const columns = keyColumns(options.keys);
+  const time = timeColumn(source);
+  const limit = Math.min(200, Math.max(1, Math.trunc(options.limit ?? 20)));
+  const { rows } = await db.query(
+    `WITH matched AS (
+       SELECT ${[...keySelect(source, options.keys, params), `${time} AS t`, ...distinct.map(([n, f]) => `${textSql(ALIAS, source, f, params)} AS "d_${n}"`)].join(", ")}
+         FROM ${SOURCE_TABLES[source].table} ${ALIAS}
+        WHERE ${scopeWhere(source, options.scope, options.base, params)}
+     ), marked AS (
+       SELECT *, CASE WHEN t - lag(t) OVER (PARTITION BY ${columns} ORDER BY t) > make_interval(secs => ${params.add(options.gapSeconds)}) THEN 1 ELSE 0 END AS brk
+         FROM matched
+     ), numbered AS (
+       SELECT *, sum(brk) OVER (PARTITION BY ${columns} ORDER BY t ROWS UNBOUNDED PRECEDING) AS burst FROM marked
+     )
+     SELECT ${columns}, count(*) AS n, min(t) AS first_seen, max(t) AS last_seen${distinct.map(([n]) => `, count(DISTINCT "d_${n}") AS "d_${n}"`).join("")}
+       FROM numbered
+      GROUP BY ${columns}, burst
+     HAVING count(*) >= ${params.add(options.minimum)}
+      ORDER BY n DESC, first_seen ASC
+      LIMIT ${params.add(limit)}`,
+    params.values,
+  );
+  return rows.map((r) => {
+    const { key, keyField, selection, linkable } = rowKey(source, options.keys, r);
+    const first = r.first_seen as Date;
+    const last = r.last_seen as Date;
+    return {
+      key,
+      keyField,
+      count: toNumber(r.n),
+      distinct: Object.fromEntries(distinct.map(([n]) => [n, toNumber(r[`d_${n}`])])),
+      first,
+      last,
+      href: linkable ? searchHref(source, { ...options.scope, from: first, to: new Date(last.getTime() + 1) }, mergeSelections(options.base, selection)) : null,
+    };
+  });
+}
+
+export interface FirstSighting<K extends string> {
+  key: Record<K, string | null>;
+  keyField: Record<K, string | null>;
+  /** The group's first record ever seen (within the lookback), inside the scope. */
+  firstSeen: Date;
+  /** The group's records in the scope. */
+  count: number;
+  /** Those records. */
+  href: string | null;
+}
+
+export interface FirstSightingOptions<K extends string> extends Query {
+  keys: Record<K, GroupKey>;
+  /** How far before `from` to look for earlier sightings, in days (e.g. 90). */
+  lookbackDays: number;
+  /** 1 to 200; default 25. Newest first. */
+  limit?: number;
+}
+
+/**
+ * Groups (e.g. user + source IP) first seen inside the scope: no record of the group in the
+ * `lookbackDays` before `from`. Newest first sightings first.
+ */
+export async function firstSightings<K extends string>(db: Queryable, options: FirstSightingOptions<K>): Promise<FirstSighting<K>[]> {
+  const { source } = options;
+  const params = new SqlParams();
+  const columns = keyColumns(options.keys);
+  const time = timeColumn(source);
+  const lookbackFrom = new Date(options.scope.from.getTime() - options.lookbackDays * 86_400_000);
+  const fromSql = params.add(options.scope.from);
+  const limit = Math.min(200, Math.max(1, Math.trunc(options.limit ?? 25)));
+  const { rows } = await db.query(
+    `SELECT ${columns}, min(t) AS first_seen, count(*) FILTER (WHERE t >= ${fromSql}::timestamptz) AS n
+       FROM (
+         SELECT ${[...keySelect(source, options.keys, params), `${time} AS t`].join(", ")}
+           FROM ${SOURCE_TABLES[source].table} ${ALIAS}
+          WHERE ${scopeWhere(source, { ...options.scope, from: lookbackFrom }, options.base, params)}
+       ) m
+      GROUP BY ${columns}
+     HAVING min(t) >= ${fromSql}::timestamptz
+      ORDER BY first_seen DESC
+      LIMIT ${params.add(limit)}`,
+    params.values,
+  );
+  return rows.map((r) => {
+    const { key, keyField, selection, linkable } = rowKey(source, options.keys, r);
+    return {
+      key,
+      keyField,
+      firstSeen: r.first_seen as Date,
+      count: toNumber(r.n),
+      href: linkable ? searchHref(source, options.scope, mergeSelections(options.base, selection)) : null,
+    };
+  });
+}
+
+// ---- event lists -------------------------------------------------------------------------------
+
+/** One CloudTrail event of a list panel. Text fields are attacker-controlled: render as text. */
+export interface EventRow<F extends string = never> {
+  eventTime: Date;
+  eventId: string;
+  account: string;
+  region: string | null;
+  eventSource: string | null;
+  eventName: string | null;
+  /** `userIdentity.arn`, else `userName`, else `invokedBy` (AWS services), else null. */
+  principal: string | null;
+  sourceIp: string | null;
+  errorCode: string | null;
+  /** Present on failures, including console sign-in failures, which have no `errorCode`. */
+  errorMessage: string | null;
+  /** Extra fields the panel asked for, as text (JSON paths: the first value). */
+  fields: Record<F, string | null>;
+  /** The search page showing just this event (eventID within its account); null if the id is not a plain value. */
+  href: string | null;
+}
+
+export interface ListEventsOptions<F extends string> {
+  scope: ReportScope;
+  base?: Selection;
+  /** Extra fields to return: name → catalogue field (`requestParameters.userName`). */
+  fields?: Record<F, string>;
+  /** Newest first (default), or by a numeric field, largest first (records without it last). */
+  orderBy?: "newest" | { largest: string };
+  /** 1 to 500; default 20. */
+  limit?: number;
+}
+
+/** CloudTrail events of the scope and selection, each with its own link. Throws for an unknown field. */
+export async function listEvents<F extends string = never>(db: Queryable, options: ListEventsOptions<F>): Promise<EventRow<F>[]> {
+  const source = "cloudtrail";
+  const params = new SqlParams();
+  const fieldNames = Object.keys(options.fields ?? {}) as F[];
+  fieldNames.forEach(checkName);
+  const extra = fieldNames.map((n) => `${textSql(ALIAS, source, (options.fields as Record<F, string>)[n], params)} AS "x_${n}"`);
+  const order =
+    options.orderBy && options.orderBy !== "newest"
+      ? `${numberSql(source, options.orderBy.largest, params)} DESC NULLS LAST, ${timeColumn(source)} DESC`
+      : `${timeColumn(source)} DESC`;
+  const limit = Math.min(500, Math.max(1, Math.trunc(options.limit ?? 20)));
+  const { rows } = await db.query(
+    `SELECT e.event_time, e.event_id, e.recipient_account_id, e.aws_region, e.event_source, e.event_name,
+            coalesce(e.user_identity_arn, e.user_identity_user_name, e.user_identity_invoked_by) AS principal,
+            e.source_ip_address, e.error_code, e.error_message${extra.length ? `,\n            ${extra.join(", ")}` : ""}
+       FROM cloudtrail_events ${ALIAS}
+      WHERE ${scopeWhere(source, options.scope, options.base, params)}
+      ORDER BY ${order}, e.event_id
+      LIMIT ${params.add(limit)}`,
+    params.values,
+  );
+  return rows.map((r) => {
+    const eventId = String(r.event_id);
+    const account = String(r.recipient_account_id);
+    const linkable = isLiteral(source, "eventID", eventId) && isLiteral(source, "recipientAccountId", account);
+    return {
+      eventTime: r.event_time as Date,
+      eventId,
+      account,
+      region: (r.aws_region as string | null) ?? null,
+      eventSource: (r.event_source as string | null) ?? null,
+      eventName: (r.event_name as string | null) ?? null,
+      principal: (r.principal as string | null) ?? null,
+      sourceIp: (r.source_ip_address as string | null) ?? null,
+      errorCode: (r.error_code as string | null) ?? null,
+      errorMessage: (r.error_message as string | null) ?? null,
+      fields: Object.fromEntries(fieldNames.map((n) => [n, r[`x_${n}`] === null || r[`x_${n}`] === undefined ? null : String(r[`x_${n}`])])) as Record<F, string | null>,
+      href: linkable ? searchHref(source, options.scope, { include: { eventID: eventId, recipientAccountId: account } }) : null,
+    };
+  });
+}
