@@ -53,10 +53,11 @@ test("trailwatch demo ingests the samples and the generated week through SQS, le
 const STORY_RULES = [
   "cis-01-root-user-activity", // day 5: root console sign-in and IAM reads as root
   "cis-03-console-login-without-mfa", // hiro.tanaka and legacy.admin sign in without MFA
-  "cis-04-iam-policy-changes", // day 4: AdministratorAccess attached to svc-reporting
+  "cis-04-iam-policy-changes", // day 4: AdministratorAccess attached to svc-reporting, then detached by the responder
   "cis-05-cloudtrail-config-changes", // day 2 UpdateTrail, day 3 StopLogging and StartLogging
   "cis-06-console-auth-failures", // day 2: m.okafor's failed sign-ins
   "cis-07-kms-key-disabled-or-deleted", // day 5: DisableKey, ScheduleKeyDeletion
+  "cis-08-s3-bucket-policy-changes", // day 2: a public-read bucket policy
   "cis-10-security-group-changes", // day 1: bastion SG opened to the world
   "cloudtrail-logging-stopped", // day 2 UpdateTrail, day 3 StopLogging
   "console-login-failure-burst", // day 2: 24–32 failures in 15 minutes
@@ -67,6 +68,7 @@ const STORY_RULES = [
   "iam-user-created", // day 1 ci-preview, day 4 svc-reporting
   "kms-key-loss", // day 5
   "root-console-login", // day 5
+  "s3-bucket-made-public", // day 2: Block Public Access off, public-read policy
   "security-group-open-to-world", // day 1: 0.0.0.0/0 on 22
   "sg-opened-then-inbound-traffic", // day 1: SSH probe ACCEPTed while the SG is open
   "vpc-port-scan", // day 2: 420 ports from 67.43.156.14
