@@ -78,18 +78,20 @@ test("an overview row leads to exactly the events it counts", async ({ page }) =
   await page.goto("/overview?range=24h");
   const row = page.getByTestId("top-event-names").getByRole("row").nth(1);
   const counted = Number((await row.getByRole("cell").nth(2).getAttribute("title"))?.replace(/,/g, ""));
-  await row.getByRole("link").click();
+  await row.getByRole("link").first().click();
   await expect(page).toHaveURL(/\/events\?from=.*&f\.eventName=/);
   await expect(page.getByTestId("match-count")).toHaveAttribute("data-value", String(counted));
 });
 
 test("pages by cursor, chooses columns, zooms in from the histogram", async ({ page }) => {
   await page.goto("/events?range=24h&limit=25");
-  const firstPage = await page.getByTestId("result-row").allTextContents();
+  // Rows are told apart by the event they open (two events can read alike).
+  const eventLinks = () => page.getByTestId("result-row").evaluateAll((rows) => rows.map((r) => r.querySelector('a[href^="/events/"]')?.getAttribute("href") ?? ""));
+  const firstPage = await eventLinks();
   expect(firstPage).toHaveLength(25);
   await page.getByTestId("next-page").click();
   await expect(page).toHaveURL(/cursor=/);
-  const secondPage = await page.getByTestId("result-row").allTextContents();
+  const secondPage = await eventLinks();
   expect(secondPage).toHaveLength(25);
   expect(secondPage.some((r) => firstPage.includes(r))).toBe(false);
 
