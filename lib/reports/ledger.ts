@@ -17,7 +17,7 @@ export async function ledgerObjects(db: Queryable, options: { status?: string; l
             attempts, message_id, first_seen_at, started_at, finished_at, duration_ms
        FROM ingest_objects
       WHERE ($1::text IS NULL OR status = $1) AND ($2::bigint IS NULL OR id < $2::bigint)
-      ORDER BY id DESC LIMIT $3`,
+      ORDER BY ingest_objects.id DESC LIMIT $3`, // the bigint column: a bare "id" would sort the text output column
     [status ?? null, before, clampLimit(options.limit)],
   );
   return res.rows.map((r) => ({
