@@ -88,7 +88,7 @@ export async function runOpenOperations(ctx: OpsContext): Promise<number> {
     try {
       await client.query("BEGIN");
       const claimed = await client.query<{ id: string; action: AdminAction; object_id: string | null }>(
-        "SELECT id::text, action, object_id::text FROM ops_requests WHERE finished_at IS NULL ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
+        "SELECT id::text, action, object_id::text FROM ops_requests WHERE finished_at IS NULL ORDER BY ops_requests.id LIMIT 1 FOR UPDATE SKIP LOCKED",
       );
       const request = claimed.rows[0];
       if (!request) {
