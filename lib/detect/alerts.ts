@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Queryable } from "../reports/queryable";
+import type { Queryable } from "../db/queryable";
 import type { FindingReason } from "./find-findings";
 import { SEVERITIES, type Severity } from "./rule-schema";
 

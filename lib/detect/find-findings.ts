@@ -1,4 +1,4 @@
-import type { Queryable } from "../reports/queryable";
+import type { Queryable } from "../db/queryable";
 import { compileDatapointsQuery, compileMatchQuery, groupFields, SOURCE_TABLES, type Scope } from "./compile-rule";
 import { evaluateAlarm, missingDataCanAlarm, type AlarmState, type Datapoint } from "./evaluate-alarm";
 import type { Aggregation, Rule } from "./rule-schema";

@@ -1,4 +1,4 @@
-import type { Queryable } from "../reports/queryable";
+import type { Queryable } from "../db/queryable";
 import { allowListSchema, ruleSchema, type AllowList, type Rule } from "./rule-schema";
 import { BUILT_IN_RULES } from "./rules";
 

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { Queryable } from "../reports/queryable";
+import type { Queryable } from "../db/queryable";
 import { applyOverride, BUILT_IN_IDS, listRuleOverrides, loadRules, type RuleOrigin, type RuleOverride } from "./load-rules";
 import { ruleSchema, type Rule } from "./rule-schema";
 import { BUILT_IN_RULES } from "./rules";

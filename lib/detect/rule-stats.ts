@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { Queryable } from "../reports/queryable";
+import type { Queryable } from "../db/queryable";
 import { resolveField } from "./fields";
 import { SOURCE_TABLES, SqlParams, textSql } from "./compile-rule";
 import type { RuleSource } from "./rule-schema";

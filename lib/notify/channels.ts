@@ -1,5 +1,5 @@
 import { ZodError } from "zod";
-import type { Queryable } from "../reports/queryable";
+import type { Queryable } from "../db/queryable";
 import { channelInputSchema, KIND_SCHEMAS, routingSchema, type Channel, type ChannelInput, type ChannelKind, type ChannelView } from "./channel-schema";
 
 interface ChannelRow {

@@ -1,4 +1,4 @@
-import type { Queryable } from "../reports/queryable";
+import type { Queryable } from "../db/queryable";
 import type { DeliveryStatus } from "./process-notifications";
 
 /** One notification attempt record as the UI shows it. Times are UTC. */

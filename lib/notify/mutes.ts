@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Queryable } from "../reports/queryable";
+import type { Queryable } from "../db/queryable";
 
 /** A mute: no notifications for a rule, or one group of it, until a time (alerts are still raised). */
 export interface Mute {

@@ -3,7 +3,7 @@ import type { StaticCredentials } from "../aws/clients";
 import type { Config } from "../config";
 import type { AlertSummary } from "../detect/alerts";
 import { SEVERITIES } from "../detect/rule-schema";
-import type { Queryable } from "../reports/queryable";
+import type { Queryable } from "../db/queryable";
 import type { OutboxEvent } from "./channel-schema";
 import { toChannel } from "./channels";
 import { alertUrl, type NotificationMessage } from "./notification-message";

@@ -1,5 +1,5 @@
 import type { Config } from "../config";
-import type { Queryable } from "../reports/queryable";
+import type { Queryable } from "../db/queryable";
 import type { StaticCredentials } from "../aws/clients";
 import { getChannelForSending } from "./channels";
 import { alertUrl, type NotificationMessage } from "./notification-message";

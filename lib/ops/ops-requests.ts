@@ -2,7 +2,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type S
 import type pg from "pg";
 import { s3ObjectCreatedNotification } from "../aws/s3-notification";
 import type { Logger } from "../log";
-import type { Queryable } from "../reports/queryable";
+import type { Queryable } from "../db/queryable";
 import type { AdminAction } from "./admin-actions";
 import { findDlqUrl, pause } from "./heartbeat";
 

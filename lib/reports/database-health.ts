@@ -1,4 +1,4 @@
-import type { Queryable } from "./queryable";
+import type { Queryable } from "../db/queryable";
 
 export type DatabaseHealth = { up: true; latencyMs: number } | { up: false; reason: string };
 

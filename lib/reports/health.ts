@@ -1,6 +1,6 @@
 import type { RetentionPolicy } from "../ops/enforce-retention";
 import { HEARTBEAT_STALE_MS } from "../ops/heartbeat";
-import { toNumber, type Queryable } from "./queryable";
+import { toNumber, type Queryable } from "../db/queryable";
 
 /**
  * The Health report: is ingest running, keeping up, and hearing from every source?

@@ -1,7 +1,7 @@
 import { getPool } from "../db/pool";
 import { IAM_CATEGORISED_NAMES, IAM_CHANGE_CATEGORIES, IAM_WRITES } from "./change-catalogue";
 import { ADMINISTRATOR_ACCESS_ARNS, fullAccessReason } from "./policy-grants";
-import type { Queryable } from "./queryable";
+import type { Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
 import { groupRows, listEvents, measureCounts, splitCounted, timeSeries, type EventRow, type GroupKey, type GroupRow, type SeriesLegend, type SeriesPoint } from "./report-query";
 import { isLiteral, mergeSelections, type Selection } from "./selection";

@@ -1,6 +1,6 @@
 import type { IngestObjectRow } from "./ingest-status";
 import { clampLimit, LEDGER_STATUSES } from "./ingest-status";
-import { toNumber, type Queryable } from "./queryable";
+import { toNumber, type Queryable } from "../db/queryable";
 
 /**
  * The Ledger report: every object in `ingest_objects`, newest first, optionally of one status,

@@ -1,6 +1,6 @@
 import { getPool } from "../db/pool";
 import consoleLoginFailureBurst from "../detect/rules/console-login-failure-burst";
-import type { Queryable } from "./queryable";
+import type { Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
 import {
   firstSightings,

@@ -3,7 +3,7 @@ import { PRIVATE_NETWORKS } from "../detect/conditions";
 import vpcPortScan from "../detect/rules/vpc-port-scan";
 import { NETWORK_CHANGE_CATEGORIES } from "./change-catalogue";
 import { changeCategories, type SensitiveChanges } from "./overview";
-import type { Queryable } from "./queryable";
+import type { Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
 import { groupRows, measureCounts, splitCounted, timeSeries, type GroupRow, type SeriesLegend, type SeriesPoint } from "./report-query";
 import { mergeSelections, type Selection } from "./selection";

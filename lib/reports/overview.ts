@@ -1,7 +1,7 @@
 import { getPool } from "../db/pool";
 import { SENSITIVE_CHANGE_CATEGORIES, type ChangeCategory } from "./change-catalogue";
 import { CONSOLE_LOGIN, CONSOLE_LOGIN_FAILURE } from "./login-audit";
-import { toNumber, type Queryable } from "./queryable";
+import { toNumber, type Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
 import { groupRows, listEvents, measureCounts, timeSeries, type EventRow, type GroupRow, type SeriesLegend, type SeriesPoint } from "./report-query";
 import { isLiteral, type Selection } from "./selection";

@@ -2,7 +2,7 @@ import { conditionSql, SOURCE_TABLES, SqlParams, textSql } from "../detect/compi
 import { not, sameAs } from "../detect/conditions";
 import { resolveField } from "../detect/fields";
 import { eventSearchHref, flowSearchHref, type SearchLink } from "../search/search-url";
-import { toNumber, type Queryable } from "./queryable";
+import { toNumber, type Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
 import { isLiteral, mergeSelections, selectionCondition, selectionLinkFilters, valueCondition, type RecordSource, type Selection } from "./selection";
 import { BUCKET_MS, BUCKET_UNITS, bucketEnd, bucketForSpan, type BucketUnit } from "./time-range";

@@ -1,7 +1,7 @@
 import { getPool } from "../db/pool";
 import { S3_ACCESS_CHANGE_CATEGORIES } from "./change-catalogue";
 import { changeCategories, type SensitiveChanges } from "./overview";
-import type { Queryable } from "./queryable";
+import type { Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
 import { groupRows, listEvents, measureCounts, splitCounted, timeSeries, type EventRow, type GroupKey, type GroupRow, type SeriesPoint } from "./report-query";
 import { isLiteral, mergeSelections, type Selection } from "./selection";

@@ -1,5 +1,5 @@
 import { getPool } from "../db/pool";
-import type { Queryable } from "./queryable";
+import type { Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
 
 /** The accounts and regions with CloudTrail events or flow records in a time range: the choices of the report filters. */

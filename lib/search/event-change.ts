@@ -1,6 +1,6 @@
 import { SqlParams } from "../detect/compile-rule";
 import { getPool } from "../db/pool";
-import type { Queryable } from "../reports/queryable";
+import type { Queryable } from "../db/queryable";
 import { changeHistory, describeChange, type EventChange, type PreviousVersion } from "./describe-change";
 
 /**

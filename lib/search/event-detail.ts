@@ -1,5 +1,5 @@
 import { getPool } from "../db/pool";
-import type { Queryable } from "../reports/queryable";
+import type { Queryable } from "../db/queryable";
 import { describeActor, type Actor } from "./describe-actor";
 import type { EventChange } from "./describe-change";
 import { eventChange } from "./event-change";

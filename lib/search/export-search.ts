@@ -1,6 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import { getPool } from "../db/pool";
-import type { Queryable } from "../reports/queryable";
+import type { Queryable } from "../db/queryable";
 import type { SearchQuery } from "./parse-search";
 import { decodeCursor } from "./search-cursor";
 import { searchPage, type FieldValue } from "./search-records";

@@ -1,5 +1,5 @@
 import { getPool } from "../db/pool";
-import { toNumber, type Queryable } from "../reports/queryable";
+import { toNumber, type Queryable } from "../db/queryable";
 import { SEARCH_TABLES } from "./search-sql";
 import type { FieldValue } from "./search-records";
 

@@ -1,5 +1,5 @@
 import { getPool } from "../db/pool";
-import type { Queryable } from "../reports/queryable";
+import type { Queryable } from "../db/queryable";
 import type { Actor } from "./describe-actor";
 import { parseSearch } from "./parse-search";
 import { searchCount } from "./search-records";

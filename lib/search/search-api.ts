@@ -1,5 +1,5 @@
 import { getPool } from "../db/pool";
-import type { Queryable } from "../reports/queryable";
+import type { Queryable } from "../db/queryable";
 import { parseSearch, SearchQueryError, type SearchQuery } from "./parse-search";
 import { searchPage, type SearchRow } from "./search-records";
 import type { SearchSource } from "./search-fields";

@@ -3,7 +3,7 @@ import { exists, eq, missing, not, any } from "../detect/conditions";
 import type { ColumnField } from "../detect/fields";
 import type { Condition } from "../detect/rule-schema";
 import { getPool } from "../db/pool";
-import { toNumber, type Queryable } from "../reports/queryable";
+import { toNumber, type Queryable } from "../db/queryable";
 import type { SearchQuery } from "./parse-search";
 import { encodeCursor } from "./search-cursor";
 import type { SearchSource } from "./search-fields";
