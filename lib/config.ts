@@ -97,6 +97,12 @@ export const configSchema = z.object({
   TRAILWATCH_PUBLIC_URL: z.string().trim().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: "expected an http(s) URL such as https://trailwatch.example.com" }).default("http://localhost:3000"),
   /** Seconds one notification send may take before it counts as failed (and is retried). */
   TRAILWATCH_NOTIFY_TIMEOUT_SECONDS: int(1, 120, 10),
+  /**
+   * The installation's secret (at least 32 characters): keys for sessions and for secrets stored in Postgres
+   * are derived from it (lib/app-secret.ts). Unset: generated once into `<TRAILWATCH_DATA_DIR>/secret` and
+   * reused, which suits one box; set it explicitly when the web app and the worker run on different hosts.
+   */
+  TRAILWATCH_SECRET: optionalMatching(/^\S{32,}$/, "at least 32 characters without spaces, e.g. the output of `openssl rand -hex 32`"),
   /** HTTP port of the web app. */
   PORT: int(1, 65535, 3000),
   /** `info` prints one JSON line per object; `debug` adds per-message detail. */
