@@ -54,7 +54,7 @@ export function writeBenchResult(result: BenchResult): string {
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return Number.NaN;
   const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 }
 
 const fmt = (n: number | undefined) => (n === undefined ? "" : Number.isInteger(n) ? n.toLocaleString("en-US") : n.toLocaleString("en-US", { maximumFractionDigits: 2 }));
@@ -62,7 +62,7 @@ const fmt = (n: number | undefined) => (n === undefined ? "" : Number.isInteger(
 export function formatBenchTable(rows: readonly BenchRow[]): string {
   const header = ["section", "metric", "value", "unit", "baseline", "ratio", "goal", "met"];
   const body = rows.map((r) => [r.section, r.metric, fmt(r.value), r.unit, r.baseline ? `${r.baseline.label} ${fmt(r.baseline.value)}` : "", fmt(r.ratio), r.goal ?? "", r.met === undefined ? "" : r.met ? "yes" : "NO"]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]?.length ?? 0)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }
