@@ -4,8 +4,9 @@ import { revalidatePath } from "next/cache";
 import { ZodError } from "zod";
 import { config } from "../../lib/config";
 import { getPool } from "../../lib/db/pool";
-import { deleteChannel, saveChannel } from "../../lib/notify/channels";
+import { deleteChannel, saveChannel, setChannelEnabled } from "../../lib/notify/channels";
 import type { ChannelInput } from "../../lib/notify/channel-schema";
+import { channelSecretsKey } from "../../lib/notify/channel-secrets";
 import { sendTestNotification } from "../../lib/notify/send-test-notification";
 import { currentActor } from "../current-actor";
 
@@ -16,7 +17,11 @@ export interface ChannelFormResult {
   error?: string;
 }
 
-/** Creates or edits a channel from the form (fields: id?, name, kind, per-kind fields, routing). Secrets left empty keep their stored values. */
+/**
+ * Creates or edits a channel from the form (fields: id?, name, kind, per-kind
+ * fields, routing: minSeverity, ruleMode = all | only, ruleIds, events,
+ * renotifyMinutes, enabled). Secrets left empty keep their stored values.
+ */
 export async function saveChannelAction(_previous: ChannelFormResult, form: FormData): Promise<ChannelFormResult> {
   const text = (name: string) => String(form.get(name) ?? "").trim();
   const optional = (name: string) => text(name) || undefined;
@@ -27,7 +32,7 @@ export async function saveChannelAction(_previous: ChannelFormResult, form: Form
     routing: {
       enabled: form.get("enabled") === "on",
       minSeverity: text("minSeverity") || "info",
-      ruleIds: list("ruleIds"),
+      ruleIds: text("ruleMode") === "only" ? list("ruleIds") : null,
       events: form.getAll("events").map(String),
       renotifyMinutes: text("renotifyMinutes") ? Number(text("renotifyMinutes")) : null,
     },
@@ -46,7 +51,7 @@ export async function saveChannelAction(_previous: ChannelFormResult, form: Form
   if (!input) return { error: "choose a channel type" };
   const id = text("id") ? Number(text("id")) : undefined;
   try {
-    await saveChannel(getPool(), input as ChannelInput, await currentActor(), id);
+    await saveChannel(getPool(), input as ChannelInput, { actor: await currentActor(), key: channelSecretsKey(config()), id });
   } catch (error) {
     if (error instanceof ZodError) return { fieldErrors: Object.fromEntries(error.issues.map((i) => [i.path.join("."), i.message])) };
     if ((error as { code?: string }).code === "23505") return { fieldErrors: { name: "a channel with this name exists" } };
@@ -56,9 +61,15 @@ export async function saveChannelAction(_previous: ChannelFormResult, form: Form
   return { ok: true };
 }
 
+/** Turns a channel on or off (fields: id, enabled = "true" | "false"). */
+export async function setChannelEnabledAction(form: FormData): Promise<void> {
+  await setChannelEnabled(getPool(), Number(form.get("id")), form.get("enabled") === "true", await currentActor());
+  revalidatePath("/channels");
+}
+
 /** Deletes a channel (form field: id). */
 export async function deleteChannelAction(form: FormData): Promise<void> {
-  await deleteChannel(getPool(), Number(form.get("id"))).catch(() => undefined);
+  await deleteChannel(getPool(), Number(form.get("id")), await currentActor()).catch(() => undefined);
   revalidatePath("/channels");
 }
 

@@ -45,7 +45,7 @@ export default async function ChannelsPage() {
                   <td className="py-2 pl-3 text-xs">{c.kind}<div className="font-mono break-all text-slate-500">{String(c.config.url ?? c.config.topicArn ?? c.config.host ?? "")}</div></td>
                   <td className="py-2 pl-3 text-xs text-slate-700">
                     ≥ {c.routing.minSeverity} · on {c.routing.events.join(", ")}
-                    {c.routing.ruleIds.length ? ` · rules ${c.routing.ruleIds.join(", ")}` : " · all rules"}
+                    {c.routing.ruleIds === null ? " · all rules" : c.routing.ruleIds.length ? ` · rules ${c.routing.ruleIds.join(", ")}` : " · no rule yet"}
                     {c.routing.renotifyMinutes ? ` · again every ${c.routing.renotifyMinutes} min while open` : ""}
                   </td>
                   <td className="py-2 pl-3 text-xs text-slate-500">{c.secretsSet.length ? c.secretsSet.map((s) => `${s} ••••`).join(", ") : "—"}</td>

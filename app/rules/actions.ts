@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { ZodError } from "zod";
 import { getPool } from "../../lib/db/pool";
 import { deleteRule, resetRule, RuleChangeError, saveRule, setRuleEnabled } from "../../lib/detect/manage-rules";
+import { ChannelNotFoundError } from "../../lib/notify/channels";
 import { addMute, removeMute } from "../../lib/notify/mutes";
 import { currentActor } from "../current-actor";
 
@@ -14,7 +15,12 @@ export interface RuleFormResult {
   error?: string;
 }
 
-/** Saves the editor's rule (JSON in field `rule`; `mode` create or update). On success goes to the rule's page; an invalid rule is never stored. */
+/**
+ * Saves the editor's rule (JSON in field `rule`; `mode` create or update) and,
+ * when the form carries `routing` = "1", its routing: the `channel` fields are
+ * the ids of the channels (among those with a rule list) that take this rule.
+ * On success goes to the rule's page; an invalid rule is never stored.
+ */
 export async function saveRuleAction(_previous: RuleFormResult, form: FormData): Promise<RuleFormResult> {
   const mode = form.get("mode") === "create" ? "create" : "update";
   let input: unknown;
@@ -25,7 +31,8 @@ export async function saveRuleAction(_previous: RuleFormResult, form: FormData):
   }
   let id: string;
   try {
-    id = (await saveRule(getPool(), input, await currentActor(), mode)).id;
+    const channelIds = form.get("routing") === "1" ? form.getAll("channel").map(Number) : undefined;
+    id = (await saveRule(getPool(), input, await currentActor(), mode, { channelIds })).id;
   } catch (error) {
     if (error instanceof ZodError) {
       const fieldErrors: Record<string, string> = {};
@@ -33,6 +40,7 @@ export async function saveRuleAction(_previous: RuleFormResult, form: FormData):
       return { fieldErrors };
     }
     if (error instanceof RuleChangeError) return error.code === "exists" ? { fieldErrors: { id: error.message } } : { error: error.message };
+    if (error instanceof ChannelNotFoundError) return { error: `${error.message}: reload the page` };
     throw error;
   }
   revalidatePath("/rules");

@@ -1,5 +1,7 @@
 import type pg from "pg";
+import { inTransaction } from "../db/in-transaction";
 import type { Queryable } from "../db/queryable";
+import { forgetRuleInChannels, setRuleChannels } from "../notify/channels";
 import { applyOverride, BUILT_IN_IDS, listRuleOverrides, loadRules, type RuleOrigin, type RuleOverride } from "./load-rules";
 import { ruleSchema, type Rule } from "./rule-schema";
 import { BUILT_IN_RULES } from "./rules";
@@ -51,16 +53,24 @@ export async function getRule(db: Queryable, id: string): Promise<RuleRecord | n
  * Creates a user rule (`mode: "create"`: its id must be new and not a
  * built-in's) or replaces a rule (`"update"`: a user rule is stored whole, a
  * built-in one as an override). Returns the rule as stored (defaults applied).
- * Throws ZodError when `input` is not a valid rule, RuleChangeError otherwise.
+ * `channelIds`, when given, routes the rule to exactly those of the channels
+ * that have a rule list (`setRuleChannels`, in the same transaction: routing is
+ * stored on the channels, never on the rule).
+ * Throws ZodError when `input` is not a valid rule, RuleChangeError otherwise
+ * (ChannelNotFoundError for an unknown channel id).
  */
-export async function saveRule(pool: pg.Pool, input: unknown, actor: string, mode: "create" | "update"): Promise<Rule> {
+export async function saveRule(pool: pg.Pool, input: unknown, actor: string, mode: "create" | "update", options: { channelIds?: number[] } = {}): Promise<Rule> {
   const rule = ruleSchema.parse(input);
   return inRuleTransaction(pool, rule.id, async (client, before) => {
+    const route = async () => {
+      if (options.channelIds) await setRuleChannels(client, rule.id, options.channelIds, actor);
+    };
     if (mode === "create") {
       if (BUILT_IN_IDS.has(rule.id)) throw new RuleChangeError(`"${rule.id}" is the id of a built-in rule: choose another`, "exists");
       if (before) throw new RuleChangeError(`a rule "${rule.id}" exists already`, "exists");
       await client.query(`INSERT INTO user_rules (id, rule, created_by, updated_by) VALUES ($1, $2, $3, $3)`, [rule.id, rule, actor]);
       await record(client, rule.id, actor, "created", null, rule);
+      await route();
       return rule;
     }
     if (!before) throw new RuleChangeError(`no rule "${rule.id}"`, "not-found");
@@ -81,6 +91,7 @@ export async function saveRule(pool: pg.Pool, input: unknown, actor: string, mod
     }
     const after = await effectiveRule(client, rule.id);
     await record(client, rule.id, actor, "updated", before, after);
+    await route();
     return after ?? rule;
   });
 }
@@ -102,12 +113,21 @@ export async function setRuleEnabled(pool: pg.Pool, id: string, enabled: boolean
   });
 }
 
-/** Deletes a user rule (its alerts stay). Throws RuleChangeError: `built-in` for a shipped rule (disable it instead), `not-found`. */
+/**
+ * Deletes a user rule, and in the same transaction what is keyed by its id and
+ * would otherwise dangle (or apply to a later rule of the same id): its mutes,
+ * its alarm states, and its place in channels' rule lists. Its alerts and its
+ * history stay. Throws RuleChangeError: `built-in` for a shipped rule (disable
+ * it instead), `not-found`.
+ */
 export async function deleteRule(pool: pg.Pool, id: string, actor: string): Promise<void> {
   if (BUILT_IN_IDS.has(id)) throw new RuleChangeError("built-in rules cannot be deleted: disable it instead", "built-in");
   await inRuleTransaction(pool, id, async (client, before) => {
     if (!before) throw new RuleChangeError(`no rule "${id}"`, "not-found");
     await client.query(`DELETE FROM user_rules WHERE id = $1`, [id]);
+    await client.query(`DELETE FROM notification_mutes WHERE rule_id = $1`, [id]);
+    await client.query(`DELETE FROM alarm_states WHERE rule_id = $1`, [id]);
+    await forgetRuleInChannels(client, id, actor);
     await record(client, id, actor, "deleted", before, null);
   });
 }
@@ -141,19 +161,10 @@ export async function ruleHistory(db: Queryable, id: string, limit = 100): Promi
 }
 
 async function inRuleTransaction<T>(pool: pg.Pool, id: string, work: (client: pg.PoolClient, before: Rule | null) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  return inTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`rule\n${id}`]);
-    const result = await work(client, await effectiveRule(client, id));
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+    return work(client, await effectiveRule(client, id));
+  });
 }
 
 /** The rule detection would run for `id` now (overrides applied), or null. */

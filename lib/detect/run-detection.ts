@@ -6,6 +6,7 @@ import { findFindings, type Evaluated, type Finding, type FindOptions } from "./
 import type { Scope } from "./compile-rule";
 import { recordAlarmStates, recordFindings, type AlertChange } from "./record-findings";
 import type { Rule } from "./rule-schema";
+import { inTransaction } from "../db/in-transaction";
 
 export interface DetectionContext {
   pool: pg.Pool;
@@ -148,20 +149,6 @@ async function runRule(client: pg.PoolClient, ctx: DetectionContext, rule: Rule,
     stats.ruleErrors.push({ ruleId: rule.id, reason });
     ctx.log.error({ ruleId: rule.id, err: error }, "rule evaluation failed");
     return null;
-  }
-}
-
-async function inTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    await work(client);
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
   }
 }
 

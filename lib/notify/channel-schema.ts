@@ -60,8 +60,12 @@ export const routingSchema = z
     enabled: z.boolean().default(true),
     /** Alerts below this severity are not sent. */
     minSeverity: z.enum(SEVERITIES).default("info"),
-    /** Only these rules' alerts; empty: every rule. */
-    ruleIds: z.array(z.string().min(1)).default([]),
+    /**
+     * The rules whose alerts this channel takes: null, every rule; a list, only
+     * those (empty: none). The one record of rule → channel routing, edited on the
+     * channel and from the rule editor (`setRuleChannels`).
+     */
+    ruleIds: z.array(z.string().min(1)).nullable().default(null),
     events: z.array(z.enum(NOTIFY_EVENTS)).min(1, "choose at least one event").default(["opened", "reopened"]),
     /** Send again while an alert stays open this many minutes after the last notification; null: never. */
     renotifyMinutes: z.number().int().min(5).max(7 * 24 * 60).nullable().default(null),

@@ -50,5 +50,5 @@ test("channel input is validated per kind, with paths at the field", () => {
   assert.equal(bad.success, false);
   assert.deepEqual(bad.error!.issues.map((i) => i.path.join(".")).sort(), ["config.topicArn", "routing.events", "routing.minSeverity"]);
   const ok = channelInputSchema.parse({ name: "hook", kind: "webhook", config: { url: "https://example.com/h" } });
-  assert.deepEqual(ok.routing, { enabled: true, minSeverity: "info", ruleIds: [], events: ["opened", "reopened"], renotifyMinutes: null });
+  assert.deepEqual(ok.routing, { enabled: true, minSeverity: "info", ruleIds: null, events: ["opened", "reopened"], renotifyMinutes: null });
 });

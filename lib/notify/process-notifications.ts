@@ -6,6 +6,7 @@ import { SEVERITIES } from "../detect/rule-schema";
 import type { Queryable } from "../db/queryable";
 import type { OutboxEvent } from "./channel-schema";
 import { toChannel } from "./channels";
+import { channelSecretsKey } from "./channel-secrets";
 import { alertUrl, type NotificationMessage } from "./notification-message";
 import { NotifyError, reasonOf } from "./notify-error";
 import { sendNotification } from "./send-notification";
@@ -84,7 +85,7 @@ export async function routeOutbox(db: Queryable, now: Date): Promise<number> {
            JOIN notification_channels c ON c.enabled
             AND (r.channel_id IS NULL OR r.channel_id = c.id)
             AND (r.event = 'renotify' OR r.event = ANY(c.events))
-            AND (cardinality(c.rule_ids) = 0 OR a.rule_id = ANY(c.rule_ids))
+            AND (c.all_rules OR a.rule_id = ANY(c.rule_ids))
             AND array_position($1::text[], a.severity) >= array_position($1::text[], c.min_severity)
            LEFT JOIN LATERAL (
              SELECT max(until) AS until FROM notification_mutes mu
@@ -117,7 +118,7 @@ export async function enqueueRenotifications(pool: pg.Pool, now: Date): Promise<
        SELECT a.id, 'renotify', c.id, $2
          FROM alerts a
          JOIN notification_channels c ON c.enabled AND c.renotify_minutes IS NOT NULL
-          AND (cardinality(c.rule_ids) = 0 OR a.rule_id = ANY(c.rule_ids))
+          AND (c.all_rules OR a.rule_id = ANY(c.rule_ids))
           AND array_position($1::text[], a.severity) >= array_position($1::text[], c.min_severity)
         WHERE a.state = 'open'
           AND EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.alert_id = a.id AND d.channel_id = c.id AND d.status = 'sent')
@@ -162,6 +163,7 @@ async function deliverDue(ctx: NotifyContext, now: Date): Promise<{ claimed: num
   const alerts = await alertsById(ctx.pool, claimed.map((d) => Number(d.alert_id)));
   const channelRows = await ctx.pool.query(`SELECT * FROM notification_channels WHERE id = ANY($1::bigint[])`, [[...new Set(claimed.map((d) => String(d.channel_id)))]]);
   const channels = new Map(channelRows.rows.map((r) => [Number(r.id), r]));
+  const key = channelSecretsKey(ctx.config);
 
   await Promise.all(
     claimed.map(async (d) => {
@@ -171,7 +173,7 @@ async function deliverDue(ctx: NotifyContext, now: Date): Promise<{ claimed: num
         const row = channels.get(Number(d.channel_id));
         if (!alert || !row) throw new NotifyError("the alert or channel no longer exists", { permanent: true });
         const message = notificationMessage(alert, d.event, ctx.config.TRAILWATCH_PUBLIC_URL);
-        await sendNotification(toChannel(row), message, { config: ctx.config, timeoutMs, deliveryId: String(d.id), awsCredentials: ctx.awsCredentials });
+        await sendNotification(toChannel(row, key), message, { config: ctx.config, timeoutMs, deliveryId: String(d.id), awsCredentials: ctx.awsCredentials });
       } catch (e) {
         error = e;
       }

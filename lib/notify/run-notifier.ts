@@ -1,4 +1,5 @@
 import type { Logger } from "../log";
+import { channelSecretsKey, sealLegacySecrets } from "./channel-secrets";
 import { processNotifications, type NotifyContext } from "./process-notifications";
 
 export interface NotifierOptions extends NotifyContext {
@@ -13,7 +14,8 @@ export interface NotifierOptions extends NotifyContext {
  * The notification loop of a worker process: routes and sends what the
  * outbox holds every `pollMs` (or when woken after a detection pass). Runs
  * apart from detection, so a slow channel never delays it. Errors are logged
- * and retried on the next pass; the loop never throws.
+ * and retried on the next pass; the loop never throws. Before its first pass
+ * it seals channel secrets still stored in plaintext (sealLegacySecrets).
  */
 export function startNotifier(options: NotifierOptions): { wake(): void; done: Promise<void> } {
   const { signal, log } = options;
@@ -26,7 +28,17 @@ export function startNotifier(options: NotifierOptions): { wake(): void; done: P
   };
   signal.addEventListener("abort", wake, { once: true });
   const loop = async () => {
+    let sealed = false;
     while (!signal.aborted) {
+      if (!sealed) {
+        try {
+          const n = await sealLegacySecrets(options.pool, channelSecretsKey(options.config));
+          if (n) log.info({ channels: n }, "sealed plaintext channel secrets");
+          sealed = true;
+        } catch (error) {
+          log.error({ err: error }, "sealing plaintext channel secrets failed; retrying");
+        }
+      }
       pending = false;
       try {
         const stats = await processNotifications(options);

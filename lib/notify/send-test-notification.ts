@@ -2,6 +2,7 @@ import type { Config } from "../config";
 import type { Queryable } from "../db/queryable";
 import type { StaticCredentials } from "../aws/clients";
 import { getChannelForSending } from "./channels";
+import { channelSecretsKey } from "./channel-secrets";
 import { alertUrl, type NotificationMessage } from "./notification-message";
 import { reasonOf } from "./notify-error";
 import { sendNotification } from "./send-notification";
@@ -26,7 +27,7 @@ export function testMessage(publicUrl: string, now: Date = new Date()): Notifica
  * with the receiver's reason; `error` never contains secrets. Throws only when the database fails.
  */
 export async function sendTestNotification(db: Queryable, id: number, cfg: Config, awsCredentials?: StaticCredentials): Promise<{ ok: true } | { ok: false; error: string }> {
-  const channel = await getChannelForSending(db, id);
+  const channel = await getChannelForSending(db, id, channelSecretsKey(cfg));
   if (!channel) return { ok: false, error: `no channel ${id}` };
   try {
     await sendNotification(channel, testMessage(cfg.TRAILWATCH_PUBLIC_URL), { config: cfg, timeoutMs: cfg.TRAILWATCH_NOTIFY_TIMEOUT_SECONDS * 1000, awsCredentials });

@@ -12,9 +12,12 @@ import { cloudTrailEvent } from "../../lib/detect/rules/examples";
 import { BUILT_IN_RULES } from "../../lib/detect/rules";
 import { drainDetectionQueue } from "../../lib/detect/run-detection";
 import { importFiles } from "../../lib/ingest/import-files";
-import { getChannelForSending, listChannels, saveChannel } from "../../lib/notify/channels";
+import { deleteRule, saveRule } from "../../lib/detect/manage-rules";
+import { deriveKey } from "../../lib/app-secret";
+import { channelHistory, deleteChannel, getChannelForSending, getChannelView, listChannels, saveChannel, setChannelEnabled } from "../../lib/notify/channels";
+import { channelSecretsKey, sealLegacySecrets } from "../../lib/notify/channel-secrets";
 import { listDeliveries } from "../../lib/notify/deliveries";
-import { addMute } from "../../lib/notify/mutes";
+import { addMute, listMutes } from "../../lib/notify/mutes";
 import { MAX_ATTEMPTS, processNotifications, retryDelayMs, type NotifyContext } from "../../lib/notify/process-notifications";
 import { sendTestNotification } from "../../lib/notify/send-test-notification";
 import { slackPayload } from "../../lib/notify/send-slack";
@@ -38,6 +41,7 @@ let aws: TestAws;
 let http: HttpReceiver;
 let smtp: SmtpReceiver;
 let cfg: Config;
+let key: Buffer;
 let ctx: NotifyContext;
 let dir: string;
 let snsQueueUrl: string;
@@ -47,7 +51,8 @@ const channelIds = { webhook: 0, slack: 0, email: 0, sns: 0 };
 before(async () => {
   [db, aws, http, smtp] = await Promise.all([createTestDatabase("notify"), startTestAws(), startHttpReceiver(), startSmtpReceiver(SMTP_LOGIN)]);
   dir = await mkdtemp(path.join(os.tmpdir(), "trailwatch-notify-"));
-  cfg = loadConfig({ AWS_ENDPOINT_URL: aws.endpoint, TRAILWATCH_PUBLIC_URL: "https://trailwatch.example.com", TRAILWATCH_NOTIFY_TIMEOUT_SECONDS: "2" });
+  cfg = loadConfig({ AWS_ENDPOINT_URL: aws.endpoint, TRAILWATCH_PUBLIC_URL: "https://trailwatch.example.com", TRAILWATCH_NOTIFY_TIMEOUT_SECONDS: "2", TRAILWATCH_SECRET: "notify-test-installation-secret-0123456789" });
+  key = channelSecretsKey(cfg);
   ctx = { pool: db.pool, config: cfg, awsCredentials: LOCAL_CREDENTIALS };
 
   const sns = new SNSClient({ region: "us-east-1", endpoint: aws.endpoint, credentials: LOCAL_CREDENTIALS });
@@ -58,14 +63,14 @@ before(async () => {
   sns.destroy();
 
   const actor = "tester";
-  channelIds.webhook = await saveChannel(db.pool, { name: "SOC webhook", kind: "webhook", config: { url: `${http.url}/hook` }, secrets: { signingSecret: SIGNING_SECRET } }, actor);
-  channelIds.slack = await saveChannel(db.pool, { name: "Slack #security", kind: "slack", secrets: { webhookUrl: `${http.url}/slack/T000/B000/XXXX` } }, actor);
+  channelIds.webhook = await saveChannel(db.pool, { name: "SOC webhook", kind: "webhook", config: { url: `${http.url}/hook` }, secrets: { signingSecret: SIGNING_SECRET } }, { actor, key });
+  channelIds.slack = await saveChannel(db.pool, { name: "Slack #security", kind: "slack", secrets: { webhookUrl: `${http.url}/slack/T000/B000/XXXX` } }, { actor, key });
   channelIds.email = await saveChannel(
     db.pool,
     { name: "On-call email", kind: "email", config: { host: "127.0.0.1", port: smtp.port, username: SMTP_LOGIN.username, from: "trailwatch@example.com", to: ["oncall@example.com", "sec@example.com"] }, secrets: { password: SMTP_LOGIN.password } },
-    actor,
+    { actor, key },
   );
-  channelIds.sns = await saveChannel(db.pool, { name: "SNS topic", kind: "sns", config: { topicArn } }, actor);
+  channelIds.sns = await saveChannel(db.pool, { name: "SNS topic", kind: "sns", config: { topicArn } }, { actor, key });
 });
 after(async () => {
   await Promise.all([http?.stop(), smtp?.stop(), aws?.stop()]);
@@ -156,7 +161,7 @@ describe("an alert reaches every channel", () => {
     assert.equal((await processNotifications(ctx)).sent, 0);
     await changeAlertState(db.pool, alertId, "acknowledge", "tester");
     const webhook = (await listChannels(db.pool)).find((c) => c.id === channelIds.webhook)!;
-    await saveChannel(db.pool, { name: webhook.name, kind: "webhook", config: { url: `${http.url}/hook` }, routing: { ...webhook.routing, events: ["opened", "reopened", "resolved"] } }, "tester", channelIds.webhook);
+    await saveChannel(db.pool, { name: webhook.name, kind: "webhook", config: { url: `${http.url}/hook` }, routing: { ...webhook.routing, events: ["opened", "reopened", "resolved"] } }, { actor: "tester", key, id: channelIds.webhook });
     assert.equal((await processNotifications(ctx)).sent, 0, "nobody asked for acknowledgements");
     await changeAlertState(db.pool, alertId, "resolve", "tester");
     const stats = await processNotifications(ctx);
@@ -171,7 +176,7 @@ describe("an alert reaches every channel", () => {
 describe("failures, retries and routing", () => {
   test("a failing channel is retried with backoff and recorded, and never holds the others", async () => {
     http.respond = (p) => (p === "/hook" ? { status: 503, body: "maintenance" } : p === "/slow" ? { status: 200, delayMs: 5_000 } : { status: 200, body: "ok" });
-    const slow = await saveChannel(db.pool, { name: "Slow webhook", kind: "webhook", config: { url: `${http.url}/slow` } }, "tester");
+    const slow = await saveChannel(db.pool, { name: "Slow webhook", kind: "webhook", config: { url: `${http.url}/slow` } }, { actor: "tester", key });
     const detection = await ingestAndDetect([stopLogging("trudy")]);
     const alertId = detection.changes[0]!.alertId;
     const t0 = new Date();
@@ -215,9 +220,9 @@ describe("failures, retries and routing", () => {
 
   test("minimum severity and rule routing pick channels; a muted group is recorded as muted and not sent", async () => {
     const email = (await listChannels(db.pool)).find((c) => c.id === channelIds.email)!;
-    await saveChannel(db.pool, { name: email.name, kind: "email", config: email.config as never, routing: { ...email.routing, minSeverity: "critical" } }, "tester", channelIds.email);
+    await saveChannel(db.pool, { name: email.name, kind: "email", config: email.config as never, routing: { ...email.routing, minSeverity: "critical" } }, { actor: "tester", key, id: channelIds.email });
     const sns = (await listChannels(db.pool)).find((c) => c.id === channelIds.sns)!;
-    await saveChannel(db.pool, { name: sns.name, kind: "sns", config: sns.config as never, routing: { ...sns.routing, ruleIds: ["root-console-login"] } }, "tester", channelIds.sns);
+    await saveChannel(db.pool, { name: sns.name, kind: "sns", config: sns.config as never, routing: { ...sns.routing, ruleIds: ["root-console-login"] } }, { actor: "tester", key, id: channelIds.sns });
     await addMute(db.pool, { ruleId: RULE.id, groupKey: "111122223333 · arn:aws:iam::111122223333:user/eve", until: new Date(Date.now() + 3_600_000), reason: "pen test" }, "tester");
 
     const mails = smtp.mails.length;
@@ -237,7 +242,7 @@ describe("failures, retries and routing", () => {
 
   test("an alert still open is sent again after the channel's re-notify interval, once per interval", async () => {
     const slack = (await listChannels(db.pool)).find((c) => c.id === channelIds.slack)!;
-    await saveChannel(db.pool, { name: slack.name, kind: "slack", routing: { ...slack.routing, renotifyMinutes: 60 } }, "tester", channelIds.slack);
+    await saveChannel(db.pool, { name: slack.name, kind: "slack", routing: { ...slack.routing, renotifyMinutes: 60 } }, { actor: "tester", key, id: channelIds.slack });
     const alertId = (await ingestAndDetect([stopLogging("victor")])).changes[0]!.alertId;
     await processNotifications(ctx);
     assert.equal((await processNotifications(ctx, new Date(Date.now() + 30 * 60_000))).renotify, 0, "not yet");
@@ -257,12 +262,12 @@ describe("channels", () => {
     const text = JSON.stringify(views);
     for (const secret of [SIGNING_SECRET, SMTP_LOGIN.password, "/slack/T000/B000/XXXX"]) assert.ok(!text.includes(secret), `${secret} is not in the listing`);
     assert.deepEqual(views.find((v) => v.id === channelIds.slack)!.secretsSet, ["webhookUrl"]);
-    assert.equal((await getChannelForSending(db.pool, channelIds.slack))!.kind, "slack");
-    await assert.rejects(saveChannel(db.pool, { name: "No URL", kind: "slack" }, "tester"), (e: { issues: { path: unknown[] }[] }) => {
+    assert.equal((await getChannelForSending(db.pool, channelIds.slack, key))!.kind, "slack");
+    await assert.rejects(saveChannel(db.pool, { name: "No URL", kind: "slack" }, { actor: "tester", key }), (e: { issues: { path: unknown[] }[] }) => {
       assert.deepEqual(e.issues[0]!.path, ["secrets", "webhookUrl"]);
       return true;
     });
-    await assert.rejects(saveChannel(db.pool, { name: "Bad", kind: "email", config: { host: "h", from: "not-an-address", to: [] } } as never, "tester"), (e: { issues: { path: unknown[] }[] }) => {
+    await assert.rejects(saveChannel(db.pool, { name: "Bad", kind: "email", config: { host: "h", from: "not-an-address", to: [] } } as never, { actor: "tester", key }), (e: { issues: { path: unknown[] }[] }) => {
       assert.deepEqual(e.issues.map((i) => i.path.join(".")).sort(), ["config.from", "config.to"]);
       return true;
     });
@@ -277,5 +282,97 @@ describe("channels", () => {
     assert.deepEqual(await sendTestNotification(db.pool, channelIds.slack, cfg), { ok: false, error: "127.0.0.1:" + new URL(http.url).port + " answered 403: invalid_token" });
     http.respond = () => ({ status: 200, body: "ok" });
     assert.equal((await sendTestNotification(db.pool, channelIds.sns, cfg, LOCAL_CREDENTIALS)).ok, true);
+  });
+
+  test("secrets are sealed at rest; plaintext ones from before are read, then sealed by the notifier, and delivery still signs with the right secret", async () => {
+    const stored = await db.pool.query<{ secrets: Record<string, string> }>("SELECT secrets FROM notification_channels");
+    const text = JSON.stringify(stored.rows);
+    for (const secret of [SIGNING_SECRET, SMTP_LOGIN.password, "/slack/T000/B000/XXXX"]) assert.ok(!text.includes(secret), `${secret} is not stored in plaintext`);
+    for (const row of stored.rows) for (const value of Object.values(row.secrets)) assert.match(value, /^enc:v1:/);
+
+    const legacySecret = "legacy-plaintext-signing-secret";
+    const { rows } = await db.pool.query<{ id: string }>(
+      `INSERT INTO notification_channels (name, kind, config, secrets, updated_by) VALUES ('Legacy hook', 'webhook', $1, $2, 'before-encryption') RETURNING id`,
+      [{ url: `${http.url}/legacy` }, { signingSecret: legacySecret }],
+    );
+    const legacyId = Number(rows[0]!.id);
+    const verify = async (n: number) => {
+      assert.deepEqual(await sendTestNotification(db.pool, legacyId, cfg), { ok: true });
+      const request = (await http.waitFor("/legacy", n)).at(-1)!;
+      const expected = Buffer.from(`sha256=${webhookSignature(legacySecret, String(request.headers[TIMESTAMP_HEADER.toLowerCase()]), request.body)}`);
+      const got = Buffer.from(String(request.headers[SIGNATURE_HEADER.toLowerCase()]));
+      assert.ok(got.length === expected.length && timingSafeEqual(got, expected), "signed with the channel's secret");
+    };
+    await verify(1);
+    assert.equal(await sealLegacySecrets(db.pool, key), 1);
+    assert.equal(await sealLegacySecrets(db.pool, key), 0, "nothing left to seal");
+    const after = await db.pool.query<{ secrets: Record<string, string> }>("SELECT secrets FROM notification_channels WHERE id = $1", [legacyId]);
+    assert.ok(!JSON.stringify(after.rows[0]!.secrets).includes(legacySecret));
+    await verify(2);
+    await assert.rejects(getChannelForSending(db.pool, legacyId, deriveKey("some-other-installation-secret-0123", "channel-secrets")), /cannot be opened/);
+    await deleteChannel(db.pool, legacyId, "tester");
+  });
+
+  test("editing a channel keeps a secret left blank; disabling and deleting it are recorded, without secrets", async () => {
+    const id = await saveChannel(db.pool, { name: "Edit me", kind: "webhook", config: { url: `${http.url}/edit` }, secrets: { signingSecret: "edit-me-signing-secret-0123" } }, { actor: "alice", key });
+    await saveChannel(db.pool, { name: "Edited", kind: "webhook", config: { url: `${http.url}/edited` }, secrets: {}, routing: { minSeverity: "high", ruleIds: ["root-console-login"], events: ["opened"], renotifyMinutes: 30 } }, { actor: "bob", key, id });
+    const sending = (await getChannelForSending(db.pool, id, key))!;
+    assert.equal(sending.kind === "webhook" && sending.secrets.signingSecret, "edit-me-signing-secret-0123");
+    const view = (await getChannelView(db.pool, id))!;
+    assert.deepEqual([view.name, view.config.url, view.routing], ["Edited", `${http.url}/edited`, { enabled: true, minSeverity: "high", ruleIds: ["root-console-login"], events: ["opened"], renotifyMinutes: 30 }]);
+    await setChannelEnabled(db.pool, id, false, "carol");
+    assert.equal((await getChannelView(db.pool, id))!.routing.enabled, false);
+    await deleteChannel(db.pool, id, "dave");
+    const history = await channelHistory(db.pool, { channelId: id });
+    assert.deepEqual(history.map((h) => [h.action, h.actor]), [["deleted", "dave"], ["updated", "carol"], ["updated", "bob"], ["created", "alice"]]);
+    assert.equal(history[2]!.before!.name, "Edit me");
+    assert.equal(history[2]!.after!.name, "Edited");
+    assert.deepEqual(history[2]!.after!.secretsSet, ["signingSecret"]);
+    assert.ok(!JSON.stringify(history).includes("edit-me-signing-secret"), "history holds no secret");
+  });
+});
+
+describe("routing a rule from its editor", () => {
+  const ruleId = "stop-logging-routed";
+  const userRule = { ...RULE, id: ruleId, title: "Trail stopped (routed copy)", enabled: true };
+
+  test("the rule editor's channel picks land on the channels' rule lists, which the notifier reads; removing the last rule leaves a channel with none", async () => {
+    const picked = await saveChannel(db.pool, { name: "Picked", kind: "webhook", config: { url: `${http.url}/picked` }, routing: { ruleIds: [] } }, { actor: "tester", key });
+    const other = await saveChannel(db.pool, { name: "Not picked", kind: "webhook", config: { url: `${http.url}/not-picked` }, routing: { ruleIds: ["root-console-login"] } }, { actor: "tester", key });
+    await saveRule(db.pool, userRule, "erin", "create", { channelIds: [picked] });
+    assert.deepEqual((await getChannelView(db.pool, picked))!.routing.ruleIds, [ruleId]);
+    assert.deepEqual((await getChannelView(db.pool, other))!.routing.ruleIds, ["root-console-login"]);
+    assert.deepEqual((await channelHistory(db.pool, { channelId: picked })).map((h) => [h.action, h.actor]), [["routing", "erin"], ["created", "tester"]]);
+
+    fileCounter += 1;
+    const file = path.join(dir, `111122223333_CloudTrail_us-east-1_20261102T1100Z_n${fileCounter}.json`);
+    await writeFile(file, JSON.stringify({ Records: [stopLogging("rupert", 30)] }));
+    await importFiles([file], { pool: db.pool, log: silentLog, batchRows: 1000, maxRecordBytes: 1024 * 1024 });
+    const alertId = (await drainDetectionQueue({ pool: db.pool, log: silentLog, rules: [userRule] })).changes[0]!.alertId;
+    await processNotifications(ctx);
+    const names = (await listDeliveries(db.pool, { alertId })).map((d) => d.channelName);
+    assert.ok(names.includes("Picked") && !names.includes("Not picked"), names.join(", "));
+    assert.equal(JSON.parse((await http.waitFor("/picked", 1))[0]!.body).alert.ruleId, ruleId);
+
+    await saveRule(db.pool, userRule, "erin", "update", { channelIds: [other] });
+    assert.deepEqual((await getChannelView(db.pool, picked))!.routing.ruleIds, [], "no rule, not every rule");
+    assert.deepEqual((await getChannelView(db.pool, other))!.routing.ruleIds, ["root-console-login", ruleId]);
+    await saveRule(db.pool, userRule, "erin", "update", { channelIds: [999_999] }).then(
+      () => assert.fail("an unknown channel is refused"),
+      (e: Error) => assert.equal(e.name, "ChannelNotFoundError"),
+    );
+  });
+
+  test("deleting a custom rule removes its mutes and its place on channels' rule lists in the same change", async () => {
+    await addMute(db.pool, { ruleId, groupKey: null, until: new Date(Date.now() + 3_600_000) }, "tester");
+    await addMute(db.pool, { ruleId: RULE.id, groupKey: "111122223333 · someone", until: new Date(Date.now() + 3_600_000) }, "tester");
+    assert.equal((await listMutes(db.pool, { ruleId })).length, 1);
+    await deleteRule(db.pool, ruleId, "frank");
+    assert.equal((await listMutes(db.pool, { ruleId })).length, 0);
+    assert.ok((await listMutes(db.pool, { ruleId: RULE.id })).length >= 1, "other rules' mutes stay");
+    for (const c of await listChannels(db.pool)) assert.ok(!(c.routing.ruleIds ?? []).includes(ruleId), `${c.name} no longer lists it`);
+    const other = (await listChannels(db.pool)).find((c) => c.name === "Not picked")!;
+    assert.deepEqual(other.routing.ruleIds, ["root-console-login"]);
+    assert.equal((await channelHistory(db.pool, { channelId: other.id }))[0]!.actor, "frank");
   });
 });

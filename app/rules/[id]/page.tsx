@@ -5,8 +5,7 @@ import { formatInteger, formatUtc } from "../../../components/format";
 import { getPool } from "../../../lib/db/pool";
 import { getRule, ruleHistory } from "../../../lib/detect/manage-rules";
 import { ruleAlertStats } from "../../../lib/detect/rule-stats";
-import { SEVERITIES } from "../../../lib/detect/rule-schema";
-import { listChannels } from "../../../lib/notify/channels";
+import { listChannels, routesRule } from "../../../lib/notify/channels";
 import { listMutes } from "../../../lib/notify/mutes";
 import { SeverityBadge } from "../../alerts/severity-badge";
 import { deleteRuleAction, muteAction, resetRuleAction, setRuleEnabledAction, unmuteAction } from "../actions";
@@ -22,8 +21,8 @@ export default async function RulePage({ params }: { params: Promise<{ id: strin
   if (!record) notFound();
   const { rule } = record;
   const [history, mutes, stats, channels] = await Promise.all([ruleHistory(db, id), listMutes(db, { ruleId: id }), ruleAlertStats(db, new Date(Date.now() - 7 * 86_400_000)), listChannels(db)]);
-  // The channels whose routing takes this rule's alerts (routing lives on the channel: /channels).
-  const routedTo = channels.filter((c) => c.routing.enabled && (c.routing.ruleIds.length === 0 || c.routing.ruleIds.includes(id)) && SEVERITIES.indexOf(rule.severity) >= SEVERITIES.indexOf(c.routing.minSeverity));
+  // The channels whose routing takes this rule's alerts (stored on the channel; edited there or in this rule's editor).
+  const routedTo = channels.filter((c) => routesRule(c.routing, id, rule.severity));
   const s = stats.get(id);
   const button = "rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100";
   return (
@@ -62,7 +61,7 @@ export default async function RulePage({ params }: { params: Promise<{ id: strin
           <p data-testid="rule-routing">
             <span className="font-medium text-slate-900">Notified through: </span>
             {routedTo.length ? routedTo.map((c) => `${c.name} (on ${c.routing.events.join(", ")})`).join("; ") : "no channel"}
-            {" · "}<Link href="/channels" className="text-sky-800 hover:underline">routing</Link>
+            {" · "}<Link href={`/rules/${encodeURIComponent(rule.id)}/edit#routing`} className="text-sky-800 hover:underline">change</Link>
           </p>
         </section>
 
