@@ -42,12 +42,13 @@ test("create a threshold rule in the UI, preview it, enable it, route it; its al
       await page.getByLabel("Name", { exact: true }).fill(name);
       await page.getByLabel(/^Type/).selectOption(kind);
       await fill();
-      await page.getByLabel(/Only rules/).fill(RULE_ID);
+      // No rule yet: the rule is routed to these channels from its editor.
+      await page.getByLabel("Only these rules", { exact: true }).check();
       await page.getByRole("button", { name: "Add channel" }).click();
       await expect(page.locator(`tr[data-channel="${name}"]`)).toBeVisible();
     };
     await addChannel("SOC webhook", "webhook", async () => {
-      await page.getByLabel("URL", { exact: true }).fill(`${http.url}/hook`);
+      await page.getByLabel("URL", { exact: true }).fill(`${http.url}/hook-before-edit`);
       await page.getByLabel(/Signing secret/).fill(SECRET);
     });
     await addChannel("Slack #security", "slack", async () => {
@@ -60,6 +61,21 @@ test("create a threshold rule in the UI, preview it, enable it, route it; its al
       await page.getByLabel(/^To/).fill("oncall@example.com");
     });
     await expect(page.getByTestId("channels-table")).not.toContainText(SECRET);
+    await expect(page.locator('tr[data-channel="SOC webhook"]')).toContainText("no rule yet");
+
+    // Edit a channel: its URL changes, the signing secret (shown only as set) is kept when left blank.
+    await page.locator('tr[data-channel="SOC webhook"]').getByRole("link", { name: "Edit" }).click();
+    await expect(page.getByLabel(/Signing secret/)).toHaveValue("");
+    await expect(page.getByText(/Signing secret.*set; leave blank to keep/)).toBeVisible();
+    expect(await page.content()).not.toContain(SECRET);
+    await page.getByLabel("URL", { exact: true }).fill(`${http.url}/hook`);
+    await page.getByRole("button", { name: "Save channel" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+    await page.reload();
+    await expect(page.getByLabel("URL", { exact: true })).toHaveValue(`${http.url}/hook`);
+    await expect(page.getByTestId("channel-history")).toContainText("updated by anonymous");
+    await expect(page.getByTestId("channel-history")).toContainText("created by anonymous");
+    await page.goto("/channels");
     await page.locator('tr[data-channel="SOC webhook"]').getByRole("button", { name: "Send test" }).click();
     await expect(page.locator('tr[data-channel="SOC webhook"]').getByRole("status")).toHaveText("Test sent");
     expect(JSON.parse((await http.waitFor("/hook"))[0]!.body).event).toBe("test");
@@ -76,6 +92,13 @@ test("create a threshold rule in the UI, preview it, enable it, route it; its al
     await page.getByRole("checkbox", { name: /Threshold \(CloudWatch alarm per group\)/ }).check();
     await page.getByLabel("Threshold", { exact: true }).fill("50");
     await page.getByLabel(/^Missing data/).selectOption("notBreaching");
+    // Routing, in the editor: the three channels take this rule; each says whether it would send it.
+    const routing = page.getByTestId("rule-channels");
+    for (const name of ["SOC webhook", "Slack #security", "On-call email"]) {
+      await expect(routing.locator(`li[data-channel="${name}"]`)).toContainText("not notified");
+      await routing.getByRole("checkbox", { name }).check();
+      await expect(routing.locator(`li[data-channel="${name}"]`)).toContainText("notified on opened, reopened");
+    }
     // Invalid (title too short): refused, and the message sits at the field.
     await page.getByRole("button", { name: "Create rule" }).click();
     await expect(page.getByTestId("rule-errors")).toContainText("title");

@@ -1,10 +1,11 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { ZodError } from "zod";
 import { config } from "../../lib/config";
 import { getPool } from "../../lib/db/pool";
-import { deleteChannel, saveChannel, setChannelEnabled } from "../../lib/notify/channels";
+import { ChannelNotFoundError, deleteChannel, saveChannel, setChannelEnabled } from "../../lib/notify/channels";
 import type { ChannelInput } from "../../lib/notify/channel-schema";
 import { channelSecretsKey } from "../../lib/notify/channel-secrets";
 import { sendTestNotification } from "../../lib/notify/send-test-notification";
@@ -58,19 +59,25 @@ export async function saveChannelAction(_previous: ChannelFormResult, form: Form
     throw error;
   }
   revalidatePath("/channels");
+  if (id !== undefined) revalidatePath(`/channels/${id}`);
   return { ok: true };
 }
 
 /** Turns a channel on or off (fields: id, enabled = "true" | "false"). */
 export async function setChannelEnabledAction(form: FormData): Promise<void> {
-  await setChannelEnabled(getPool(), Number(form.get("id")), form.get("enabled") === "true", await currentActor());
+  const id = Number(form.get("id"));
+  await setChannelEnabled(getPool(), id, form.get("enabled") === "true", await currentActor());
   revalidatePath("/channels");
+  revalidatePath(`/channels/${id}`);
 }
 
-/** Deletes a channel (form field: id). */
+/** Deletes a channel (form field: id; one already gone is no error) and shows the channel list. */
 export async function deleteChannelAction(form: FormData): Promise<void> {
-  await deleteChannel(getPool(), Number(form.get("id")), await currentActor()).catch(() => undefined);
+  await deleteChannel(getPool(), Number(form.get("id")), await currentActor()).catch((error: unknown) => {
+    if (!(error instanceof ChannelNotFoundError)) throw error;
+  });
   revalidatePath("/channels");
+  redirect("/channels");
 }
 
 /** Sends a test notification through channel `id` now; the receiver's answer comes back. */

@@ -41,16 +41,17 @@ export default async function ChannelsPage() {
             <tbody>
               {channels.map((c) => (
                 <tr key={c.id} className="border-b border-slate-100 align-top last:border-0" data-channel={c.name}>
-                  <td className="py-2 pl-4 font-medium">{c.name}{c.routing.enabled ? "" : <span className="ml-2 text-xs text-slate-500">(disabled)</span>}</td>
+                  <td className="py-2 pl-4 font-medium"><Link href={`/channels/${c.id}`} className="text-sky-800 hover:underline">{c.name}</Link>{c.routing.enabled ? "" : <span className="ml-2 text-xs text-slate-500">(disabled)</span>}</td>
                   <td className="py-2 pl-3 text-xs">{c.kind}<div className="font-mono break-all text-slate-500">{String(c.config.url ?? c.config.topicArn ?? c.config.host ?? "")}</div></td>
                   <td className="py-2 pl-3 text-xs text-slate-700">
                     ≥ {c.routing.minSeverity} · on {c.routing.events.join(", ")}
                     {c.routing.ruleIds === null ? " · all rules" : c.routing.ruleIds.length ? ` · rules ${c.routing.ruleIds.join(", ")}` : " · no rule yet"}
                     {c.routing.renotifyMinutes ? ` · again every ${c.routing.renotifyMinutes} min while open` : ""}
                   </td>
-                  <td className="py-2 pl-3 text-xs text-slate-500">{c.secretsSet.length ? c.secretsSet.map((s) => `${s} ••••`).join(", ") : "—"}</td>
+                  <td className="py-2 pl-3 text-xs text-slate-500">{c.secretsSet.length ? c.secretsSet.map((s) => `${s}: set`).join(", ") : "—"}</td>
                   <td className="py-2 pr-4 pl-3 text-right whitespace-nowrap">
                     <TestSendButton id={c.id} />
+                    <Link href={`/channels/${c.id}`} className="ml-2 text-xs text-sky-800 hover:underline">Edit</Link>
                     <form action={deleteChannelAction} className="ml-2 inline">
                       <input type="hidden" name="id" value={c.id} />
                       <button type="submit" className="text-xs text-red-700 hover:underline">Delete</button>

@@ -1,77 +1,70 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import type { Condition, Predicate, Rule } from "../../lib/detect/rule-schema";
+import { SOURCES, type Correlation, type Rule } from "../../lib/detect/rule-schema";
 import { saveRuleAction, type RuleFormResult } from "./actions";
+import { ConditionBuilder } from "./condition-builder";
+import { fromTree, toTree, type GroupNode } from "./condition-tree";
 import { RulePreview } from "./rule-preview";
+import { RuleRouting, type EditorChannel } from "./rule-routing";
 
 type FieldInfo = { name: string; type: string };
-type Row = { field: string; op: string; value: string; ignoreCase: boolean };
 
-const OPS = [
-  ["equals", "equals"], ["in", "is one of (comma-separated)"], ["prefix", "starts with"], ["suffix", "ends with"], ["contains", "contains"],
-  ["exists", "is present"], ["missing", "is absent"], ["cidr", "in network (CIDR)"], ["gt", ">"], ["gte", "≥"], ["lt", "<"], ["lte", "≤"], ["equalsField", "equals field"],
-] as const;
 const SEVERITIES = ["info", "low", "medium", "high", "critical"];
 const COMPARISONS = ["GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"];
 const MISSING = ["missing", "notBreaching", "breaching", "ignore"];
 const ALLOW = [["principalArns", "Principal ARN patterns (* wildcard)"], ["roleNames", "Role names"], ["sourceCidrs", "Source networks (CIDR)"], ["userAgents", "User agent patterns"], ["accounts", "Account ids"]] as const;
+const SOURCE_NAMES: Record<string, string> = { cloudtrail: "CloudTrail", vpcflow: "VPC Flow Logs" };
 const input = "mt-1 block w-full rounded border border-slate-300 px-2 py-1 text-sm";
-
-/** A flat `all` / `any` of predicates, or null when the tree is deeper (then it is edited as JSON). */
-function flatten(match: Condition): { combinator: "all" | "any"; rows: Row[] } | null {
-  const list = "all" in match ? { combinator: "all" as const, items: match.all } : "any" in match ? { combinator: "any" as const, items: match.any } : "not" in match ? null : { combinator: "all" as const, items: [match] };
-  if (!list || !list.items.every((c) => "field" in c)) return null;
-  return {
-    combinator: list.combinator,
-    rows: (list.items as Predicate[]).map((p) => ({
-      field: p.field,
-      op: p.op === "exists" ? (p.value === false ? "missing" : "exists") : p.op,
-      value: p.op === "exists" ? "" : Array.isArray(p.value) ? p.value.join(", ") : String(p.value),
-      ignoreCase: "ignoreCase" in p && p.ignoreCase === true,
-    })),
-  };
-}
-
-function toPredicate(row: Row, types: Map<string, string>): Predicate {
-  const type = types.get(row.field) ?? "text";
-  const scalar = (v: string): string | number | boolean => (type === "boolean" && (v === "true" || v === "false") ? v === "true" : type === "number" && v !== "" && Number.isFinite(Number(v)) ? Number(v) : v);
-  const words = row.value.split(",").map((v) => v.trim()).filter(Boolean);
-  const ic = row.ignoreCase ? { ignoreCase: true } : {};
-  switch (row.op) {
-    case "exists": return { field: row.field, op: "exists", value: true };
-    case "missing": return { field: row.field, op: "exists", value: false };
-    case "in": return { field: row.field, op: "in", value: words.map(scalar), ...ic };
-    case "prefix": case "suffix": case "contains": return { field: row.field, op: row.op, value: words.length > 1 ? words : row.value, ...ic };
-    case "cidr": return { field: row.field, op: "cidr", value: words.length > 1 ? words : row.value.trim() };
-    case "gt": case "gte": case "lt": case "lte": return { field: row.field, op: row.op, value: Number(row.value) };
-    case "equalsField": return { field: row.field, op: "equalsField", value: row.value.trim() };
-    default: return { field: row.field, op: "equals", value: scalar(row.value), ...ic };
-  }
-}
 
 const lines = (text: string) => text.split("\n").map((l) => l.trim()).filter(Boolean);
 
+/** The correlation member as the editor holds it (numbers as typed). */
+interface CorrelationState {
+  on: boolean;
+  source: string;
+  withinSeconds: string;
+  description: string;
+  join: { field: string; otherField: string }[];
+  tree: GroupNode;
+}
+
+function correlationState(c: Correlation | undefined, source: string): CorrelationState {
+  return c
+    ? { on: true, source: c.source, withinSeconds: String(c.withinSeconds), description: c.description, join: c.join.map((j) => ({ ...j })), tree: toTree(c.match, "k") }
+    : { on: false, source, withinSeconds: "3600", description: "", join: [], tree: toTree({ all: [{ field: "", op: "equals", value: "" }] }, "k") };
+}
+
 /**
  * The rule editor: the whole rule model (conditions built over the field
- * catalogue with autocomplete and stored-value suggestions, CloudWatch-style
- * threshold, allow-lists, dedup window, severity, techniques), a preview on
- * stored history, and save — validated on the server by ruleSchema, with each
- * problem shown at its field.
+ * catalogue — all / any / not to any depth — with autocomplete and
+ * stored-value suggestions, a correlation with an earlier record,
+ * CloudWatch-style threshold, allow-lists, dedup window, severity,
+ * techniques), the channels it notifies (stored on the channels' rule lists),
+ * a preview on stored history, and save — validated on the server by
+ * ruleSchema, with each problem shown at its field. Conditions and
+ * correlation can also be edited as JSON.
  */
-export function RuleEditor({ initial, mode, fields }: { initial: Rule; mode: "create" | "update"; fields: Record<string, FieldInfo[]> }) {
+export function RuleEditor({ initial, mode, fields, channels }: { initial: Rule; mode: "create" | "update"; fields: Record<string, FieldInfo[]>; channels: EditorChannel[] }) {
   const [result, act, pending] = useActionState<RuleFormResult, FormData>(saveRuleAction, {});
   const [meta, setMeta] = useState({ id: initial.id, title: initial.title, description: initial.description, response: initial.response, severity: initial.severity as string, source: initial.source as string, techniques: initial.techniques.join(", "), enabled: initial.enabled, dedupMinutes: String(initial.dedupMinutes), groupBy: (initial.groupBy ?? []).join(", ") });
-  const flat = flatten(initial.match);
-  const [jsonMode, setJsonMode] = useState(flat === null || initial.correlation !== undefined);
-  const [combinator, setCombinator] = useState<"all" | "any">(flat?.combinator ?? "all");
-  const [rows, setRows] = useState<Row[]>(flat?.rows ?? []);
-  const [matchJson, setMatchJson] = useState(JSON.stringify({ match: initial.match, ...(initial.correlation ? { correlation: initial.correlation } : {}) }, null, 2));
+  const [jsonMode, setJsonMode] = useState(false);
+  const [jsonError, setJsonError] = useState<string | null>(null);
+  const [tree, setTree] = useState(() => toTree(initial.match, "m"));
+  const [corr, setCorr] = useState(() => correlationState(initial.correlation, initial.source === "cloudtrail" ? "vpcflow" : "cloudtrail"));
+  const [matchJson, setMatchJson] = useState("");
   const [agg, setAgg] = useState(initial.aggregation ? { on: true, ...initial.aggregation, field: initial.aggregation.field ?? "" } : { on: false, statistic: "count", field: "", periodSeconds: 300, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 10, comparison: "GreaterThanOrEqualToThreshold", treatMissingData: "notBreaching" });
   const [allow, setAllow] = useState<Record<string, string>>(Object.fromEntries(ALLOW.map(([k]) => [k, (initial.allow[k] ?? []).join("\n")])));
-  const [suggestions, setSuggestions] = useState<Record<number, string[]>>({});
-  const catalogue = fields[meta.source] ?? [];
-  const types = new Map(catalogue.map((f) => [f.name, f.type]));
+  const [picked, setPicked] = useState(() => new Set(channels.filter((c) => mode === "update" && c.routing.ruleIds?.includes(initial.id)).map((c) => c.id)));
+  const typesOf = (source: string) => new Map((fields[source] ?? []).map((f) => [f.name, f.type]));
+  const types = typesOf(meta.source);
+  const corrTypes = typesOf(corr.source);
+
+  /** Conditions and correlation from the builder. */
+  const builtMatch = (): Record<string, unknown> => ({
+    match: fromTree(tree, types),
+    ...(corr.on ? { correlation: { source: corr.source, match: fromTree(corr.tree, corrTypes), withinSeconds: Number(corr.withinSeconds), join: corr.join, description: corr.description } } : {}),
+  });
 
   const draft = (): unknown => {
     let matchPart: Record<string, unknown>;
@@ -81,10 +74,7 @@ export function RuleEditor({ initial, mode, fields }: { initial: Rule; mode: "cr
       } catch {
         matchPart = { match: "(not valid JSON)" };
       }
-    } else {
-      const predicates = rows.map((r) => toPredicate(r, types));
-      matchPart = { match: predicates.length === 1 ? predicates[0] : { [combinator]: predicates } };
-    }
+    } else matchPart = builtMatch();
     const allowOut = Object.fromEntries(ALLOW.map(([k]) => [k, lines(allow[k] ?? "")]).filter(([, v]) => (v ?? []).length > 0));
     return {
       id: meta.id.trim(), title: meta.title, description: meta.description, response: meta.response, severity: meta.severity, source: meta.source,
@@ -96,19 +86,32 @@ export function RuleEditor({ initial, mode, fields }: { initial: Rule; mode: "cr
     };
   };
 
+  /** Builder → JSON, or JSON → builder (refused, with the reason, while the JSON is not a condition the builder can hold). */
+  const toggleJson = () => {
+    if (!jsonMode) {
+      setMatchJson(JSON.stringify(builtMatch(), null, 2));
+      setJsonError(null);
+      setJsonMode(true);
+      return;
+    }
+    try {
+      const parsed = JSON.parse(matchJson) as { match?: unknown; correlation?: Correlation };
+      if (!parsed.match || typeof parsed.match !== "object") throw new Error("a `match` condition is needed");
+      setTree(toTree(parsed.match as Rule["match"], `j${Date.now()}-`));
+      setCorr(correlationState(parsed.correlation, corr.source));
+      setJsonError(null);
+      setJsonMode(false);
+    } catch (error) {
+      setJsonError(`cannot go back to the builder: ${(error as Error).message}`);
+    }
+  };
+
   const errors = result.fieldErrors ?? {};
+  /** Problems at `path` exactly; `path.` (trailing dot): at it and below. */
   const err = (path: string) => {
-    const own = Object.entries(errors).filter(([p]) => p === path || (path.endsWith(".") && p.startsWith(path)));
+    const own = Object.entries(errors).filter(([p]) => p === path || (path.endsWith(".") && (p.startsWith(path) || p === path.slice(0, -1))));
     return own.length ? <span role="alert" className="mt-0.5 block text-xs text-red-700" data-error-for={path}>{own.map(([, m]) => m).join("; ")}</span> : null;
   };
-  const suggest = async (i: number, field: string, prefix: string) => {
-    if (!types.has(field) && !field.includes(".")) return;
-    const res = await fetch(`/api/rules/field-values?${new URLSearchParams({ source: meta.source, field, prefix })}`);
-    if (!res.ok) return;
-    const values = ((await res.json()) as { values: { value: string }[] }).values.map((v) => v.value);
-    setSuggestions((s) => ({ ...s, [i]: values }));
-  };
-  const setRow = (i: number, patch: Partial<Row>) => setRows((rs) => rs.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   const text = (key: keyof typeof meta, label: string, props: Record<string, unknown> = {}) => (
     <label className="text-xs font-medium text-slate-600">
       {label}
@@ -122,7 +125,7 @@ export function RuleEditor({ initial, mode, fields }: { initial: Rule; mode: "cr
       <form action={act} className="space-y-4" aria-label="Rule editor">
         <input type="hidden" name="mode" value={mode} />
         <input type="hidden" name="rule" value={JSON.stringify(draft())} />
-        <datalist id="field-names">{catalogue.map((f) => <option key={f.name} value={f.name} />)}</datalist>
+        {SOURCES.map((s) => <datalist key={s} id={`field-names-${s}`}>{(fields[s] ?? []).map((f) => <option key={f.name} value={f.name} />)}</datalist>)}
 
         <section className="grid gap-3 rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm sm:grid-cols-2">
           {text("id", "Id (kebab-case)", { readOnly: mode === "update", name: "rule-id" })}
@@ -130,44 +133,54 @@ export function RuleEditor({ initial, mode, fields }: { initial: Rule; mode: "cr
           <label className="text-xs font-medium text-slate-600 sm:col-span-2">Why it matters<textarea value={meta.description} onChange={(e) => setMeta({ ...meta, description: e.target.value })} rows={2} className={input} />{err("description")}</label>
           <label className="text-xs font-medium text-slate-600 sm:col-span-2">Response<textarea value={meta.response} onChange={(e) => setMeta({ ...meta, response: e.target.value })} rows={2} className={input} />{err("response")}</label>
           <label className="text-xs font-medium text-slate-600">Severity<select value={meta.severity} onChange={(e) => setMeta({ ...meta, severity: e.target.value })} className={input}>{SEVERITIES.map((s) => <option key={s}>{s}</option>)}</select></label>
-          <label className="text-xs font-medium text-slate-600">Source<select value={meta.source} disabled={mode === "update"} onChange={(e) => setMeta({ ...meta, source: e.target.value })} className={input}><option value="cloudtrail">CloudTrail</option><option value="vpcflow">VPC Flow Logs</option></select></label>
+          <label className="text-xs font-medium text-slate-600">Source<select value={meta.source} disabled={mode === "update"} onChange={(e) => setMeta({ ...meta, source: e.target.value })} className={input}>{SOURCES.map((s) => <option key={s} value={s}>{SOURCE_NAMES[s]}</option>)}</select></label>
           {text("techniques", "ATT&CK techniques (e.g. T1555, T1562.008)")}
           {text("dedupMinutes", "Dedup window (minutes)", { type: "number", min: 0 })}
-          {text("groupBy", "Group by (fields; empty: account + principal / srcaddr)", { list: "field-names" })}
+          {text("groupBy", "Group by (fields; empty: account + principal / srcaddr)", { list: `field-names-${meta.source}` })}
           <label className="flex items-center gap-2 text-xs font-medium text-slate-600"><input type="checkbox" checked={meta.enabled} onChange={(e) => setMeta({ ...meta, enabled: e.target.checked })} /> Enabled</label>
         </section>
 
         <section className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm" aria-labelledby="match-heading">
           <div className="flex items-center justify-between">
             <h2 id="match-heading" className="text-sm font-semibold text-slate-900">Match conditions</h2>
-            <button type="button" onClick={() => { if (!jsonMode) setMatchJson(JSON.stringify({ match: (draft() as { match: unknown }).match }, null, 2)); setJsonMode(!jsonMode); }} className="text-xs text-sky-800 hover:underline">{jsonMode ? "Builder" : "Edit as JSON"}</button>
+            <button type="button" onClick={toggleJson} className="text-xs text-sky-800 hover:underline">{jsonMode ? "Builder" : "Edit as JSON"}</button>
           </div>
+          {jsonError ? <p role="alert" className="text-xs text-red-700">{jsonError}</p> : null}
           {jsonMode ? (
-            <textarea value={matchJson} onChange={(e) => setMatchJson(e.target.value)} rows={10} className={`${input} font-mono`} aria-label="Match as JSON" />
+            <>
+              <textarea value={matchJson} onChange={(e) => setMatchJson(e.target.value)} rows={14} className={`${input} font-mono`} aria-label="Match as JSON" />
+              {err("match.")}
+              {err("correlation.")}
+            </>
           ) : (
             <div className="mt-2 space-y-2">
-              <label className="text-xs text-slate-600">Records match when <select value={combinator} onChange={(e) => setCombinator(e.target.value as "all" | "any")} className="rounded border border-slate-300 px-1 text-xs" aria-label="Combine conditions"><option value="all">all</option><option value="any">any</option></select> of these hold:</label>
-              {rows.map((r, i) => (
-                <div key={i} className="grid grid-cols-[2fr_1.3fr_2fr_auto_auto] items-start gap-2" data-testid="condition-row">
-                  <div>
-                    <input aria-label={`Condition ${i + 1} field`} list="field-names" value={r.field} onChange={(e) => setRow(i, { field: e.target.value })} onBlur={() => void suggest(i, r.field, "")} className={`${input} mt-0 font-mono`} placeholder="eventName" />
-                    {err(`match.${rows.length === 1 ? "" : `${combinator}.${i}.`}field`)}
+              <ConditionBuilder root={tree} onChange={setTree} base="match" source={meta.source} types={types} label="Condition" error={err} />
+              <div className="mt-3 rounded border border-slate-200 px-3 py-2" data-testid="correlation">
+                <label className="flex items-center gap-2 text-xs font-semibold text-slate-700"><input type="checkbox" checked={corr.on} onChange={(e) => setCorr({ ...corr, on: e.target.checked })} /> Only after an earlier record (correlation)</label>
+                {corr.on ? (
+                  <div className="mt-2 space-y-2">
+                    <div className="grid gap-3 sm:grid-cols-3">
+                      <label className="text-xs font-medium text-slate-600">Earlier record source<select value={corr.source} onChange={(e) => setCorr({ ...corr, source: e.target.value })} className={input}>{SOURCES.map((s) => <option key={s} value={s}>{SOURCE_NAMES[s]}</option>)}</select>{err("correlation.source")}</label>
+                      <label className="text-xs font-medium text-slate-600">Within (seconds before)<input type="number" min={1} value={corr.withinSeconds} onChange={(e) => setCorr({ ...corr, withinSeconds: e.target.value })} className={input} />{err("correlation.withinSeconds")}</label>
+                      <label className="text-xs font-medium text-slate-600">What the earlier record was<input value={corr.description} onChange={(e) => setCorr({ ...corr, description: e.target.value })} className={input} />{err("correlation.description")}</label>
+                    </div>
+                    <p className="text-xs text-slate-600">The earlier record matches:</p>
+                    <ConditionBuilder root={corr.tree} onChange={(t) => setCorr({ ...corr, tree: t })} base="correlation.match" source={corr.source} types={corrTypes} label="Earlier condition" error={err} />
+                    <p className="text-xs text-slate-600">and these fields are equal (this record&apos;s field = the earlier record&apos;s field):</p>
+                    {corr.join.map((j, i) => (
+                      <div key={i} className="grid grid-cols-[1fr_1fr_auto] items-start gap-2">
+                        <div><input aria-label={`Join ${i + 1} field`} list={`field-names-${meta.source}`} value={j.field} onChange={(e) => setCorr({ ...corr, join: corr.join.map((x, k) => (k === i ? { ...x, field: e.target.value } : x)) })} className={`${input} mt-0 font-mono`} />{err(`correlation.join.${i}.field`)}</div>
+                        <div><input aria-label={`Join ${i + 1} earlier field`} list={`field-names-${corr.source}`} value={j.otherField} onChange={(e) => setCorr({ ...corr, join: corr.join.map((x, k) => (k === i ? { ...x, otherField: e.target.value } : x)) })} className={`${input} mt-0 font-mono`} />{err(`correlation.join.${i}.otherField`)}</div>
+                        <button type="button" onClick={() => setCorr({ ...corr, join: corr.join.filter((_, k) => k !== i) })} className="pt-1 text-xs text-red-700 hover:underline">Remove</button>
+                      </div>
+                    ))}
+                    <button type="button" onClick={() => setCorr({ ...corr, join: [...corr.join, { field: "", otherField: "" }] })} className="rounded border border-slate-300 px-2 py-0.5 text-xs">Add join</button>
+                    {err("correlation")}
                   </div>
-                  <select aria-label={`Condition ${i + 1} test`} value={r.op} onChange={(e) => setRow(i, { op: e.target.value })} className="rounded border border-slate-300 px-1 py-1 text-sm">{OPS.map(([v, l]) => <option key={v} value={v}>{l}</option>)}</select>
-                  <div>
-                    <input aria-label={`Condition ${i + 1} value`} list={`values-${i}`} value={r.value} disabled={r.op === "exists" || r.op === "missing"} onChange={(e) => setRow(i, { value: e.target.value })} className={`${input} mt-0 font-mono`} />
-                    <datalist id={`values-${i}`}>{(suggestions[i] ?? []).map((v) => <option key={v} value={v} />)}</datalist>
-                    {err(`match.${rows.length === 1 ? "" : `${combinator}.${i}.`}value`)}
-                    {rows.length > 1 ? err(`match.${combinator}.${i}`) : err("match")}
-                  </div>
-                  <label className="flex items-center gap-1 pt-1.5 text-xs text-slate-600"><input type="checkbox" checked={r.ignoreCase} onChange={(e) => setRow(i, { ignoreCase: e.target.checked })} /> any case</label>
-                  <button type="button" onClick={() => setRows(rows.filter((_, j) => j !== i))} className="pt-1 text-xs text-red-700 hover:underline" aria-label={`Remove condition ${i + 1}`}>Remove</button>
-                </div>
-              ))}
-              <button type="button" onClick={() => setRows([...rows, { field: "", op: "equals", value: "", ignoreCase: false }])} className="rounded border border-slate-300 px-2 py-0.5 text-xs">Add condition</button>
+                ) : null}
+              </div>
             </div>
           )}
-          {jsonMode ? err("match.") : null}
         </section>
 
         <section className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm" aria-labelledby="agg-heading">
@@ -177,7 +190,7 @@ export function RuleEditor({ initial, mode, fields }: { initial: Rule; mode: "cr
           {agg.on ? (
             <div className="mt-2 grid gap-3 sm:grid-cols-4">
               <label className="text-xs font-medium text-slate-600">Statistic<select value={agg.statistic} onChange={(e) => setAgg({ ...agg, statistic: e.target.value as never })} className={input}><option value="count">count</option><option value="distinctCount">distinct count</option><option value="sum">sum</option></select></label>
-              <label className="text-xs font-medium text-slate-600">Of field<input list="field-names" value={agg.field} onChange={(e) => setAgg({ ...agg, field: e.target.value })} className={input} />{err("aggregation.field")}</label>
+              <label className="text-xs font-medium text-slate-600">Of field<input list={`field-names-${meta.source}`} value={agg.field} onChange={(e) => setAgg({ ...agg, field: e.target.value })} className={input} />{err("aggregation.field")}</label>
               <label className="text-xs font-medium text-slate-600">Period (seconds)<input type="number" value={agg.periodSeconds} onChange={(e) => setAgg({ ...agg, periodSeconds: e.target.value as never })} className={input} />{err("aggregation.periodSeconds")}</label>
               <label className="text-xs font-medium text-slate-600">Evaluation periods<input type="number" value={agg.evaluationPeriods} onChange={(e) => setAgg({ ...agg, evaluationPeriods: e.target.value as never })} className={input} />{err("aggregation.evaluationPeriods")}</label>
               <label className="text-xs font-medium text-slate-600">Datapoints to alarm<input type="number" value={agg.datapointsToAlarm} onChange={(e) => setAgg({ ...agg, datapointsToAlarm: e.target.value as never })} className={input} />{err("aggregation.datapointsToAlarm")}</label>
@@ -197,6 +210,8 @@ export function RuleEditor({ initial, mode, fields }: { initial: Rule; mode: "cr
           </div>
           {err("allow")}
         </section>
+
+        <RuleRouting ruleId={meta.id.trim()} severity={meta.severity as Rule["severity"]} channels={channels} picked={picked} onChange={setPicked} />
 
         {Object.keys(errors).length ? (
           <div role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="rule-errors">

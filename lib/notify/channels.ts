@@ -2,8 +2,7 @@ import type pg from "pg";
 import { ZodError } from "zod";
 import { inTransaction } from "../db/in-transaction";
 import type { Queryable } from "../db/queryable";
-import { SEVERITIES, type Severity } from "../detect/rule-schema";
-import { channelInputSchema, KIND_SCHEMAS, routingSchema, type Channel, type ChannelInput, type ChannelKind, type ChannelView, type Routing } from "./channel-schema";
+import { channelInputSchema, KIND_SCHEMAS, routingSchema, type Channel, type ChannelInput, type ChannelKind, type ChannelView } from "./channel-schema";
 import { openSecrets, sealSecrets } from "./channel-secrets";
 
 /**
@@ -56,11 +55,6 @@ export async function getChannelView(db: Queryable, id: number): Promise<Channel
 export async function getChannelForSending(db: Queryable, id: number, key: Buffer): Promise<Channel | null> {
   const { rows } = await db.query<ChannelRow>(`SELECT * FROM notification_channels WHERE id = $1`, [id]);
   return rows[0] ? toChannel(rows[0], key) : null;
-}
-
-/** Whether a channel's routing takes alerts of `ruleId` at `severity` (the same test routeOutbox makes in SQL). */
-export function routesRule(routing: Routing, ruleId: string, severity: Severity): boolean {
-  return routing.enabled && (routing.ruleIds === null || routing.ruleIds.includes(ruleId)) && SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(routing.minSeverity);
 }
 
 /**

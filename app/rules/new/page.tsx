@@ -3,6 +3,7 @@ import Link from "next/link";
 import { getPool } from "../../../lib/db/pool";
 import { getRule } from "../../../lib/detect/manage-rules";
 import type { Rule } from "../../../lib/detect/rule-schema";
+import { editorChannels } from "../editor-channels";
 import { editorFields } from "../editor-fields";
 import { RuleEditor } from "../rule-editor";
 
@@ -24,7 +25,7 @@ export default async function NewRulePage({ searchParams }: { searchParams: Prom
     <div className="space-y-4">
       <p className="text-sm"><Link href="/rules" className="text-sky-800 hover:underline">Rules</Link> / new</p>
       <h1 className="text-xl font-semibold tracking-tight text-slate-900">{source ? `Clone of ${source.rule.title}` : "New rule"}</h1>
-      <RuleEditor initial={initial} mode="create" fields={editorFields()} />
+      <RuleEditor initial={initial} mode="create" fields={editorFields()} channels={await editorChannels(getPool())} />
     </div>
   );
 }

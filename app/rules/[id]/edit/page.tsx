@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getPool } from "../../../../lib/db/pool";
 import { getRule } from "../../../../lib/detect/manage-rules";
+import { editorChannels } from "../../editor-channels";
 import { editorFields } from "../../editor-fields";
 import { RuleEditor } from "../../rule-editor";
 
@@ -19,7 +20,7 @@ export default async function EditRulePage({ params }: { params: Promise<{ id: s
       <p className="text-sm"><Link href="/rules" className="text-sky-800 hover:underline">Rules</Link> / <Link href={`/rules/${encodeURIComponent(id)}`} className="text-sky-800 hover:underline">{id}</Link> / edit</p>
       <h1 className="text-xl font-semibold tracking-tight text-slate-900">Edit {record.rule.title}</h1>
       {record.origin === "built-in" ? <p className="text-sm text-slate-600">A built-in rule: your changes are stored on top of the shipped rule and can be reset.</p> : null}
-      <RuleEditor initial={record.rule} mode="update" fields={editorFields()} />
+      <RuleEditor initial={record.rule} mode="update" fields={editorFields()} channels={await editorChannels(getPool())} />
     </div>
   );
 }
