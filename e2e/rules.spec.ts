@@ -162,6 +162,8 @@ test("create a threshold rule in the UI, preview it, enable it, route it; its al
 
     await page.goto("/channels");
     await expect(page.getByTestId("deliveries-table").locator('tr[data-status="sent"]')).toHaveCount(3);
+    // The editor's routing is stored on the channels: the channel page shows the rule in its list.
+    await expect(page.locator('tr[data-channel="Slack #security"]')).toContainText(`rules ${RULE_ID}`);
     await page.goto(`/alerts/${alertId}`);
     for (const channel of ["SOC webhook (webhook)", "Slack #security (slack)", "On-call email (email)"]) {
       await expect(page.getByTestId("alert-deliveries")).toContainText(`opened → ${channel}: sent`);
@@ -179,4 +181,53 @@ test("the rules list filters by search and shows built-in and custom rules toget
   await expect(page.locator(`tr[data-rule-id="${RULE_ID}"]`)).toBeVisible();
   await page.goto("/rules?q=no-such-rule-anywhere");
   await expect(page.getByTestId("rules-empty")).toBeVisible();
+});
+
+test("the condition builder edits all / any / not to any depth and a correlation; errors point at the nested input", async ({ page }) => {
+  const id = "e2e-nested-builder";
+  await page.goto("/rules/new");
+  await page.getByLabel("Id (kebab-case)", { exact: true }).fill(id);
+  await page.getByLabel("Title", { exact: true }).fill("IAM change, not by Terraform, after a console sign-in");
+  await page.getByLabel("Why it matters", { exact: true }).fill("A hand-made IAM change soon after a console sign-in is worth a look.");
+  await page.getByLabel("Response", { exact: true }).fill("Ask the user what they changed and why; revert what they cannot explain.");
+  await page.getByLabel("Condition 1 field", { exact: true }).fill("eventSource");
+  await page.getByLabel("Condition 1 value", { exact: true }).fill("iam.amazonaws.com");
+  // A nested any-group holding a negated test on a field that does not exist.
+  await page.getByRole("button", { name: "Add group" }).click();
+  await page.getByLabel("Condition 2 field", { exact: true }).fill("noSuchField");
+  await page.getByLabel("Condition 2 value", { exact: true }).fill("terraform");
+  await page.getByRole("button", { name: "Negate condition 2" }).click();
+  await expect(page.getByTestId("condition-not")).toHaveCount(1);
+  // The correlation, in structured form.
+  await page.getByRole("checkbox", { name: /Only after an earlier record/ }).check();
+  await page.getByLabel("Within (seconds before)", { exact: true }).fill("1800");
+  await page.getByLabel("What the earlier record was", { exact: true }).fill("a console sign-in by the same principal");
+  await page.getByLabel("Earlier condition 1 field", { exact: true }).fill("eventName");
+  await page.getByLabel("Earlier condition 1 value", { exact: true }).fill("ConsoleLogin");
+  await page.getByRole("button", { name: "Add join" }).click();
+  await page.getByLabel("Join 1 field", { exact: true }).fill("userIdentity.arn");
+  await page.getByLabel("Join 1 earlier field", { exact: true }).fill("userIdentity.arn");
+
+  await page.getByRole("button", { name: "Create rule" }).click();
+  const nested = page.locator('[data-error-for="match.all.1.any.0.not.field"]');
+  await expect(nested).toContainText('unknown cloudtrail field "noSuchField"');
+  await expect(page.locator('[data-testid="condition-row"][data-path="match.all.1.any.0.not"]')).toContainText('unknown cloudtrail field "noSuchField"');
+
+  await page.getByLabel("Condition 2 field", { exact: true }).fill("userAgent");
+  await page.getByLabel("Condition 2 test", { exact: true }).selectOption("contains");
+  await page.getByRole("button", { name: "Create rule" }).click();
+  await expect(page).toHaveURL(new RegExp(`/rules/${id}$`));
+  const json = JSON.parse((await page.getByTestId("rule-json").textContent()) ?? "{}");
+  expect(json.match).toEqual({
+    all: [{ field: "eventSource", op: "equals", value: "iam.amazonaws.com" }, { any: [{ not: { field: "userAgent", op: "contains", value: "terraform" } }] }],
+  });
+  expect(json.correlation).toMatchObject({ source: "cloudtrail", withinSeconds: 1800, join: [{ field: "userIdentity.arn", otherField: "userIdentity.arn" }], match: { field: "eventName", op: "equals", value: "ConsoleLogin" } });
+
+  // Back in the editor, the stored tree is in the builder again, and JSON is one click away.
+  await page.getByRole("link", { name: "Edit" }).click();
+  await expect(page.getByLabel("Condition 2 field", { exact: true })).toHaveValue("userAgent");
+  await expect(page.getByTestId("condition-not")).toHaveCount(1);
+  await expect(page.getByLabel("Earlier condition 1 value", { exact: true })).toHaveValue("ConsoleLogin");
+  await page.getByRole("button", { name: "Edit as JSON" }).click();
+  await expect(page.getByLabel("Match as JSON")).toHaveValue(/"not"/);
 });

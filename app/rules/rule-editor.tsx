@@ -51,7 +51,7 @@ export function RuleEditor({ initial, mode, fields, channels }: { initial: Rule;
   const [jsonMode, setJsonMode] = useState(false);
   const [jsonError, setJsonError] = useState<string | null>(null);
   const [tree, setTree] = useState(() => toTree(initial.match, "m"));
-  const [corr, setCorr] = useState(() => correlationState(initial.correlation, initial.source === "cloudtrail" ? "vpcflow" : "cloudtrail"));
+  const [corr, setCorr] = useState(() => correlationState(initial.correlation, initial.source));
   const [matchJson, setMatchJson] = useState("");
   const [agg, setAgg] = useState(initial.aggregation ? { on: true, ...initial.aggregation, field: initial.aggregation.field ?? "" } : { on: false, statistic: "count", field: "", periodSeconds: 300, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 10, comparison: "GreaterThanOrEqualToThreshold", treatMissingData: "notBreaching" });
   const [allow, setAllow] = useState<Record<string, string>>(Object.fromEntries(ALLOW.map(([k]) => [k, (initial.allow[k] ?? []).join("\n")])));

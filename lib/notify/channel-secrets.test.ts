@@ -27,5 +27,6 @@ test("plaintext values from before encryption are read as they are, and sealing 
   assert.deepEqual(openSecrets(key, { webhookUrl: "https://hooks.slack.com/services/T0/B0/x" }), { webhookUrl: "https://hooks.slack.com/services/T0/B0/x" });
   const once = sealSecrets(key, { webhookUrl: "https://hooks.slack.com/services/T0/B0/x" });
   assert.deepEqual(sealSecrets(key, once), once);
+  assert.deepEqual(sealSecrets(key, { password: undefined }), {}, "a secret not set is not stored");
   assert.deepEqual(openSecrets(key, once), { webhookUrl: "https://hooks.slack.com/services/T0/B0/x" });
 });

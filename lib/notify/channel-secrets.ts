@@ -48,9 +48,9 @@ export function openSecret(key: Buffer, name: string, stored: unknown): unknown 
   }
 }
 
-/** Seals every value of a secrets object (already-sealed values are kept). */
+/** Seals every value of a secrets object (already-sealed values are kept; undefined and null ones, secrets not set, are left out). */
 export function sealSecrets(key: Buffer, secrets: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(secrets).map(([name, v]) => [name, isSealed(v) ? v : sealSecret(key, name, v)]));
+  return Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== undefined && v !== null).map(([name, v]) => [name, isSealed(v) ? v : sealSecret(key, name, v)]));
 }
 
 /** Opens every value of a stored secrets object. */
