@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { ChangeHistory } from "../../../components/change-history";
 import { formatUtc } from "../../../components/format";
 import { getPool } from "../../../lib/db/pool";
 import type { ChannelView } from "../../../lib/notify/channel-schema";
@@ -52,26 +53,10 @@ export default async function ChannelPage({ params }: { params: Promise<{ id: st
 
       <section className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm" aria-labelledby="edit-channel">
         <h2 id="edit-channel" className="mb-3 text-sm font-semibold text-slate-900">Settings and routing</h2>
-        <ChannelForm key={channel.updatedAt.toISOString()} channel={channel} />
+        <ChannelForm channel={channel} />
       </section>
 
-      <section className="rounded-lg border border-slate-200 bg-white shadow-sm" aria-labelledby="history">
-        <h2 id="history" className="border-b border-slate-200 px-4 py-3 text-sm font-semibold text-slate-900">History</h2>
-        <ol className="divide-y divide-slate-100 text-xs" data-testid="channel-history">
-          {history.map((h) => (
-            <li key={h.id} className="px-4 py-2">
-              <span className="font-medium text-slate-900">{h.action}</span> by {h.actor} <span className="tabular-nums text-slate-500">· {formatUtc(h.at)}</span>
-              <details className="mt-1">
-                <summary className="cursor-pointer text-slate-600">before / after</summary>
-                <div className="mt-1 grid gap-2 md:grid-cols-2">
-                  <pre className="overflow-x-auto rounded bg-slate-50 p-2">{summary(h.before)}</pre>
-                  <pre className="overflow-x-auto rounded bg-slate-50 p-2">{summary(h.after)}</pre>
-                </div>
-              </details>
-            </li>
-          ))}
-        </ol>
-      </section>
+      <ChangeHistory entries={history.map((h) => ({ ...h, before: summary(h.before), after: summary(h.after) }))} empty="No changes recorded." testId="channel-history" />
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { ruleAlertStats } from "../../../lib/detect/rule-stats";
 import { routesRule } from "../../../lib/notify/channel-schema";
 import { listChannels } from "../../../lib/notify/channels";
 import { listMutes } from "../../../lib/notify/mutes";
+import { ChangeHistory } from "../../../components/change-history";
 import { SeverityBadge } from "../../alerts/severity-badge";
 import { deleteRuleAction, muteAction, resetRuleAction, setRuleEnabledAction, unmuteAction } from "../actions";
 
@@ -87,25 +88,7 @@ export default async function RulePage({ params }: { params: Promise<{ id: strin
         </section>
       </div>
 
-      <section className="rounded-lg border border-slate-200 bg-white shadow-sm" aria-labelledby="history">
-        <h2 id="history" className="border-b border-slate-200 px-4 py-3 text-sm font-semibold text-slate-900">History</h2>
-        {history.length === 0 ? <p className="px-4 py-4 text-sm text-slate-500">No changes since it was shipped.</p> : (
-          <ol className="divide-y divide-slate-100 text-xs" data-testid="rule-history">
-            {history.map((h) => (
-              <li key={h.id} className="px-4 py-2">
-                <span className="font-medium text-slate-900">{h.action}</span> by {h.actor} <span className="tabular-nums text-slate-500">· {formatUtc(h.at)}</span>
-                <details className="mt-1">
-                  <summary className="cursor-pointer text-slate-600">before / after</summary>
-                  <div className="mt-1 grid gap-2 md:grid-cols-2">
-                    <pre className="overflow-x-auto rounded bg-slate-50 p-2">{JSON.stringify(h.before, null, 2)}</pre>
-                    <pre className="overflow-x-auto rounded bg-slate-50 p-2">{JSON.stringify(h.after, null, 2)}</pre>
-                  </div>
-                </details>
-              </li>
-            ))}
-          </ol>
-        )}
-      </section>
+      <ChangeHistory entries={history.map((h) => ({ ...h, before: JSON.stringify(h.before, null, 2), after: JSON.stringify(h.after, null, 2) }))} empty="No changes since it was shipped." testId="rule-history" />
     </div>
   );
 }
