@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { connection } from "next/server";
 import { Suspense, type ReactNode } from "react";
 import { MainNav } from "../components/main-nav";
 import { NAV_ITEMS } from "./nav-items";
@@ -25,7 +26,12 @@ function MainNavFallback() {
   );
 }
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/**
+ * Every page is rendered per request: the CSP nonce proxy.ts makes for a response must be on that
+ * response's scripts, which a page prerendered at build time cannot have (its scripts would be blocked).
+ */
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
