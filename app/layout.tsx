@@ -5,6 +5,7 @@ import { Suspense, type ReactNode } from "react";
 import { MainNav } from "../components/main-nav";
 import { NAV_ITEMS } from "./nav-items";
 import "./globals.css";
+import { safeHref } from "../lib/http/safe-href";
 
 export const metadata: Metadata = {
   title: { default: "Trailwatch", template: "%s · Trailwatch" },
@@ -18,7 +19,7 @@ function MainNavFallback() {
   return (
     <nav aria-label="Main" className="flex items-center gap-1">
       {NAV_ITEMS.map((item) => (
-        <Link key={item.href} href={item.href} className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-300">
+        <Link key={item.href} href={safeHref(item.href)} className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-300">
           {item.label}
         </Link>
       ))}

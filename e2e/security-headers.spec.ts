@@ -104,7 +104,7 @@ test("CSRF from a real browser: the app's own pages can post, a page on another 
     route.fulfill({ contentType: "text/html", body: `<form method="POST" action="${target}" enctype="text/plain"><input name='{"range":"24h","rule":' value='{}}'></form>` }),
   );
   await page.goto("http://evil.example/attack");
-  const [response] = await Promise.all([page.waitForResponse((r) => r.url() === target), page.evaluate(() => document.forms[0].submit())]);
+  const [response] = await Promise.all([page.waitForResponse((r) => r.url() === target), page.evaluate(() => document.forms[0]!.submit())]);
   expect(response.request().headers()["origin"]).toBe("http://evil.example");
   expect(response.status()).toBe(403);
 });

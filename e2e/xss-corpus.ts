@@ -42,8 +42,8 @@ export const XSS_TOKENS = [
 ] as const;
 
 /** `XSS_PAYLOADS[i]`, wrapping around: fields get different payloads. */
-const p = (i: number): string => XSS_PAYLOADS[i % XSS_PAYLOADS.length];
-const t = (i: number): string => XSS_TOKENS[i % XSS_TOKENS.length];
+const p = (i: number): string => XSS_PAYLOADS[i % XSS_PAYLOADS.length]!;
+const t = (i: number): string => XSS_TOKENS[i % XSS_TOKENS.length]!;
 
 const ACCOUNT = "111122223333";
 /** Principals and names the corpus events use (a principal that gets alerts, a role, a bucket). */
