@@ -37,7 +37,8 @@ test.beforeEach(async ({ page }) => {
 
 /** Fails on any sign that a payload ran or became markup on the current page. */
 async function expectNothingInjected(page: Page): Promise<void> {
-  await page.waitForLoadState("networkidle");
+  // Pages that poll never go network-idle; every payload that could run on its own would have run by `load`.
+  await page.waitForLoadState("load");
   const found = await page.evaluate((injected) => {
     const w = window as unknown as Probe;
     const elements = [...document.querySelectorAll(injected)].map((e) => e.outerHTML.slice(0, 160));
