@@ -86,11 +86,16 @@ test("event and flow searches, and every corpus event's page, show the corpus as
 });
 
 test("alerts raised on corpus events show the hostile principal as text", async ({ page }) => {
-  const { alerts } = (await (await page.request.get("/api/alerts?state=all&limit=500")).json()) as { alerts: { id: string; ruleId: string; groupKey: unknown }[] };
-  const corpus = alerts.filter((a) => JSON.stringify(a).includes("__xss"));
+  test.setTimeout(120_000);
+  type AlertRow = { id: string; ruleId: string; eventIds: unknown[] };
+  const { alerts } = (await (await page.request.get("/api/alerts?state=all&limit=500")).json()) as { alerts: AlertRow[] };
+  const ofCorpus = (a: AlertRow) => JSON.stringify(a.eventIds).includes(C.eventIdPrefix);
+  const corpus = alerts.filter(ofCorpus);
   expect(corpus.map((a) => a.ruleId)).toEqual(expect.arrayContaining(["cis-03-console-login-without-mfa", "iam-access-key-created-for-another-user"]));
   await visit(page, "/alerts?state=all", [C.userArn]);
   for (const alert of corpus) await visit(page, `/alerts/${alert.id}`, [C.userName]);
+  // Alerts on the stack's other hostile events (a trail stopped by a principal named as markup): nothing runs there either.
+  for (const alert of alerts.filter((a) => !ofCorpus(a) && JSON.stringify(a).includes("__xss"))) await visit(page, `/alerts/${alert.id}`, []);
 });
 
 test("the rule editor's value suggestions hold the corpus as values, not markup", async ({ page }) => {
