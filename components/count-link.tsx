@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { formatExact, formatValue } from "./format";
+import { safeHref } from "../lib/http/safe-href";
 
 export interface CountLinkProps {
   value: number;
@@ -28,7 +29,7 @@ export function CountLink({ value, href, unit = "count", what, testId, className
   }
   return (
     <Link
-      href={href}
+      href={safeHref(href)}
       prefetch={false}
       data-testid={testId}
       data-value={value}

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { safeHref } from "../lib/http/safe-href";
 
 /** Shown instead of a report's charts and tables when its range holds nothing to report. */
 export function EmptyState({ what = "events", widerHref, children }: { what?: string; widerHref?: string; children?: ReactNode }) {
@@ -18,7 +19,7 @@ export function EmptyState({ what = "events", widerHref, children }: { what?: st
       </p>
       {children}
       {widerHref ? (
-        <Link href={widerHref} className="mt-4 text-sm font-medium text-sky-700 hover:text-sky-900 hover:underline">
+        <Link href={safeHref(widerHref)} className="mt-4 text-sm font-medium text-sky-700 hover:text-sky-900 hover:underline">
           Look at the last 30 days
         </Link>
       ) : null}

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { Td, Th, UtcTime } from "./panel";
+import { safeHref } from "../lib/http/safe-href";
 
 /** The fields of an event list row the table shows (lib/reports/report-query.ts EventRow). */
 export interface EventTableRow {
@@ -51,7 +52,7 @@ export function EventTable({ rows, columns = [], lead, testId }: EventTableProps
           <tr key={`${r.account}:${r.eventId}`} className="border-t border-slate-100 hover:bg-slate-50">
             <Td>
               {r.href ? (
-                <Link href={r.href} prefetch={false} className="hover:underline" aria-label={`Open event ${r.eventName ?? ""} at ${r.eventTime.toISOString()}`}>
+                <Link href={safeHref(r.href)} prefetch={false} className="hover:underline" aria-label={`Open event ${r.eventName ?? ""} at ${r.eventTime.toISOString()}`}>
                   <UtcTime value={r.eventTime} />
                 </Link>
               ) : (

@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { CountLink } from "./count-link";
 import { Td, Th, UtcTime } from "./panel";
+import { safeHref } from "../lib/http/safe-href";
 
 /** A grouped row as lib/reports returns it (GroupRow, Burst, FirstSighting): key values, numbers and their links. */
 export interface GroupTableRow {
@@ -60,7 +61,7 @@ export function GroupTable<R extends GroupTableRow>({ rows, columns, testId }: G
                     <Td key={i}>
                       <div className={`text-slate-800 ${c.wide ? "min-w-[14rem] max-w-[32rem] break-all" : "whitespace-nowrap"}`}>
                         {c.link && row.href ? (
-                          <Link href={row.href} prefetch={false} className="hover:text-sky-800 hover:underline">
+                          <Link href={safeHref(row.href)} prefetch={false} className="hover:text-sky-800 hover:underline">
                             {content}
                           </Link>
                         ) : (

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { safeHref } from "../lib/http/safe-href";
 
 export interface KpiCardProps {
   label: string;
@@ -24,7 +25,7 @@ export function KpiCard({ label, display, value, testId, title, hint, href }: Kp
       <dd className="mt-1 text-2xl font-semibold tabular-nums text-slate-900">
         {href ? (
           <Link
-            href={href}
+            href={safeHref(href)}
             prefetch={false}
             data-testid={testId}
             data-value={value}

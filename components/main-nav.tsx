@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
+import { safeHref } from "../lib/http/safe-href";
 
 export interface NavItem {
   href: string;
@@ -31,7 +32,7 @@ export function MainNav({ items }: { items: readonly NavItem[] }) {
         return (
           <Link
             key={item.href}
-            href={item.report && query ? `${item.href}?${query}` : item.href}
+            href={safeHref(item.report && query ? `${item.href}?${query}` : item.href)}
             aria-current={active ? "page" : undefined}
             className={
               active

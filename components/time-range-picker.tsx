@@ -2,6 +2,7 @@ import Link from "next/link";
 import { reportHref, type ReportFilters } from "../lib/reports/report-filters";
 import type { RangePreset } from "../lib/reports/time-range";
 import { formatUtc } from "./format";
+import { safeHref } from "../lib/http/safe-href";
 
 const CHOICES: readonly { preset: RangePreset; label: string }[] = [
   { preset: "15m", label: "15m" },
@@ -34,7 +35,7 @@ export function TimeRangePicker({ basePath, filters, keep }: { basePath: string;
           return (
             <Link
               key={preset}
-              href={presetHref(preset)}
+              href={safeHref(presetHref(preset))}
               aria-current={active ? "true" : undefined}
               data-testid={`range-${preset}`}
               className={

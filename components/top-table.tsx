@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { formatExact, formatValue } from "./format";
+import { safeHref } from "../lib/http/safe-href";
 
 export interface TopTableRow {
   value: string;
@@ -59,7 +60,7 @@ export function TopTable({ title, column, rows, countColumn = "Events", unit = "
                 <td className="min-w-0 py-1.5 pl-2">
                   <div className={`line-clamp-2 break-all text-slate-800 ${mono ? "font-mono text-xs leading-5" : ""}`} title={row.value}>
                     {row.href ? (
-                      <Link href={row.href} prefetch={false} className="hover:text-sky-800 hover:underline">
+                      <Link href={safeHref(row.href)} prefetch={false} className="hover:text-sky-800 hover:underline">
                         {row.value === "" ? <em className="text-slate-400">(empty)</em> : row.value}
                       </Link>
                     ) : row.value === "" ? (
@@ -75,7 +76,7 @@ export function TopTable({ title, column, rows, countColumn = "Events", unit = "
                 <td className="py-1.5 pr-4 text-right align-top tabular-nums text-slate-700" title={formatExact(row.count, unit)}>
                   {row.href ? (
                     <Link
-                      href={row.href}
+                      href={safeHref(row.href)}
                       prefetch={false}
                       data-testid={testId ? `${testId}-count` : undefined}
                       data-value={row.count}

@@ -21,6 +21,7 @@ import { createTestDatabase } from "../test/support/database";
 import { startTestAws } from "../test/support/local-aws";
 import { silentLog } from "../test/support/samples";
 import { searchFixtureObject } from "./search-fixtures";
+import { xssCorpusObjects } from "./xss-corpus";
 
 const end = new Date();
 end.setUTCMinutes(0, 0, 0);
@@ -52,6 +53,11 @@ await aws.putAndNotify(delivered.at(-1)!.key, delivered.at(-1)!.body);
 // Records of e2e/search.spec.ts (a principal changing a policy twice, a role session, an IAM Identity Center user, a hostile event).
 delivered.push(searchFixtureObject(end));
 await aws.putAndNotify(delivered.at(-1)!.key, delivered.at(-1)!.body);
+// The XSS corpus of e2e/xss-corpus.spec.ts: payloads in every attacker-written field, a CloudTrail and a flow-log file.
+for (const object of xssCorpusObjects(end)) {
+  delivered.push(object);
+  await aws.putAndNotify(object.key, object.body);
+}
 /** The real worker loop over the local queue, until it is idle. */
 const drain = () =>
   runWorker({

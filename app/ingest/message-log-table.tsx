@@ -3,6 +3,7 @@ import { formatInteger } from "../../components/format";
 import { MESSAGE_OUTCOMES, type MessageLogRow, type MessageOutcome } from "../../lib/reports/ingest-status";
 import { Td, Th, UtcTime } from "./panel";
 import { StatusBadge } from "./status-badge";
+import { safeHref } from "../../lib/http/safe-href";
 
 const OUTCOME_MEANING: Record<string, string> = {
   rejected: "Not understood: left on the queue, so its redrive policy moves it to the dead-letter queue.",
@@ -21,7 +22,7 @@ export function OutcomeFilter({ active }: { active: MessageOutcome | undefined }
       {choices.map(({ value, label }) => (
         <Link
           key={label}
-          href={value ? `/ingest?outcome=${value}#message-log` : "/ingest#message-log"}
+          href={safeHref(value ? `/ingest?outcome=${value}#message-log` : "/ingest#message-log")}
           scroll={false}
           aria-current={active === value ? "true" : undefined}
           data-testid={`outcome-${value ?? "all"}`}

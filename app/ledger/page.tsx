@@ -9,6 +9,7 @@ import { ledgerObjects } from "../../lib/reports/ledger";
 import { ObjectKey, Panel, Td, Th, UtcTime } from "../ingest/panel";
 import { StatusBadge } from "../ingest/status-badge";
 import { ReplayDlqButton, ReprocessButton } from "./admin-buttons";
+import { safeHref } from "../../lib/http/safe-href";
 
 // Reads the database on every request; nothing here may be prerendered at build time.
 export const dynamic = "force-dynamic";
@@ -50,7 +51,7 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
         {[undefined, ...LEDGER_STATUSES].map((s) => (
           <Link
             key={s ?? "all"}
-            href={href(s)}
+            href={safeHref(href(s))}
             aria-current={status === s ? "true" : undefined}
             data-testid={`ledger-status-${s ?? "all"}`}
             className={status === s ? "rounded bg-slate-900 px-2.5 py-0.5 text-xs font-medium text-white" : "rounded px-2.5 py-0.5 text-xs font-medium text-slate-600 hover:bg-slate-100"}

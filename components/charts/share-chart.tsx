@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { Cell, Pie, PieChart, Tooltip } from "recharts";
 import { formatExact, formatPercent, formatValue } from "../format";
+import { safeHref } from "../../lib/http/safe-href";
 
 export interface ShareSlice {
   label: string;
@@ -52,7 +53,7 @@ export function ShareChart({ slices, label, testId, unit = "count" }: { slices: 
               <span className="text-slate-700">{s.label}</span>
               {s.href && s.value > 0 ? (
                 <Link
-                  href={s.href}
+                  href={safeHref(s.href)}
                   prefetch={false}
                   data-value={s.value}
                   className="font-medium tabular-nums text-sky-800 hover:underline"

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
 import { formatBucketLabel, formatBucketTick, formatExact, formatValue, type Bucket } from "../format";
+import { safeHref } from "../../lib/http/safe-href";
 
 /** One series: where its values are in each point, its label, and its colour (a CSS colour or variable). */
 export interface SeriesSpec {
@@ -144,7 +145,7 @@ export function TimeSeriesChart({ points, series, bucket, label, unit = "count",
                     return (
                       <td key={s.key} className="py-0.5 pr-3 text-right">
                         {value > 0 && href ? (
-                          <Link href={href} prefetch={false} data-value={value} className="text-sky-800 hover:underline">
+                          <Link href={safeHref(href)} prefetch={false} data-value={value} className="text-sky-800 hover:underline">
                             {formatExact(value, unit)}
                           </Link>
                         ) : (

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { editedHref } from "./search-href";
+import { safeHref } from "../../lib/http/safe-href";
 
 export interface ColumnChooserProps {
   basePath: string;
@@ -42,7 +43,7 @@ export function ColumnChooser({ basePath, query, columns, visible }: ColumnChoos
             {c.label !== c.name ? <span className="ml-auto truncate font-mono text-[10px] text-slate-400">{c.name}</span> : null}
           </label>
         ))}
-        <a href={editedHref(basePath, query, (p) => p.delete("cols"))} className="mt-1 block px-2 text-xs text-sky-700 hover:underline">
+        <a href={safeHref(editedHref(basePath, query, (p) => p.delete("cols")))} className="mt-1 block px-2 text-xs text-sky-700 hover:underline">
           Default columns
         </a>
       </fieldset>

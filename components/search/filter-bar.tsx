@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { editedHref, removeParam } from "./search-href";
+import { safeHref } from "../../lib/http/safe-href";
 
 export interface FilterBarField {
   name: string;
@@ -74,15 +75,15 @@ export function FilterBar({ basePath, query, fields, filters, account, region, j
               <span className="font-medium">{c.text}</span>
               <span className="text-slate-500">{c.exclude ? "is not" : "is"}</span>
               <span className="min-w-0 break-all font-mono">{c.value}</span>
-              <Link href={c.href} aria-label={`Remove filter ${c.text} ${c.exclude ? "is not" : "is"} ${c.value}`} className="ml-1 text-slate-500 hover:text-slate-900">
+              <Link href={safeHref(c.href)} aria-label={`Remove filter ${c.text} ${c.exclude ? "is not" : "is"} ${c.value}`} className="ml-1 text-slate-500 hover:text-slate-900">
                 ×
               </Link>
             </li>
           ))}
           <li>
-            <Link href={editedHref(basePath, query, (p) => {
+            <Link href={safeHref(editedHref(basePath, query, (p) => {
               for (const key of [...p.keys()]) if (/^[fx]\./.test(key) || key === "account" || key === "region") p.delete(key);
-            })} className="text-xs font-medium text-slate-500 hover:text-slate-900 hover:underline">
+            }))} className="text-xs font-medium text-slate-500 hover:text-slate-900 hover:underline">
               Clear all
             </Link>
           </li>

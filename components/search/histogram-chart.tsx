@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
 import { formatCount, formatInteger } from "../format";
+import { safeHref } from "../../lib/http/safe-href";
 
 export interface HistogramPoint {
   /** Bucket start, epoch ms (UTC). */
@@ -111,7 +112,7 @@ export function HistogramChart({ data, series, bucketSeconds, label }: Histogram
           {data.map((d) => (
             <tr key={d.t}>
               <th scope="row">
-                <Link href={d.href}>{bucketLabel(d.t, bucketSeconds)}</Link>
+                <Link href={safeHref(d.href)}>{bucketLabel(d.t, bucketSeconds)}</Link>
               </th>
               {series.map((s) => (
                 <td key={s.key}>{Number(d[s.key] ?? 0)}</td>

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useMemo } from "react";
 import { exactValue } from "../../lib/search/search-url";
 import { editedHref } from "./search-href";
+import { safeHref } from "../../lib/http/safe-href";
 
 export type ResultValue = string | number | boolean | null;
 
@@ -99,7 +100,7 @@ function Cell({ column, value, row, basePath, query }: { column: ResultColumn; v
   if (column.kind === "time") {
     const text = String(value).replace("T", " ").replace(/\.000Z$|Z$/, "");
     return row.href ? (
-      <Link href={row.href} className="whitespace-nowrap font-mono text-xs text-sky-700 hover:underline" title={`${String(value)} — open this event`}>
+      <Link href={safeHref(row.href)} className="whitespace-nowrap font-mono text-xs text-sky-700 hover:underline" title={`${String(value)} — open this event`}>
         {text}
       </Link>
     ) : (
@@ -117,7 +118,7 @@ function Cell({ column, value, row, basePath, query }: { column: ResultColumn; v
       <span className={`min-w-0 ${shown.length > 24 ? "break-all" : "whitespace-nowrap"} font-mono text-xs text-slate-800`}>{shown}</span>
       <span className="invisible flex shrink-0 gap-0.5 group-hover:visible group-focus-within:visible">
         <Link
-          href={editedHref(basePath, query, (p) => p.append(`f.${column.name}`, literal))}
+          href={safeHref(editedHref(basePath, query, (p) => p.append(`f.${column.name}`, literal)))}
           aria-label={`Only ${column.label} ${text}`}
           title="Only this value"
           className="rounded px-1 text-xs text-slate-500 hover:bg-sky-100 hover:text-sky-900"
@@ -125,7 +126,7 @@ function Cell({ column, value, row, basePath, query }: { column: ResultColumn; v
           +
         </Link>
         <Link
-          href={editedHref(basePath, query, (p) => p.append(`x.${column.name}`, literal))}
+          href={safeHref(editedHref(basePath, query, (p) => p.append(`x.${column.name}`, literal)))}
           aria-label={`Exclude ${column.label} ${text}`}
           title="Exclude this value"
           className="rounded px-1 text-xs text-slate-500 hover:bg-rose-100 hover:text-rose-900"

@@ -9,6 +9,7 @@ import { FilterBar } from "./filter-bar";
 import { HistogramChart, type HistogramPoint } from "./histogram-chart";
 import { ResultsTable } from "./results-table";
 import { editedHref, setRange } from "./search-href";
+import { safeHref } from "../../lib/http/safe-href";
 
 export interface SearchViewProps {
   source: SearchSource;
@@ -110,7 +111,7 @@ export function SearchView(props: SearchViewProps) {
               {props.pageSizes.map((n) => (
                 <Link
                   key={n}
-                  href={href((p) => p.set("limit", String(n)))}
+                  href={safeHref(href((p) => p.set("limit", String(n))))}
                   aria-current={n === result.limit ? "true" : undefined}
                   className={n === result.limit ? "rounded bg-slate-900 px-2 py-0.5 font-medium text-white" : "rounded px-2 py-0.5 hover:bg-slate-200"}
                 >
@@ -121,7 +122,7 @@ export function SearchView(props: SearchViewProps) {
             <div className="flex flex-wrap items-center gap-2">
               <ColumnChooser basePath={basePath} query={query} columns={props.columns} visible={result.visible} />
               <a
-                href={exportHref(basePath, query, range, "csv")}
+                href={safeHref(exportHref(basePath, query, range, "csv"))}
                 download
                 className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
                 data-testid="export-csv"
@@ -129,7 +130,7 @@ export function SearchView(props: SearchViewProps) {
                 Export CSV
               </a>
               <a
-                href={exportHref(basePath, query, range, "json")}
+                href={safeHref(exportHref(basePath, query, range, "json"))}
                 download
                 className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
                 data-testid="export-json"
@@ -155,14 +156,14 @@ export function SearchView(props: SearchViewProps) {
 
           <nav aria-label="Pages" className="flex items-center justify-between text-sm">
             {result.paged ? (
-              <Link href={href(() => undefined)} className="font-medium text-sky-700 hover:underline">
+              <Link href={safeHref(href(() => undefined))} className="font-medium text-sky-700 hover:underline">
                 ← Newest
               </Link>
             ) : (
               <span />
             )}
             {result.nextCursor ? (
-              <Link href={href((p) => p.set("cursor", result.nextCursor!))} className="font-medium text-sky-700 hover:underline" data-testid="next-page">
+              <Link href={safeHref(href((p) => p.set("cursor", result.nextCursor!)))} className="font-medium text-sky-700 hover:underline" data-testid="next-page">
                 Older →
               </Link>
             ) : (

@@ -68,6 +68,12 @@ describe("parseSearch", () => {
     assert.deepEqual(parseColumns("vpcflow", "srcaddr,log-status"), ["srcaddr", "log-status"]);
   });
 
+  it("matches a sourceIPAddress holding text with a slash as text; a malformed network there is still a problem", () => {
+    assert.deepEqual(parse("f.sourceIPAddress=%3Cimg%2Fsrc%3Dx%3E").condition, { field: "sourceIPAddress", op: "equals", value: "<img/src=x>" });
+    assert.deepEqual(problems("f.sourceIPAddress=10.0.0.0/33"), ['"10.0.0.0/33" is not an IP network (e.g. 10.0.0.0/8)']);
+    assert.deepEqual(problems("f.srcaddr=a/b", "vpcflow"), ['"a/b" is not an IP network (e.g. 10.0.0.0/8)']);
+  });
+
   it("names every problem at once", () => {
     assert.deepEqual(problems("f.nope=1&f.readOnly=maybe&limit=0&account=abc&from=2026-11-20T00:00:00Z"), [
       "`from` and `to` must be given together",

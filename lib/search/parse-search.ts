@@ -220,7 +220,12 @@ export function valueCondition(name: string, field: ResolvedField, raw: string):
   if (!literal && value.endsWith("*")) return prefix(name, value.slice(0, -1));
   const ipLike = field.kind === "column" && (field.type === "ip" || field.mayHoldIp === true);
   if (ipLike && !literal && value.includes("/")) {
-    return isNetwork(value) ? cidr(name, value) : `"${value}" is not an IP network (e.g. 10.0.0.0/8)`;
+    if (isNetwork(value)) return cidr(name, value);
+    // A text column that may hold an address (sourceIPAddress also holds service names and whatever a
+    // caller wrote): a value that is no attempt at a network is matched as text, so an event page's
+    // "same source IP" link works for `<img/src=x>` too.
+    if (field.type !== "ip" && !/^[\d.:a-f]+\/\d*$/i.test(value)) return eq(name, value);
+    return `"${value}" is not an IP network (e.g. 10.0.0.0/8)`;
   }
   if (type === "ip") {
     // An address as a one-host network, so 2001:db8::1 matches however Postgres prints it.

@@ -9,6 +9,7 @@ import { listDeliveries } from "../../../lib/notify/deliveries";
 import { eventSearchHref, flowSearchHref } from "../../../lib/search/search-url";
 import { AlertStateLabel, SeverityBadge } from "../severity-badge";
 import { LifecycleForm } from "./lifecycle-form";
+import { safeHref } from "../../../lib/http/safe-href";
 
 export const dynamic = "force-dynamic";
 
@@ -122,7 +123,7 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
           )}
           <p className="border-t border-slate-100 px-4 py-2 text-xs">
             <Link
-              href={eventSearchHref({ from: new Date(alert.firstSeen.getTime() - 3_600_000), to: new Date(alert.lastSeen.getTime() + 3_600_000), include: { [activity.field]: activity.principal } })}
+              href={safeHref(eventSearchHref({ from: new Date(alert.firstSeen.getTime() - 3_600_000), to: new Date(alert.lastSeen.getTime() + 3_600_000), include: { [activity.field]: activity.principal } }))}
               className="text-sky-800 hover:underline"
             >
               Search all of this principal&apos;s events in that window
@@ -193,7 +194,7 @@ function EventsTable({ alert }: { alert: AlertDetail }) {
                 {cloudtrail ? (
                   <Link href={`/events/${encodeURIComponent(e.account)}/${encodeURIComponent(e.ref)}`} className="text-sky-800 hover:underline">{e.summary ?? e.ref}</Link>
                 ) : e.time ? (
-                  <Link href={flowSearchHref({ from: e.time, to: new Date(e.time.getTime() + 1000), include: { srcaddr: e.sourceIp ?? "", "interface-id": e.principal ?? "" } })} className="text-sky-800 hover:underline">{e.summary ?? e.ref}</Link>
+                  <Link href={safeHref(flowSearchHref({ from: e.time, to: new Date(e.time.getTime() + 1000), include: { srcaddr: e.sourceIp ?? "", "interface-id": e.principal ?? "" } }))} className="text-sky-800 hover:underline">{e.summary ?? e.ref}</Link>
                 ) : (e.summary ?? e.ref)}
               </td>
               <td className="py-1.5 pl-3 font-mono text-xs break-all text-slate-600">{e.principal}</td>

@@ -6,6 +6,7 @@ import { eventDetail } from "../../../../lib/search/event-detail";
 import { eventSearchHref, exactValue } from "../../../../lib/search/search-url";
 import { ActorPanel, ChangePanel, Facts, Panel, RelatedPanel } from "./panels";
 import { RawRecord } from "./raw-record";
+import { safeHref } from "../../../../lib/http/safe-href";
 
 // Reads the database on every request; nothing here may be prerendered at build time.
 export const dynamic = "force-dynamic";
@@ -49,7 +50,7 @@ export default async function EventPage({ params }: { params: Params }) {
         <Panel title="Event" testId="event-facts">
           <Facts
             rows={[
-              ["Event name", f.eventName ? <Link href={sameName} className="text-sky-700 hover:underline">{text(f.eventName)}</Link> : null],
+              ["Event name", f.eventName ? <Link href={safeHref(sameName)} className="text-sky-700 hover:underline">{text(f.eventName)}</Link> : null],
               ["Event source", text(f.eventSource)],
               ["Time (UTC)", event.eventTime.toISOString()],
               ["Region", text(f.awsRegion)],

@@ -7,6 +7,7 @@ import type { SourceObject } from "../../../../lib/search/get-event";
 import type { RelatedLink } from "../../../../lib/search/related-activity";
 import { eventHref } from "../../../../lib/search/search-url";
 import type { SessionStart } from "../../../../lib/search/session-start";
+import { safeHref } from "../../../../lib/http/safe-href";
 
 /** A titled card of the event page. */
 export function Panel({ title, testId, children }: { title: string; testId?: string; children: ReactNode }) {
@@ -62,7 +63,7 @@ export function ActorPanel({ actor, sessionStart }: { actor: Actor; sessionStart
             <>
               <p className="text-slate-700">
                 Session began with{" "}
-                <Link href={sessionStart.href} className="font-medium text-sky-700 hover:underline">
+                <Link href={safeHref(sessionStart.href)} className="font-medium text-sky-700 hover:underline">
                   {sessionStart.eventName}
                 </Link>{" "}
                 at <time dateTime={sessionStart.eventTime.toISOString()}>{formatUtc(sessionStart.eventTime)}</time>{" "}
@@ -144,7 +145,7 @@ export function ChangePanel({ change }: { change: EventChange }) {
         {b.kind === "previous-event" ? (
           <>
             Compared with the version written by{" "}
-            <Link href={eventHref(b.account, b.eventId)} className="text-sky-700 hover:underline">
+            <Link href={safeHref(eventHref(b.account, b.eventId))} className="text-sky-700 hover:underline">
               {b.eventName} at {formatUtc(b.time)}
             </Link>
             .
@@ -166,7 +167,7 @@ export function RelatedPanel({ related, source }: { related: readonly RelatedLin
       <ul className="space-y-1.5">
         {related.map((r) => (
           <li key={r.key} className="flex items-start justify-between gap-3 text-sm">
-            <Link href={r.href} className="min-w-0 text-sky-700 hover:underline" data-testid={`related-${r.key}`}>
+            <Link href={safeHref(r.href)} className="min-w-0 text-sky-700 hover:underline" data-testid={`related-${r.key}`}>
               <span className="font-medium">{r.label}</span> <span className="break-all font-mono text-xs text-slate-600">{r.value}</span>
             </Link>
             <span className="shrink-0 tabular-nums text-slate-600" data-testid={`related-${r.key}-count`} data-value={r.count}>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { safeHref } from "../../../../lib/http/safe-href";
 
 /**
  * The record as stored, pretty-printed in a collapsible block, with copy and download. The text is
@@ -27,7 +28,7 @@ export function RawRecord({ text, downloadHref }: { text: string; downloadHref: 
           <button type="button" onClick={(e) => { e.preventDefault(); void copy(); }} className="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50">
             {copied === "copied" ? "Copied" : copied === "failed" ? "Copy failed" : "Copy"}
           </button>
-          <a href={downloadHref} download className="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50">
+          <a href={safeHref(downloadHref)} download className="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50">
             Download
           </a>
         </span>
