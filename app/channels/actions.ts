@@ -7,7 +7,7 @@ import { getPool } from "../../lib/db/pool";
 import { deleteChannel, saveChannel } from "../../lib/notify/channels";
 import type { ChannelInput } from "../../lib/notify/channel-schema";
 import { sendTestNotification } from "../../lib/notify/send-test-notification";
-import { currentActor } from "../current-actor";
+import { guardAction } from "../../lib/auth/guard-action";
 
 export interface ChannelFormResult {
   ok?: boolean;
@@ -17,7 +17,7 @@ export interface ChannelFormResult {
 }
 
 /** Creates or edits a channel from the form (fields: id?, name, kind, per-kind fields, routing). Secrets left empty keep their stored values. */
-export async function saveChannelAction(_previous: ChannelFormResult, form: FormData): Promise<ChannelFormResult> {
+export const saveChannelAction = guardAction("saveChannelAction", async (ctx, _previous: ChannelFormResult, form: FormData): Promise<ChannelFormResult> => {
   const text = (name: string) => String(form.get(name) ?? "").trim();
   const optional = (name: string) => text(name) || undefined;
   const kind = text("kind");
@@ -46,23 +46,27 @@ export async function saveChannelAction(_previous: ChannelFormResult, form: Form
   if (!input) return { error: "choose a channel type" };
   const id = text("id") ? Number(text("id")) : undefined;
   try {
-    await saveChannel(getPool(), input as ChannelInput, await currentActor(), id);
+    await saveChannel(getPool(), input as ChannelInput, ctx.actor, id);
   } catch (error) {
     if (error instanceof ZodError) return { fieldErrors: Object.fromEntries(error.issues.map((i) => [i.path.join("."), i.message])) };
     if ((error as { code?: string }).code === "23505") return { fieldErrors: { name: "a channel with this name exists" } };
     throw error;
   }
+  await ctx.audit(id ? "channel.update" : "channel.create", text("name"), { kind });
   revalidatePath("/channels");
   return { ok: true };
-}
+});
 
 /** Deletes a channel (form field: id). */
-export async function deleteChannelAction(form: FormData): Promise<void> {
+export const deleteChannelAction = guardAction("deleteChannelAction", async (ctx, form: FormData): Promise<void> => {
   await deleteChannel(getPool(), Number(form.get("id"))).catch(() => undefined);
+  await ctx.audit("channel.delete", String(form.get("id")));
   revalidatePath("/channels");
-}
+});
 
 /** Sends a test notification through channel `id` now; the receiver's answer comes back. */
-export async function testChannelAction(id: number): Promise<{ ok: true } | { ok: false; error: string }> {
-  return sendTestNotification(getPool(), id, config());
-}
+export const testChannelAction = guardAction("testChannelAction", async (ctx, id: number): Promise<{ ok: true } | { ok: false; error: string }> => {
+  const result = await sendTestNotification(getPool(), id, config());
+  await ctx.audit("channel.test", String(id), { ok: result.ok });
+  return result;
+});

@@ -9,6 +9,7 @@ import { ledgerObjects } from "../../lib/reports/ledger";
 import { ObjectKey, Panel, Td, Th, UtcTime } from "../ingest/panel";
 import { StatusBadge } from "../ingest/status-badge";
 import { ReplayDlqButton, ReprocessButton } from "./admin-buttons";
+import { requirePage } from "../../lib/auth/require-page";
 
 // Reads the database on every request; nothing here may be prerendered at build time.
 export const dynamic = "force-dynamic";
@@ -23,6 +24,7 @@ function formatDuration(ms: number | null): string {
 }
 
 export default async function LedgerPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requirePage("/ledger");
   const params = await searchParams;
   const raw = typeof params.status === "string" ? params.status : undefined;
   // An unknown status shows every object rather than an error: the filter is a convenience.

@@ -7,6 +7,7 @@ import { SEVERITIES, SOURCES } from "../../lib/detect/rule-schema";
 import { ruleAlertStats } from "../../lib/detect/rule-stats";
 import { SeverityBadge } from "../alerts/severity-badge";
 import { setRuleEnabledAction } from "./actions";
+import { requirePage } from "../../lib/auth/require-page";
 
 export const dynamic = "force-dynamic";
 
@@ -15,6 +16,7 @@ export const metadata: Metadata = { title: "Rules" };
 type SearchParams = Record<string, string | string[] | undefined>;
 
 export default async function RulesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  await requirePage("/rules");
   const params = await searchParams;
   const one = (name: string) => [params[name] ?? []].flat()[0]?.trim() ?? "";
   const q = one("q").toLowerCase();

@@ -9,6 +9,7 @@ import { listDeliveries } from "../../../lib/notify/deliveries";
 import { eventSearchHref, flowSearchHref } from "../../../lib/search/search-url";
 import { AlertStateLabel, SeverityBadge } from "../severity-badge";
 import { LifecycleForm } from "./lifecycle-form";
+import { requirePage } from "../../../lib/auth/require-page";
 
 export const dynamic = "force-dynamic";
 
@@ -17,6 +18,7 @@ export const metadata: Metadata = { title: "Alert" };
 const EVENT_LIMIT = 500;
 
 export default async function AlertPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePage("/alerts/[id]");
   const id = Number((await params).id);
   if (!Number.isSafeInteger(id) || id < 1) notFound();
   const db = getPool();

@@ -10,12 +10,14 @@ import { listChannels } from "../../../lib/notify/channels";
 import { listMutes } from "../../../lib/notify/mutes";
 import { SeverityBadge } from "../../alerts/severity-badge";
 import { deleteRuleAction, muteAction, resetRuleAction, setRuleEnabledAction, unmuteAction } from "../actions";
+import { requirePage } from "../../../lib/auth/require-page";
 
 export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = { title: "Rule" };
 
 export default async function RulePage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePage("/rules/[id]");
   const id = decodeURIComponent((await params).id);
   const db = getPool();
   const record = await getRule(db, id);

@@ -5,6 +5,7 @@ import { getRule } from "../../../lib/detect/manage-rules";
 import type { Rule } from "../../../lib/detect/rule-schema";
 import { editorFields } from "../editor-fields";
 import { RuleEditor } from "../rule-editor";
+import { requirePage } from "../../../lib/auth/require-page";
 
 export const dynamic = "force-dynamic";
 
@@ -17,6 +18,7 @@ const BLANK: Rule = {
 
 /** A new rule, blank or (`?clone=<id>`) a copy of another under a new id. */
 export default async function NewRulePage({ searchParams }: { searchParams: Promise<{ clone?: string }> }) {
+  await requirePage("/rules/new");
   const clone = (await searchParams).clone;
   const source = clone ? await getRule(getPool(), clone) : null;
   const initial: Rule = source ? { ...source.rule, id: `${source.rule.id}-copy`, title: `${source.rule.title} (copy)`, enabled: false } : BLANK;
