@@ -8,7 +8,7 @@ export type LoginRefusal = { reason: "locked"; until: Date } | { reason: "rate-l
  * Decides whether a sign-in attempt may proceed, from the audit log's sign-in entries (so the record
  * of attempts and the lockout are one thing, shared by every instance of the web app):
  * - the account is **locked** after `TRAILWATCH_LOGIN_MAX_FAILURES` failures in a row (since its last
- *   success) within `TRAILWATCH_LOGIN_LOCKOUT_MINUTES`, until that long after the last failure;
+ *   success or an admin's unlock) within `TRAILWATCH_LOGIN_LOCKOUT_MINUTES`, until that long after the last failure;
  * - an **address** may try `TRAILWATCH_LOGIN_RATE_PER_MINUTE` times per minute, whatever the accounts.
  * Better Auth's own rate limiter guards only its HTTP handler, which Trailwatch does not mount (sign-in is
  * a server action calling `auth.api.signInEmail`).
@@ -21,7 +21,8 @@ export async function loginRefusal(
   const failures = await db.query<{ n: number; last: Date | null }>(
     `SELECT count(*)::int AS n, max(at) AS last FROM audit_log
       WHERE actor = $1 AND action = 'sign-in.failure' AND at > now() - make_interval(mins => $2)
-        AND at > coalesce((SELECT max(at) FROM audit_log WHERE actor = $1 AND action IN ('sign-in.success', 'user.unlock')), '-infinity')`,
+        AND at > coalesce((SELECT max(at) FROM audit_log
+                           WHERE (actor = $1 AND action = 'sign-in.success') OR (target = $1 AND action = 'user.unlock')), '-infinity')`,
     [attempt.email, cfg.TRAILWATCH_LOGIN_LOCKOUT_MINUTES],
   );
   const { n, last } = failures.rows[0]!;

@@ -101,6 +101,7 @@ CREATE UNIQUE INDEX "api_tokens_token_hash_key" ON "api_tokens"("token_hash");
 CREATE INDEX "audit_log_at_idx" ON "audit_log"("at" DESC);
 CREATE INDEX "audit_log_actor_at_idx" ON "audit_log"("actor", "at" DESC);
 CREATE INDEX "audit_log_action_at_idx" ON "audit_log"("action", "at" DESC);
+CREATE INDEX "audit_log_target_at_idx" ON "audit_log"("target", "at" DESC);
 
 -- AddForeignKey
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
