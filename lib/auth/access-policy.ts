@@ -1,4 +1,4 @@
-import type { Role } from "./roles";
+import { hasRole, type Role } from "./roles";
 
 /**
  * Who may reach what: the one access policy of Trailwatch. Every page (its app-router path), every
@@ -89,7 +89,14 @@ export type ActionKey = keyof typeof ACTION_POLICY;
 export type GuardedAction = { [K in ActionKey]: (typeof ACTION_POLICY)[K] extends "public" ? never : K }[ActionKey];
 export type PublicAction = Exclude<ActionKey, GuardedAction>;
 
-/** Whether `role` (null: anonymous) may use something whose access is `access`. */
-export function allows(access: Access, role: Role | null, hasRole: (r: Role, min: Role) => boolean): boolean {
-  return access === "public" || (role !== null && hasRole(role, access));
+/** Whether a role may use a server action: what the UI asks before showing its button (the action checks again). */
+export function canAct(role: Role, action: ActionKey): boolean {
+  const access: Access = ACTION_POLICY[action];
+  return access === "public" || hasRole(role, access);
+}
+
+/** Whether a role may open a page: what the UI asks before showing a link to it. */
+export function canOpen(role: Role, page: PagePath): boolean {
+  const access: Access = PAGE_POLICY[page];
+  return access === "public" || hasRole(role, access);
 }
