@@ -21,3 +21,6 @@ export async function signInAs(browser: Browser, baseURL: string, who: { email: 
   await page.close();
   return context;
 }
+
+/** The sign-in form's error message (not Next's route announcer, which also has role=alert). */
+export const signInError = (page: Page) => page.getByRole("form", { name: "Sign in" }).getByRole("alert");

@@ -5,7 +5,7 @@ import pg from "pg";
 import { createUser } from "../lib/auth/users";
 import { E2E_USERS } from "./e2e-users";
 import { sqlCount, stackState } from "./report-support";
-import { signInAs, submitSignIn } from "./sign-in-as";
+import { signInAs, signInError, submitSignIn } from "./sign-in-as";
 
 test.use({ storageState: { cookies: [], origins: [] } });
 
@@ -33,26 +33,26 @@ test("a wrong password is refused with a message and recorded with its address",
   await page.setExtraHTTPHeaders({ "X-Forwarded-For": "192.0.2.2" });
   await page.goto("/login");
   await submitSignIn(page, { email: E2E_USERS.viewer.email, password: "not-the-password-1A" });
-  await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+  await expect(signInError(page)).toHaveText("Wrong email or password.");
   await expect(page).toHaveURL(/\/login$/);
   expect(await sqlCount(`SELECT count(*) AS n FROM audit_log WHERE actor = $1 AND action = 'sign-in.failure' AND ip = $2`, [E2E_USERS.viewer.email, "192.0.2.2"])).toBe(1);
 });
 
 test("five failed sign-ins lock the account, even against the right password, with a clear message", async ({ page }) => {
-  const user = { email: "lockout@e2e.test", password: "Lockout-Pass-2026", role: "viewer" as const };
+  const user = { email: "lockout@e2e.test", password: "Door-Closed-2026", role: "viewer" as const };
   await withPool((pool) => createUser(pool, user));
   await page.setExtraHTTPHeaders({ "X-Forwarded-For": "192.0.2.3" });
   await page.goto("/login");
   for (let i = 1; i <= 4; i++) {
     await submitSignIn(page, { email: user.email, password: `Wrong-Pass-${i}-xyz` });
-    await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+    await expect(signInError(page)).toHaveText("Wrong email or password.");
     await page.goto("/login");
   }
   await submitSignIn(page, { email: user.email, password: "Wrong-Pass-5-xyz" });
-  await expect(page.getByRole("alert")).toContainText("this account is locked until");
+  await expect(signInError(page)).toContainText("this account is locked until");
   await page.goto("/login");
   await submitSignIn(page, user);
-  await expect(page.getByRole("alert")).toContainText("this account is locked until");
+  await expect(signInError(page)).toContainText("this account is locked until");
   expect(await sqlCount(`SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1`, [user.email])).toBe(0);
   expect(await sqlCount(`SELECT count(*) AS n FROM audit_log WHERE actor = $1 AND action = 'sign-in.refused'`, [user.email])).toBe(1);
 });
@@ -62,11 +62,11 @@ test("an address over its sign-in rate is refused whatever the account", async (
   for (let i = 1; i <= 10; i++) {
     await page.goto("/login");
     await submitSignIn(page, { email: `nobody-${i}@e2e.test`, password: "Whatever-Pass-2026" });
-    await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+    await expect(signInError(page)).toHaveText("Wrong email or password.");
   }
   await page.goto("/login");
   await submitSignIn(page, E2E_USERS.analyst);
-  await expect(page.getByRole("alert")).toContainText("Too many sign-in attempts from your address");
+  await expect(signInError(page)).toContainText("Too many sign-in attempts from your address");
   await expect(page).toHaveURL(/\/login$/);
 });
 
