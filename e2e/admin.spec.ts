@@ -57,11 +57,13 @@ test("an admin creates a user, changes their role, signs them out everywhere and
   const row = page.getByTestId(`user-${user.email}`);
   await row.getByLabel(`Role of ${user.email}`).selectOption("viewer");
   await row.getByRole("button", { name: "Set" }).click();
-  await expect(row.getByLabel(`Role of ${user.email}`)).toHaveValue("viewer");
+  // The select shows "viewer" before the server has it: wait for Postgres.
+  await expect.poll(() => sqlCount(`SELECT count(*) AS n FROM users WHERE email = $1 AND role = 'viewer'`, [user.email])).toBe(1);
   await theirPage.reload();
   await expect(theirPage.getByTestId("signed-in-role")).toHaveText("viewer");
 
   await row.getByRole("button", { name: "Sign out everywhere" }).click();
+  await expect.poll(() => sqlCount(`SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1`, [user.email])).toBe(0);
   await theirPage.goto("/overview");
   await expect(theirPage).toHaveURL(/\/login$/);
 
