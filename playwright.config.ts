@@ -13,6 +13,8 @@ export default defineConfig({
   globalSetup: "./e2e/global-setup.ts",
   use: {
     baseURL: `http://127.0.0.1:${port}`,
+    // Every spec runs signed in as the admin (global-setup.ts); e2e-users.ts has the other roles' states.
+    storageState: "e2e/.auth/admin.json",
     launchOptions: {
       executablePath: "/usr/bin/chromium",
       args: [

@@ -3,6 +3,11 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { Suspense, type ReactNode } from "react";
 import { MainNav } from "../components/main-nav";
+import { PAGE_POLICY } from "../lib/auth/access-policy";
+import { actorName } from "../lib/auth/actor";
+import { currentCaller } from "../lib/auth/authenticate";
+import { hasRole } from "../lib/auth/roles";
+import { signOutAction } from "./login/actions";
 import { NAV_ITEMS } from "./nav-items";
 import "./globals.css";
 import { safeHref } from "../lib/http/safe-href";
@@ -15,10 +20,10 @@ export const metadata: Metadata = {
 };
 
 /** The navigation without the carried filters, for the moment before the client has the URL. */
-function MainNavFallback() {
+function MainNavFallback({ items }: { items: readonly { href: string; label: string }[] }) {
   return (
     <nav aria-label="Main" className="flex items-center gap-1">
-      {NAV_ITEMS.map((item) => (
+      {items.map((item) => (
         <Link key={item.href} href={safeHref(item.href)} className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-300">
           {item.label}
         </Link>
@@ -33,6 +38,9 @@ function MainNavFallback() {
  */
 export default async function RootLayout({ children }: { children: ReactNode }) {
   await connection();
+  const caller = await currentCaller();
+  // Hiding is for clarity only: every page, route and action checks the role on the server.
+  const items = caller ? NAV_ITEMS.filter((item) => hasRole(caller.role, PAGE_POLICY[item.href])) : [];
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
@@ -46,12 +54,20 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <span className="text-base font-semibold tracking-tight">Trailwatch</span>
             </Link>
             {/* useSearchParams needs a boundary on pages rendered at build time (e.g. not-found). */}
-            <Suspense fallback={<MainNavFallback />}>
-              <MainNav items={NAV_ITEMS} />
+            <Suspense fallback={<MainNavFallback items={items} />}>
+              <MainNav items={items} />
             </Suspense>
             <span className="ml-auto rounded border border-slate-700 px-2 py-0.5 font-mono text-xs text-slate-400" title="All times are UTC">
               UTC
             </span>
+            {caller ? (
+              <form action={signOutAction} className="flex items-center gap-3 text-xs text-slate-300">
+                <span data-testid="signed-in-as">
+                  {actorName(caller)} <span className="rounded bg-white/10 px-1.5 py-0.5 font-medium text-slate-200" data-testid="signed-in-role">{caller.role}</span>
+                </span>
+                <button type="submit" className="rounded-md px-2 py-1 font-medium text-slate-300 hover:bg-white/5 hover:text-white">Sign out</button>
+              </form>
+            ) : null}
           </div>
         </header>
         <main className="mx-auto max-w-7xl px-6 py-8">{children}</main>

@@ -1,6 +1,7 @@
 /**
  * The main navigation, in order. New reports add one line here. `report: true` items are reports:
- * moving between them keeps the time range, account and region of the URL.
+ * moving between them keeps the time range, account and region of the URL. The layout shows only the
+ * items the signed-in role may open (lib/auth/access-policy.ts PAGE_POLICY).
  */
 export const NAV_ITEMS = [
   { href: "/overview", label: "Overview", report: true },
@@ -15,4 +16,5 @@ export const NAV_ITEMS = [
   { href: "/channels", label: "Channels" },
   { href: "/ingest", label: "Ingest" },
   { href: "/health", label: "Health" },
+  { href: "/admin/users", label: "Admin" },
 ] as const satisfies readonly { href: string; label: string; report?: boolean }[];

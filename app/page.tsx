@@ -1,5 +1,7 @@
 import { redirect } from "next/navigation";
+import { requirePage } from "../lib/auth/require-page";
 
-export default function Home(): never {
+export default async function Home(): Promise<never> {
+  await requirePage("/");
   redirect("/overview");
 }

@@ -32,7 +32,7 @@ test("the Alerts page lists what the rules raised, and an alert leads to its eve
   await page.getByRole("button", { name: "Acknowledge" }).click();
   await expect(page.getByText("State: acknowledged")).toBeVisible();
   const history = page.getByTestId("alert-history");
-  await expect(history).toContainText("acknowledged by anonymous");
+  await expect(history).toContainText("acknowledged by admin@e2e.test");
   await expect(history.getByText("looking into it <b>now</b>")).toBeVisible();
   await page.getByRole("button", { name: "Resolve" }).click();
   await expect(page.getByText("State: resolved")).toBeVisible();

@@ -20,6 +20,8 @@ import { startNotifier } from "../lib/notify/run-notifier";
 import { createTestDatabase } from "../test/support/database";
 import { startTestAws } from "../test/support/local-aws";
 import { silentLog } from "../test/support/samples";
+import { createUser } from "../lib/auth/users";
+import { E2E_USERS } from "./e2e-users";
 import { searchFixtureObject } from "./search-fixtures";
 import { xssCorpusObjects } from "./xss-corpus";
 
@@ -79,7 +81,10 @@ const replayBody = ["version account-id interface-id srcaddr dstaddr srcport dst
   ...Array.from({ length: REPLAY_LINES }, (_, i) => `2 111122223333 eni-0e2e 198.51.100.${i + 1} 10.0.0.5 4444${i} 22 6 3 180 1763769600 1763769660 REJECT OK`)].join("\n") + "\n";
 const replayEtag = await aws.put(REPLAY_KEY, replayBody);
 await aws.sqs.send(new SendMessageCommand({ QueueUrl: aws.dlqUrl, MessageBody: s3ObjectCreatedNotification({ bucket: aws.bucket, key: REPLAY_KEY, size: Buffer.byteLength(replayBody), etag: replayEtag }) }));
-const web = await startWeb({ databaseUrl: db.url, port: Number(process.env.PORT ?? 3111), log: silentLog });
+// One user per role (e2e/e2e-users.ts); global-setup.ts signs each in and keeps its browser state.
+for (const user of Object.values(E2E_USERS)) await createUser(db.pool, user);
+const port = Number(process.env.PORT ?? 3111);
+const web = await startWeb({ databaseUrl: db.url, port, log: silentLog, env: { TRAILWATCH_PUBLIC_URL: `http://127.0.0.1:${port}` } });
 // From here on a worker runs as in production: it consumes what a test delivers, detection runs
 // after each object, the notifier sends what the alerts' outbox holds, its heartbeat feeds the
 // Health page, and it carries out the admin requests made in the UI.

@@ -103,6 +103,14 @@ export const configSchema = z.object({
    * reused, which suits one box; set it explicitly when the web app and the worker run on different hosts.
    */
   TRAILWATCH_SECRET: optionalMatching(/^\S{32,}$/, "at least 32 characters without spaces, e.g. the output of `openssl rand -hex 32`"),
+  /** Hours a sign-in lasts without use; every use within it extends it (at most once an hour). */
+  TRAILWATCH_SESSION_MAX_AGE_HOURS: int(1, 24 * 30, 12),
+  /** Failed sign-ins in a row after which an account is locked for TRAILWATCH_LOGIN_LOCKOUT_MINUTES. */
+  TRAILWATCH_LOGIN_MAX_FAILURES: int(1, 100, 5),
+  /** Minutes an account stays locked after TRAILWATCH_LOGIN_MAX_FAILURES failed sign-ins. */
+  TRAILWATCH_LOGIN_LOCKOUT_MINUTES: int(1, 24 * 60, 15),
+  /** Sign-in attempts one address may make per minute, whatever the account. */
+  TRAILWATCH_LOGIN_RATE_PER_MINUTE: int(1, 1000, 10),
   /** HTTP port of the web app. */
   PORT: int(1, 65535, 3000),
   /** `info` prints one JSON line per object; `debug` adds per-message detail. */

@@ -5,6 +5,7 @@ import { alertFilterFromParams, alertRules, ALERT_STATES, countAlertsBySeverity,
 import { SEVERITIES } from "../../lib/detect/rule-schema";
 import { getPool } from "../../lib/db/pool";
 import { AlertStateLabel, SeverityBadge } from "./severity-badge";
+import { requirePage } from "../../lib/auth/require-page";
 
 // Reads the database on every request; nothing here may be prerendered at build time.
 export const dynamic = "force-dynamic";
@@ -14,6 +15,7 @@ export const metadata: Metadata = { title: "Alerts" };
 type SearchParams = Record<string, string | string[] | undefined>;
 
 export default async function AlertsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  await requirePage("/alerts");
   const params = await searchParams;
   const get = (name: string) => [params[name] ?? []].flat();
   const filter = alertFilterFromParams(get);

@@ -9,7 +9,7 @@ import { ChannelNotFoundError, deleteChannel, saveChannel, setChannelEnabled } f
 import type { ChannelInput } from "../../lib/notify/channel-schema";
 import { channelSecretsKey } from "../../lib/notify/channel-secrets";
 import { sendTestNotification } from "../../lib/notify/send-test-notification";
-import { currentActor } from "../current-actor";
+import { guardAction } from "../../lib/auth/guard-action";
 
 export interface ChannelFormResult {
   ok?: boolean;
@@ -23,7 +23,7 @@ export interface ChannelFormResult {
  * fields, routing: minSeverity, ruleMode = all | only, ruleIds, events,
  * renotifyMinutes, enabled). Secrets left empty keep their stored values.
  */
-export async function saveChannelAction(_previous: ChannelFormResult, form: FormData): Promise<ChannelFormResult> {
+export const saveChannelAction = guardAction("saveChannelAction", async (ctx, _previous: ChannelFormResult, form: FormData): Promise<ChannelFormResult> => {
   const text = (name: string) => String(form.get(name) ?? "").trim();
   const optional = (name: string) => text(name) || undefined;
   const kind = text("kind");
@@ -52,35 +52,42 @@ export async function saveChannelAction(_previous: ChannelFormResult, form: Form
   if (!input) return { error: "choose a channel type" };
   const id = text("id") ? Number(text("id")) : undefined;
   try {
-    await saveChannel(getPool(), input as ChannelInput, { actor: await currentActor(), key: channelSecretsKey(config()), id });
+    await saveChannel(getPool(), input as ChannelInput, { actor: ctx.actor, key: channelSecretsKey(config()), id });
   } catch (error) {
     if (error instanceof ZodError) return { fieldErrors: Object.fromEntries(error.issues.map((i) => [i.path.join("."), i.message])) };
     if ((error as { code?: string }).code === "23505") return { fieldErrors: { name: "a channel with this name exists" } };
     throw error;
   }
+  await ctx.audit(id ? "channel.update" : "channel.create", text("name"), { kind });
   revalidatePath("/channels");
   if (id !== undefined) revalidatePath(`/channels/${id}`);
   return { ok: true };
-}
+});
 
 /** Turns a channel on or off (fields: id, enabled = "true" | "false"). */
-export async function setChannelEnabledAction(form: FormData): Promise<void> {
+export const setChannelEnabledAction = guardAction("setChannelEnabledAction", async (ctx, form: FormData): Promise<void> => {
   const id = Number(form.get("id"));
-  await setChannelEnabled(getPool(), id, form.get("enabled") === "true", await currentActor());
+  const enabled = form.get("enabled") === "true";
+  await setChannelEnabled(getPool(), id, enabled, ctx.actor);
+  await ctx.audit(enabled ? "channel.enable" : "channel.disable", String(id));
   revalidatePath("/channels");
   revalidatePath(`/channels/${id}`);
-}
+});
 
 /** Deletes a channel (form field: id; one already gone is no error) and shows the channel list. */
-export async function deleteChannelAction(form: FormData): Promise<void> {
-  await deleteChannel(getPool(), Number(form.get("id")), await currentActor()).catch((error: unknown) => {
+export const deleteChannelAction = guardAction("deleteChannelAction", async (ctx, form: FormData): Promise<void> => {
+  const id = String(form.get("id"));
+  await deleteChannel(getPool(), Number(id), ctx.actor).catch((error: unknown) => {
     if (!(error instanceof ChannelNotFoundError)) throw error;
   });
+  await ctx.audit("channel.delete", id);
   revalidatePath("/channels");
   redirect("/channels");
-}
+});
 
 /** Sends a test notification through channel `id` now; the receiver's answer comes back. */
-export async function testChannelAction(id: number): Promise<{ ok: true } | { ok: false; error: string }> {
-  return sendTestNotification(getPool(), id, config());
-}
+export const testChannelAction = guardAction("testChannelAction", async (ctx, id: number): Promise<{ ok: true } | { ok: false; error: string }> => {
+  const result = await sendTestNotification(getPool(), id, config());
+  await ctx.audit("channel.test", String(id), { ok: result.ok });
+  return result;
+});

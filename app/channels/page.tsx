@@ -7,6 +7,7 @@ import { listDeliveries } from "../../lib/notify/deliveries";
 import { deleteChannelAction } from "./actions";
 import { ChannelForm } from "./channel-form";
 import { TestSendButton } from "./test-send-button";
+import { requirePage } from "../../lib/auth/require-page";
 
 export const dynamic = "force-dynamic";
 
@@ -15,6 +16,7 @@ export const metadata: Metadata = { title: "Channels" };
 const STATUS_STYLES: Record<string, string> = { sent: "text-emerald-700", failed: "text-red-700", retrying: "text-amber-700", pending: "text-slate-600", muted: "text-slate-500" };
 
 export default async function ChannelsPage() {
+  await requirePage("/channels");
   const db = getPool();
   const [channels, deliveries] = await Promise.all([listChannels(db), listDeliveries(db, { limit: 50 })]);
   return (

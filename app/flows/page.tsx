@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { SearchPage } from "../../components/search/search-page";
+import { requirePage } from "../../lib/auth/require-page";
 
 // Reads the database on every request; nothing here may be prerendered at build time.
 export const dynamic = "force-dynamic";
@@ -7,5 +8,6 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Flows" };
 
 export default async function FlowsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requirePage("/flows");
   return <SearchPage source="vpcflow" searchParams={await searchParams} />;
 }

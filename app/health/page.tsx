@@ -8,6 +8,7 @@ import { retentionPolicy } from "../../lib/ops/enforce-retention";
 import { healthReport } from "../../lib/reports/health";
 import { Panel } from "../ingest/panel";
 import { FreshnessTable, PerHourTable, RetentionTable, WorkersTable } from "./health-tables";
+import { requirePage } from "../../lib/auth/require-page";
 
 // Reads the database on every request; nothing here may be prerendered at build time.
 export const dynamic = "force-dynamic";
@@ -18,6 +19,7 @@ const n = formatInteger;
 const orDash = (v: number | null | undefined) => (v === null || v === undefined ? "—" : n(v));
 
 export default async function HealthPage() {
+  await requirePage("/health");
   const quietAfterMs = config().TRAILWATCH_FRESHNESS_QUIET_MINUTES * 60_000;
   const report = await healthReport(getPool(), { quietAfterMs, retention: retentionPolicy(config()) });
   const { queue, last } = report;

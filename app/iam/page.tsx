@@ -13,12 +13,14 @@ import { GRANT_CANDIDATES, iamAuditReport } from "../../lib/reports/iam-audit";
 import { reportHref } from "../../lib/reports/report-filters";
 import { presetLabel } from "../../lib/reports/time-range";
 import { reportContext, type SearchParams } from "../report-context";
+import { requirePage } from "../../lib/auth/require-page";
 
 export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = { title: "IAM audit" };
 
 export default async function IamPage({ searchParams }: { searchParams: SearchParams }) {
+  await requirePage("/iam");
   const ctx = await reportContext(searchParams);
   const report = await iamAuditReport(ctx.scope);
   const { kpis, kpiHrefs: h } = report;

@@ -14,6 +14,7 @@ import { NeedsAttentionTable } from "./needs-attention-table";
 import { Panel } from "./panel";
 import { RecentObjectsTable } from "./recent-objects-table";
 import { RefusedRecordsTable } from "./refused-records-table";
+import { requirePage } from "../../lib/auth/require-page";
 
 // Reads the database on every request; nothing here may be prerendered at build time.
 export const dynamic = "force-dynamic";
@@ -33,6 +34,7 @@ export default async function IngestPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
+  await requirePage("/ingest");
   const raw = (await searchParams).outcome;
   // An unknown value shows every message rather than an error: the filter is a convenience.
   const outcome = isMessageOutcome(raw) ? raw : undefined;

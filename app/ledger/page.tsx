@@ -10,6 +10,8 @@ import { ObjectKey, Panel, Td, Th, UtcTime } from "../ingest/panel";
 import { StatusBadge } from "../ingest/status-badge";
 import { ReplayDlqButton, ReprocessButton } from "./admin-buttons";
 import { safeHref } from "../../lib/http/safe-href";
+import { requirePage } from "../../lib/auth/require-page";
+import { canAct } from "../../lib/auth/access-policy";
 
 // Reads the database on every request; nothing here may be prerendered at build time.
 export const dynamic = "force-dynamic";
@@ -24,6 +26,8 @@ function formatDuration(ms: number | null): string {
 }
 
 export default async function LedgerPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const caller = await requirePage("/ledger");
+  const admin = canAct(caller.role, "reprocessObjectAction");
   const params = await searchParams;
   const raw = typeof params.status === "string" ? params.status : undefined;
   // An unknown status shows every object rather than an error: the filter is a convenience.
@@ -44,7 +48,7 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
           <h1 className="text-xl font-semibold tracking-tight text-slate-900">Ledger</h1>
           <p className="mt-0.5 text-sm text-slate-500">Every object seen: status, record counts, timings and error. Admin actions are carried out by a running worker.</p>
         </div>
-        <ReplayDlqButton depth={queue?.dlqDepth ?? null} />
+        {admin ? <ReplayDlqButton depth={queue?.dlqDepth ?? null} /> : null}
       </div>
 
       <nav aria-label="Status" className="inline-flex flex-wrap rounded-md border border-slate-300 bg-white p-0.5 shadow-sm">
@@ -98,7 +102,7 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
                 <Td>
                   <UtcTime value={o.status === "processing" ? null : o.finishedAt} />
                 </Td>
-                <Td>{o.status === "processing" ? null : <ReprocessButton objectId={o.id} />}</Td>
+                <Td>{o.status === "processing" || !admin ? null : <ReprocessButton objectId={o.id} />}</Td>
               </tr>
             ))}
           </tbody>

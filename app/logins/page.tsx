@@ -14,12 +14,14 @@ import { BURST_GAP_SECONDS, BURST_MINIMUM, FIRST_SEEN_LOOKBACK_DAYS, loginAuditR
 import { reportHref } from "../../lib/reports/report-filters";
 import { presetLabel } from "../../lib/reports/time-range";
 import { reportContext, type SearchParams } from "../report-context";
+import { requirePage } from "../../lib/auth/require-page";
 
 export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = { title: "Login audit" };
 
 export default async function LoginsPage({ searchParams }: { searchParams: SearchParams }) {
+  await requirePage("/logins");
   const ctx = await reportContext(searchParams);
   const report = await loginAuditReport(ctx.scope);
   const { kpis, kpiHrefs: h } = report;

@@ -14,6 +14,7 @@ import { networkReport, PORT_SCAN_MIN_PORTS, type TalkerRow } from "../../lib/re
 import { reportHref } from "../../lib/reports/report-filters";
 import { presetLabel } from "../../lib/reports/time-range";
 import { reportContext, type SearchParams } from "../report-context";
+import { requirePage } from "../../lib/auth/require-page";
 
 export const dynamic = "force-dynamic";
 
@@ -30,6 +31,7 @@ const talkerColumns: GroupColumn<TalkerRow>[] = [
 ];
 
 export default async function NetworkPage({ searchParams }: { searchParams: SearchParams }) {
+  await requirePage("/network");
   const ctx = await reportContext(searchParams);
   const report = await networkReport(ctx.scope);
   const { kpis, kpiHrefs: h } = report;

@@ -12,6 +12,7 @@ import { reportHref } from "../../lib/reports/report-filters";
 import { presetLabel } from "../../lib/reports/time-range";
 import { reportContext, type SearchParams } from "../report-context";
 import { KpiGrid } from "./kpi-grid";
+import { requirePage } from "../../lib/auth/require-page";
 
 // Reads the database on every request; nothing here may be prerendered at build time.
 export const dynamic = "force-dynamic";
@@ -19,6 +20,7 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage({ searchParams }: { searchParams: SearchParams }) {
+  await requirePage("/overview");
   const ctx = await reportContext(searchParams);
   const report = await overviewReport(ctx.scope);
   const { kpis } = report;

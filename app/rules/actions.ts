@@ -7,7 +7,8 @@ import { getPool } from "../../lib/db/pool";
 import { deleteRule, resetRule, RuleChangeError, saveRule, setRuleEnabled } from "../../lib/detect/manage-rules";
 import { ChannelNotFoundError } from "../../lib/notify/channels";
 import { addMute, removeMute } from "../../lib/notify/mutes";
-import { currentActor } from "../current-actor";
+import { canAct } from "../../lib/auth/access-policy";
+import { guardAction } from "../../lib/auth/guard-action";
 
 export interface RuleFormResult {
   /** Field path (e.g. `aggregation.threshold`, `match.all.0.field`) → message. */
@@ -19,9 +20,10 @@ export interface RuleFormResult {
  * Saves the editor's rule (JSON in field `rule`; `mode` create or update) and,
  * when the form carries `routing` = "1", its routing: the `channel` fields are
  * the ids of the channels (among those with a rule list) that take this rule.
+ * Routing changes channels, which only admins may do.
  * On success goes to the rule's page; an invalid rule is never stored.
  */
-export async function saveRuleAction(_previous: RuleFormResult, form: FormData): Promise<RuleFormResult> {
+export const saveRuleAction = guardAction("saveRuleAction", async (ctx, _previous: RuleFormResult, form: FormData): Promise<RuleFormResult> => {
   const mode = form.get("mode") === "create" ? "create" : "update";
   let input: unknown;
   try {
@@ -32,7 +34,8 @@ export async function saveRuleAction(_previous: RuleFormResult, form: FormData):
   let id: string;
   try {
     const channelIds = form.get("routing") === "1" ? form.getAll("channel").map(Number) : undefined;
-    id = (await saveRule(getPool(), input, await currentActor(), mode, { channelIds })).id;
+    if (channelIds && !canAct(ctx.caller.role, "saveChannelAction")) return { error: "only an admin can change which channels a rule notifies" };
+    id = (await saveRule(getPool(), input, ctx.actor, mode, { channelIds })).id;
   } catch (error) {
     if (error instanceof ZodError) {
       const fieldErrors: Record<string, string> = {};
@@ -43,44 +46,54 @@ export async function saveRuleAction(_previous: RuleFormResult, form: FormData):
     if (error instanceof ChannelNotFoundError) return { error: `${error.message}: reload the page` };
     throw error;
   }
+  await ctx.audit(mode === "create" ? "rule.create" : "rule.update", id, channelIds ? { channelIds } : null);
   revalidatePath("/rules");
   redirect(`/rules/${encodeURIComponent(id)}`);
-}
+});
 
 /** Enables or disables a rule (fields: id, enabled = "true" | "false"). */
-export async function setRuleEnabledAction(form: FormData): Promise<void> {
+export const setRuleEnabledAction = guardAction("setRuleEnabledAction", async (ctx, form: FormData): Promise<void> => {
   const id = String(form.get("id"));
-  await setRuleEnabled(getPool(), id, form.get("enabled") === "true", await currentActor());
+  const enabled = form.get("enabled") === "true";
+  await setRuleEnabled(getPool(), id, enabled, ctx.actor);
+  await ctx.audit(enabled ? "rule.enable" : "rule.disable", id);
   revalidatePath("/rules");
   revalidatePath(`/rules/${encodeURIComponent(id)}`);
-}
+});
 
-/** Deletes a custom rule (field: id) and returns to the list. */
-export async function deleteRuleAction(form: FormData): Promise<void> {
-  await deleteRule(getPool(), String(form.get("id")), await currentActor());
+/** Deletes a custom rule (field: id) and returns to the list. Admin only. */
+export const deleteRuleAction = guardAction("deleteRuleAction", async (ctx, form: FormData): Promise<void> => {
+  const id = String(form.get("id"));
+  await deleteRule(getPool(), id, ctx.actor);
+  await ctx.audit("rule.delete", id);
   revalidatePath("/rules");
   redirect("/rules");
-}
+});
 
-/** Drops the team's changes to a built-in rule (field: id). */
-export async function resetRuleAction(form: FormData): Promise<void> {
+/** Drops the team's changes to a built-in rule (field: id). Admin only. */
+export const resetRuleAction = guardAction("resetRuleAction", async (ctx, form: FormData): Promise<void> => {
   const id = String(form.get("id"));
-  await resetRule(getPool(), id, await currentActor());
+  await resetRule(getPool(), id, ctx.actor);
+  await ctx.audit("rule.reset", id);
   revalidatePath(`/rules/${encodeURIComponent(id)}`);
-}
+});
 
 /** Mutes notifications of a rule or one group (fields: ruleId, groupKey?, hours, reason?). */
-export async function muteAction(form: FormData): Promise<void> {
+export const muteAction = guardAction("muteAction", async (ctx, form: FormData): Promise<void> => {
   const ruleId = String(form.get("ruleId"));
   const hours = Number(form.get("hours") ?? 0);
   if (!(hours > 0 && hours <= 24 * 90)) return;
   const groupKey = String(form.get("groupKey") ?? "").trim() || null;
-  await addMute(getPool(), { ruleId, groupKey, until: new Date(Date.now() + hours * 3_600_000), reason: String(form.get("reason") ?? "") || undefined }, await currentActor());
+  const until = new Date(Date.now() + hours * 3_600_000);
+  await addMute(getPool(), { ruleId, groupKey, until, reason: String(form.get("reason") ?? "") || undefined }, ctx.actor);
+  await ctx.audit("rule.mute", ruleId, { groupKey, until: until.toISOString() });
   revalidatePath(`/rules/${encodeURIComponent(ruleId)}`);
-}
+});
 
 /** Ends a mute (fields: id, ruleId). */
-export async function unmuteAction(form: FormData): Promise<void> {
+export const unmuteAction = guardAction("unmuteAction", async (ctx, form: FormData): Promise<void> => {
+  const ruleId = String(form.get("ruleId"));
   await removeMute(getPool(), Number(form.get("id")));
-  revalidatePath(`/rules/${encodeURIComponent(String(form.get("ruleId")))}`);
-}
+  await ctx.audit("rule.unmute", ruleId, { mute: String(form.get("id")) });
+  revalidatePath(`/rules/${encodeURIComponent(ruleId)}`);
+});

@@ -7,6 +7,8 @@ import { SEVERITIES, SOURCES } from "../../lib/detect/rule-schema";
 import { ruleAlertStats } from "../../lib/detect/rule-stats";
 import { SeverityBadge } from "../alerts/severity-badge";
 import { setRuleEnabledAction } from "./actions";
+import { requirePage } from "../../lib/auth/require-page";
+import { canAct, canOpen } from "../../lib/auth/access-policy";
 
 export const dynamic = "force-dynamic";
 
@@ -15,6 +17,7 @@ export const metadata: Metadata = { title: "Rules" };
 type SearchParams = Record<string, string | string[] | undefined>;
 
 export default async function RulesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const caller = await requirePage("/rules");
   const params = await searchParams;
   const one = (name: string) => [params[name] ?? []].flat()[0]?.trim() ?? "";
   const q = one("q").toLowerCase();
@@ -38,7 +41,7 @@ export default async function RulesPage({ searchParams }: { searchParams: Promis
           <h1 className="text-xl font-semibold tracking-tight text-slate-900">Rules</h1>
           <p className="mt-0.5 text-sm text-slate-500">Built-in and custom detection rules: {formatInteger(rules.length)} in all, {formatInteger(rules.filter((r) => r.enabled).length)} enabled</p>
         </div>
-        <Link href="/rules/new" className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">New rule</Link>
+        {canOpen(caller.role, "/rules/new") ? <Link href="/rules/new" className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">New rule</Link> : null}
       </div>
 
       <form method="get" className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm" aria-label="Filter rules">
@@ -92,13 +95,17 @@ export default async function RulesPage({ searchParams }: { searchParams: Promis
                   <td className="py-2 pl-3 text-right tabular-nums" data-alerts-7d={s?.alertsSince ?? 0}>{formatInteger(s?.alertsSince ?? 0)}</td>
                   <td className="py-2 pl-3 text-xs whitespace-nowrap tabular-nums text-slate-600">{s?.lastFired ? formatUtc(s.lastFired) : "—"}</td>
                   <td className="py-2 pr-4 pl-3">
-                    <form action={setRuleEnabledAction}>
-                      <input type="hidden" name="id" value={r.id} />
-                      <input type="hidden" name="enabled" value={String(!r.enabled)} />
-                      <button type="submit" aria-label={`${r.enabled ? "Disable" : "Enable"} ${r.id}`} className={`rounded px-2 py-0.5 text-xs font-medium ${r.enabled ? "bg-emerald-100 text-emerald-800" : "bg-slate-100 text-slate-600"}`}>
-                        {r.enabled ? "enabled" : "disabled"}
-                      </button>
-                    </form>
+                    {canAct(caller.role, "setRuleEnabledAction") ? (
+                      <form action={setRuleEnabledAction}>
+                        <input type="hidden" name="id" value={r.id} />
+                        <input type="hidden" name="enabled" value={String(!r.enabled)} />
+                        <button type="submit" aria-label={`${r.enabled ? "Disable" : "Enable"} ${r.id}`} className={`rounded px-2 py-0.5 text-xs font-medium ${r.enabled ? "bg-emerald-100 text-emerald-800" : "bg-slate-100 text-slate-600"}`}>
+                          {r.enabled ? "enabled" : "disabled"}
+                        </button>
+                      </form>
+                    ) : (
+                      <span className="text-xs text-slate-600">{r.enabled ? "enabled" : "disabled"}</span>
+                    )}
                   </td>
                 </tr>
               );

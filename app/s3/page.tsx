@@ -13,12 +13,14 @@ import { reportHref } from "../../lib/reports/report-filters";
 import { s3Report } from "../../lib/reports/s3-data-events";
 import { presetLabel } from "../../lib/reports/time-range";
 import { reportContext, type SearchParams } from "../report-context";
+import { requirePage } from "../../lib/auth/require-page";
 
 export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = { title: "S3 data events" };
 
 export default async function S3Page({ searchParams }: { searchParams: SearchParams }) {
+  await requirePage("/s3");
   const ctx = await reportContext(searchParams);
   const report = await s3Report(ctx.scope);
   const { kpis, kpiHrefs: h } = report;

@@ -19,6 +19,7 @@ import { newWorkerStats, runWorker, workerTuning, type WorkerStats } from "../in
 import { startHeartbeat } from "../ops/heartbeat";
 import { startOpsRunner } from "../ops/ops-requests";
 import type { Logger } from "../log";
+import { ensureDemoAdmin } from "./demo-admin";
 import { ensureWebBuild, startWeb } from "./web";
 
 export const DEMO_BUCKET = "trailwatch-demo-logs";
@@ -69,6 +70,8 @@ export async function runDemo(cfg: Config, log: Logger, options: { web: boolean;
   // The scheduler's "now" is the end of the demo week, so threshold states describe the week.
   const detection = await detectOnce({ pool: getPool(), log }, end);
   log.info({ alertsOpened: detection.changes.filter((c) => c.change === "opened").length, ruleErrors: detection.ruleErrors.length }, "detection rules evaluated");
+  const admin = await ensureDemoAdmin(getPool(), cfg);
+  const credentials = `Sign in as ${admin.email} with password ${admin.password}`;
 
   if (options.web) {
     await ensureWebBuild(log);
@@ -81,7 +84,7 @@ export async function runDemo(cfg: Config, log: Logger, options: { web: boolean;
     const ops = startOpsRunner({ pool: getPool(), sqs, queueUrl, log: log.child({}, { level: "warn" }), region: "us-east-1", signal: running.signal });
     const detector = startDetector({ pool: getPool(), log: log.child({}, { level: "warn" }), signal: running.signal });
     const live = runWorker({ sqs, s3, pool: getPool(), log: log.child({}, { level: "warn" }), queueUrl, ...workerTuning(cfg), signal: running.signal, stats: liveStats, afterMessage: detector.wake });
-    console.log(`\nTrailwatch is running at ${web.url.replace("127.0.0.1", "localhost")}  (Ctrl-C to stop)\n`);
+    console.log(`\nTrailwatch is running at ${web.url.replace("127.0.0.1", "localhost")}  (Ctrl-C to stop)\n${credentials}\n`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
       process.once("SIGTERM", resolve);
@@ -89,6 +92,8 @@ export async function runDemo(cfg: Config, log: Logger, options: { web: boolean;
     running.abort();
     await Promise.all([live, heartbeat.done, ops.done, detector.done]);
     web.child.kill("SIGTERM");
+  } else {
+    console.log(credentials);
   }
   await closePool();
   await aws.stop();

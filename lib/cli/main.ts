@@ -12,7 +12,11 @@ import { backfill } from "../ingest/backfill";
 import { importFiles } from "../ingest/import-files";
 import { enforceRetention, retentionPolicy } from "../ops/enforce-retention";
 import { createLogger } from "../log";
+import { recordAudit } from "../audit/record-audit";
+import { roleSchema, ROLES, type Role } from "../auth/roles";
+import { createUser, findUser, listUsers, setUserRole, UserInputError } from "../auth/users";
 import { runDemo } from "./demo";
+import { readPassword } from "./read-password";
 import { ensureWebBuild, startWeb } from "./web";
 
 const program = new Command()
@@ -187,6 +191,59 @@ rules
       } finally {
         client.release();
       }
+    });
+  });
+
+const users = program.command("users").description("the people who sign in to the web app");
+
+const roleOption = () => new Option("--role <role>", "admin | analyst | viewer").choices(ROLES).makeOptionMandatory();
+
+users
+  .command("create")
+  .description("create a user; the password is read from standard input when it is not a terminal, else prompted for")
+  .requiredOption("--email <email>", "the email they sign in with")
+  .addOption(roleOption())
+  .option("--name <name>", "display name (default: the email)")
+  .action(async (options: { email: string; role: Role; name?: string }) => {
+    const password = await readPassword("Password (12+ characters): ");
+    await withDatabase("users", async () => {
+      try {
+        const user = await createUser(getPool(), { email: options.email, name: options.name, role: options.role, password });
+        await recordAudit(getPool(), { actor: "cli", action: "user.create", target: user.email, details: { role: user.role, via: "cli" } });
+        console.log(`created ${user.email} (${user.role})`);
+      } catch (error) {
+        if (!(error instanceof UserInputError)) throw error;
+        console.error(`trailwatch: ${error.message}`);
+        process.exitCode = 1;
+      }
+    });
+  });
+
+users
+  .command("list")
+  .description("list users with their role, status and live sessions")
+  .option("--json", "print JSON")
+  .action(async (options: { json?: boolean }) => {
+    await withDatabase("users", async () => {
+      const all = await listUsers(getPool());
+      if (options.json) return void console.log(JSON.stringify(all, null, 2));
+      for (const u of all) console.log(`${u.email.padEnd(40)} ${u.role.padEnd(8)} ${u.disabled ? "disabled" : "active  "} ${u.activeSessions} sessions`);
+      console.log(`${all.length} users`);
+    });
+  });
+
+users
+  .command("set-role")
+  .description("change a user's role")
+  .requiredOption("--email <email>", "the user's email")
+  .addOption(roleOption())
+  .action(async (options: { email: string; role: Role }) => {
+    await withDatabase("users", async () => {
+      const user = await findUser(getPool(), options.email);
+      if (!user) throw new Error(`no user with email ${options.email}`);
+      await setUserRole(getPool(), user.id, roleSchema.parse(options.role));
+      await recordAudit(getPool(), { actor: "cli", action: "user.set-role", target: user.email, details: { from: user.role, to: options.role } });
+      console.log(`${user.email}: ${user.role} → ${options.role}`);
     });
   });
 

@@ -18,14 +18,14 @@ export async function ensureWebBuild(log: Logger): Promise<void> {
 
 /**
  * Starts `next start` on 127.0.0.1 (or all interfaces with `host`) as a child process
- * pointed at `databaseUrl`, and resolves once it answers HTTP.
+ * pointed at `databaseUrl` (with `env`'s extra variables), and resolves once it answers HTTP.
  */
-export async function startWeb(options: { databaseUrl: string; port: number; host?: string; log: Logger }): Promise<{ url: string; child: ChildProcess }> {
+export async function startWeb(options: { databaseUrl: string; port: number; host?: string; log: Logger; env?: Record<string, string> }): Promise<{ url: string; child: ChildProcess }> {
   const host = options.host ?? "127.0.0.1";
   const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(options.port), "-H", host], {
     cwd: ROOT,
     stdio: ["ignore", "inherit", "inherit"],
-    env: childEnv({ DATABASE_URL: options.databaseUrl, PORT: String(options.port) }),
+    env: childEnv({ ...options.env, DATABASE_URL: options.databaseUrl, PORT: String(options.port) }),
   });
   const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${options.port}`;
   const deadline = Date.now() + 60_000;

@@ -1,7 +1,6 @@
 /**
  * The admin actions: operations that change what Trailwatch holds or moves messages, listed in one
- * place so the sign-in issue can require the admin role for each (the UI marks them "admin").
- * Until sign-in exists, requests are recorded under ANONYMOUS_ACTOR.
+ * place; their server actions need the admin role (lib/auth/access-policy.ts) and record who asked.
  */
 export const ADMIN_ACTIONS = {
   "reprocess-object": "Read one ledger object from S3 again through the ingest pipeline",
@@ -9,9 +8,6 @@ export const ADMIN_ACTIONS = {
 } as const;
 
 export type AdminAction = keyof typeof ADMIN_ACTIONS;
-
-/** Who asked, until sign-in exists. */
-export const ANONYMOUS_ACTOR = "anonymous";
 
 export function isAdminAction(value: unknown): value is AdminAction {
   return typeof value === "string" && Object.hasOwn(ADMIN_ACTIONS, value);

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { verifyPassword } from "../../lib/auth/password";
 import { runDemo } from "../../lib/cli/demo";
+import { DEMO_ADMIN_EMAIL } from "../../lib/cli/demo-admin";
 import { loadConfig } from "../../lib/config";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { silentLog } from "../support/samples";
@@ -17,7 +22,15 @@ after(async () => {
 
 test("trailwatch demo ingests the samples and the generated week through SQS, leaving nothing on the queue", async () => {
   const end = new Date(Date.UTC(2026, 10, 22, 0, 0, 0));
-  const stats = await runDemo(loadConfig({ DATABASE_URL: db.url, TRAILWATCH_SQS_WAIT_SECONDS: "1" }), silentLog, { web: false, end });
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "trailwatch-demo-"));
+  const stats = await runDemo(loadConfig({ DATABASE_URL: db.url, TRAILWATCH_SQS_WAIT_SECONDS: "1", TRAILWATCH_DATA_DIR: dataDir }), silentLog, { web: false, end });
+  // The demo admin: its random password is kept in the data dir and is the one stored (hashed) for it.
+  const password = (await readFile(path.join(dataDir, "demo-admin-password"), "utf8")).trim();
+  assert.match(password, /^[A-Za-z0-9_-]{24}$/);
+  const admin = await db.pool.query<{ role: string; hash: string }>(`SELECT u.role, a.password AS hash FROM users u JOIN accounts a ON a.user_id = u.id WHERE u.email = $1`, [DEMO_ADMIN_EMAIL]);
+  assert.equal(admin.rows[0]?.role, "admin");
+  assert.equal(await verifyPassword({ hash: admin.rows[0]!.hash, password }), true);
+  await rm(dataDir, { recursive: true, force: true });
   assert.equal(stats.retried, 0);
   assert.equal(stats.errors, 0);
   const ledger = await db.pool.query<{ status: string; n: number }>("SELECT status, count(*)::int AS n FROM ingest_objects GROUP BY status ORDER BY status");

@@ -10,6 +10,8 @@ import { eventSearchHref, flowSearchHref } from "../../../lib/search/search-url"
 import { AlertStateLabel, SeverityBadge } from "../severity-badge";
 import { LifecycleForm } from "./lifecycle-form";
 import { safeHref } from "../../../lib/http/safe-href";
+import { requirePage } from "../../../lib/auth/require-page";
+import { canAct } from "../../../lib/auth/access-policy";
 
 export const dynamic = "force-dynamic";
 
@@ -18,6 +20,7 @@ export const metadata: Metadata = { title: "Alert" };
 const EVENT_LIMIT = 500;
 
 export default async function AlertPage({ params }: { params: Promise<{ id: string }> }) {
+  const caller = await requirePage("/alerts/[id]");
   const id = Number((await params).id);
   if (!Number.isSafeInteger(id) || id < 1) notFound();
   const db = getPool();
@@ -67,7 +70,7 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
 
         <section className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm" aria-labelledby="lifecycle">
           <h2 id="lifecycle" className="mb-2 text-sm font-semibold text-slate-900">Lifecycle</h2>
-          <LifecycleForm id={alert.id} state={alert.state} />
+          {canAct(caller.role, "changeAlertStateAction") ? <LifecycleForm id={alert.id} state={alert.state} /> : <p className="text-xs text-slate-500">Analysts and admins move alerts through their lifecycle.</p>}
           <ol className="mt-4 space-y-2 border-t border-slate-100 pt-3 text-xs" data-testid="alert-history">
             {alert.history.map((h, i) => (
               <li key={i}>

@@ -3,6 +3,7 @@ import { alertEventRefs, alertFilterFromParams, listAlerts } from "../../../lib/
 import { getPool } from "../../../lib/db/pool";
 import { createLogger } from "../../../lib/log";
 import { json, jsonError } from "../responses";
+import { guardRoute } from "../../../lib/auth/guard-route";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +14,7 @@ export const dynamic = "force-dynamic";
  * (ISO 8601 UTC), matchCount and eventIds (`<account>/<eventID>`; flow records `<account>/<object id>:<line>`).
  * 500 (details in the server log only) when the database fails.
  */
-export async function GET(request: NextRequest): Promise<Response> {
+export const GET = guardRoute("GET /api/alerts", async function GET(request: NextRequest): Promise<Response> {
   const params = request.nextUrl.searchParams;
   try {
     const alerts = await listAlerts(getPool(), alertFilterFromParams((name) => params.getAll(name)));
@@ -23,4 +24,4 @@ export async function GET(request: NextRequest): Promise<Response> {
     createLogger("web").error({ err: error, route: "/api/alerts" }, "alerts query failed");
     return jsonError(500, "the alerts could not be listed");
   }
-}
+});

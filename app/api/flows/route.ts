@@ -3,6 +3,7 @@ import { createLogger } from "../../../lib/log";
 import { SearchQueryError } from "../../../lib/search/parse-search";
 import { searchApi } from "../../../lib/search/search-api";
 import { json, jsonError } from "../responses";
+import { guardRoute } from "../../../lib/auth/guard-route";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +14,7 @@ export const dynamic = "force-dynamic";
  * keyset-paged. 400 `{ error }` for an unknown field, a value that does not suit its field, a bad
  * range, limit or cursor; 500 (details in the server log only) when the database fails.
  */
-export async function GET(request: NextRequest): Promise<Response> {
+export const GET = guardRoute("GET /api/flows", async function GET(request: NextRequest): Promise<Response> {
   try {
     return json(await searchApi("vpcflow", request.nextUrl.searchParams));
   } catch (error) {
@@ -21,4 +22,4 @@ export async function GET(request: NextRequest): Promise<Response> {
     createLogger("web").error({ err: error, route: "/api/flows" }, "flow search failed");
     return jsonError(500, "the search could not be run");
   }
-}
+});

@@ -2,6 +2,7 @@ import type { NextRequest } from "next/server";
 import { createLogger } from "../../../lib/log";
 import { ingestStatusReport, isMessageOutcome, MAX_LIMIT, MESSAGE_OUTCOMES, type IngestStatusOptions } from "../../../lib/reports/ingest-status";
 import { json, jsonError } from "../responses";
+import { guardRoute } from "../../../lib/auth/guard-route";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +14,7 @@ export const dynamic = "force-dynamic";
  * message bodies) is attacker-controlled. 400 for a malformed parameter; 500 (details in the server log only)
  * when the database fails.
  */
-export async function GET(request: NextRequest): Promise<Response> {
+export const GET = guardRoute("GET /api/ingest", async function GET(request: NextRequest): Promise<Response> {
   const params = request.nextUrl.searchParams;
   const options: IngestStatusOptions = {};
 
@@ -37,4 +38,4 @@ export async function GET(request: NextRequest): Promise<Response> {
     createLogger("web").error({ err: error, route: "/api/ingest" }, "ingest status report failed");
     return jsonError(500, "the report could not be computed");
   }
-}
+});

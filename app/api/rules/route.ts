@@ -3,6 +3,7 @@ import { BUILT_IN_IDS, loadRules } from "../../../lib/detect/load-rules";
 import { ruleAlertStats } from "../../../lib/detect/rule-stats";
 import { createLogger } from "../../../lib/log";
 import { json, jsonError } from "../responses";
+import { guardRoute } from "../../../lib/auth/guard-route";
 
 export const dynamic = "force-dynamic";
 
@@ -10,7 +11,7 @@ export const dynamic = "force-dynamic";
  * GET /api/rules → `{ rules: [{ ...rule, origin: "built-in" | "custom", alerts7d, lastFired }] }`: every rule as
  * detection runs it (overrides applied), with alerts first seen in the last 7 days and the last match (ISO 8601 UTC, or null).
  */
-export async function GET(): Promise<Response> {
+export const GET = guardRoute("GET /api/rules", async function GET(): Promise<Response> {
   try {
     const db = getPool();
     const [rules, stats] = await Promise.all([loadRules(db), ruleAlertStats(db, new Date(Date.now() - 7 * 86_400_000))]);
@@ -19,4 +20,4 @@ export async function GET(): Promise<Response> {
     createLogger("web").error({ err: error, route: "/api/rules" }, "rules query failed");
     return jsonError(500, "the rules could not be listed");
   }
-}
+});

@@ -11,12 +11,17 @@ import { listMutes } from "../../../lib/notify/mutes";
 import { ChangeHistory } from "../../../components/change-history";
 import { SeverityBadge } from "../../alerts/severity-badge";
 import { deleteRuleAction, muteAction, resetRuleAction, setRuleEnabledAction, unmuteAction } from "../actions";
+import { requirePage } from "../../../lib/auth/require-page";
+import { canAct, canOpen, type ActionKey } from "../../../lib/auth/access-policy";
 
 export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = { title: "Rule" };
 
 export default async function RulePage({ params }: { params: Promise<{ id: string }> }) {
+  const caller = await requirePage("/rules/[id]");
+  // Buttons a role may not use are not shown; each action checks the role again on the server.
+  const can = (action: ActionKey) => canAct(caller.role, action);
   const id = decodeURIComponent((await params).id);
   const db = getPool();
   const record = await getRule(db, id);
@@ -39,14 +44,16 @@ export default async function RulePage({ params }: { params: Promise<{ id: strin
           <p className="mt-1 text-sm" data-testid="rule-state">{rule.enabled ? "Enabled" : "Disabled"} · {formatInteger(s?.alertsSince ?? 0)} alerts in 7 days · last fired {s?.lastFired ? formatUtc(s.lastFired) : "never"}</p>
         </div>
         <div className="flex flex-wrap gap-2">
-          <form action={setRuleEnabledAction}>
-            <input type="hidden" name="id" value={rule.id} />
-            <input type="hidden" name="enabled" value={String(!rule.enabled)} />
-            <button type="submit" className={rule.enabled ? button : "rounded-md bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-800"}>{rule.enabled ? "Disable" : "Enable"}</button>
-          </form>
-          <Link href={`/rules/${encodeURIComponent(rule.id)}/edit`} className={button}>Edit</Link>
-          <Link href={`/rules/new?clone=${encodeURIComponent(rule.id)}`} className={button}>Clone</Link>
-          {record.origin === "built-in" ? (
+          {can("setRuleEnabledAction") ? (
+            <form action={setRuleEnabledAction}>
+              <input type="hidden" name="id" value={rule.id} />
+              <input type="hidden" name="enabled" value={String(!rule.enabled)} />
+              <button type="submit" className={rule.enabled ? button : "rounded-md bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-800"}>{rule.enabled ? "Disable" : "Enable"}</button>
+            </form>
+          ) : null}
+          {canOpen(caller.role, "/rules/[id]/edit") ? <Link href={`/rules/${encodeURIComponent(rule.id)}/edit`} className={button}>Edit</Link> : null}
+          {canOpen(caller.role, "/rules/new") ? <Link href={`/rules/new?clone=${encodeURIComponent(rule.id)}`} className={button}>Clone</Link> : null}
+          {!can("resetRuleAction") || !can("deleteRuleAction") ? null : record.origin === "built-in" ? (
             record.overridden ? <form action={resetRuleAction}><input type="hidden" name="id" value={rule.id} /><button type="submit" className={button}>Reset to shipped</button></form> : null
           ) : (
             <form action={deleteRuleAction}><input type="hidden" name="id" value={rule.id} /><button type="submit" className="rounded-md border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50">Delete</button></form>
@@ -70,18 +77,18 @@ export default async function RulePage({ params }: { params: Promise<{ id: strin
         <section className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm" aria-labelledby="mutes">
           <h2 id="mutes" className="text-sm font-semibold text-slate-900">Mute notifications</h2>
           <p className="text-xs text-slate-500">Alerts are still raised; channels are not told until the mute ends.</p>
-          <form action={muteAction} className="mt-2 space-y-2 text-xs">
+          {can("muteAction") ? <form action={muteAction} className="mt-2 space-y-2 text-xs">
             <input type="hidden" name="ruleId" value={rule.id} />
             <label className="block font-medium text-slate-600">Group key (empty: the whole rule)<input name="groupKey" className="mt-1 block w-full rounded border border-slate-300 px-2 py-1 font-mono" /></label>
             <label className="block font-medium text-slate-600">For<select name="hours" defaultValue="4" className="mt-1 block rounded border border-slate-300 px-2 py-1"><option value="1">1 hour</option><option value="4">4 hours</option><option value="24">1 day</option><option value="168">1 week</option></select></label>
             <label className="block font-medium text-slate-600">Reason<input name="reason" className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" /></label>
             <button type="submit" className="rounded-md bg-slate-900 px-3 py-1 font-medium text-white">Mute</button>
-          </form>
+          </form> : null}
           <ul className="mt-3 space-y-1 text-xs" data-testid="mutes">
             {mutes.map((m) => (
               <li key={m.id} className="flex items-start justify-between gap-2">
                 <span><span className="font-mono break-all">{m.groupKey ?? "every group"}</span> until {formatUtc(m.until)} by {m.createdBy}{m.reason ? ` — ${m.reason}` : ""}</span>
-                <form action={unmuteAction}><input type="hidden" name="id" value={m.id} /><input type="hidden" name="ruleId" value={rule.id} /><button type="submit" className="text-red-700 hover:underline">End</button></form>
+                {can("unmuteAction") ? <form action={unmuteAction}><input type="hidden" name="id" value={m.id} /><input type="hidden" name="ruleId" value={rule.id} /><button type="submit" className="text-red-700 hover:underline">End</button></form> : null}
               </li>
             ))}
           </ul>

@@ -6,6 +6,7 @@ import type { Rule } from "../../../lib/detect/rule-schema";
 import { editorChannels } from "../editor-channels";
 import { editorFields } from "../editor-fields";
 import { RuleEditor } from "../rule-editor";
+import { requirePage } from "../../../lib/auth/require-page";
 
 export const dynamic = "force-dynamic";
 
@@ -18,6 +19,7 @@ const BLANK: Rule = {
 
 /** A new rule, blank or (`?clone=<id>`) a copy of another under a new id. */
 export default async function NewRulePage({ searchParams }: { searchParams: Promise<{ clone?: string }> }) {
+  await requirePage("/rules/new");
   const clone = (await searchParams).clone;
   const source = clone ? await getRule(getPool(), clone) : null;
   const initial: Rule = source ? { ...source.rule, id: `${source.rule.id}-copy`, title: `${source.rule.title} (copy)`, enabled: false } : BLANK;

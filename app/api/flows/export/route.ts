@@ -3,6 +3,7 @@ import { createLogger } from "../../../../lib/log";
 import { SearchQueryError } from "../../../../lib/search/parse-search";
 import { exportApi, exportResponse } from "../../../../lib/search/search-api";
 import { jsonError } from "../../responses";
+import { guardRoute } from "../../../../lib/auth/guard-route";
 
 export const dynamic = "force-dynamic";
 
@@ -12,7 +13,7 @@ export const dynamic = "force-dynamic";
  * describes both formats and how a capped file says so. 400 `{ error }` for a bad parameter.
  * A database failure mid-stream cuts the download short (logged).
  */
-export async function GET(request: NextRequest): Promise<Response> {
+export const GET = guardRoute("GET /api/flows/export", async function GET(request: NextRequest): Promise<Response> {
   try {
     const exp = exportApi("vpcflow", request.nextUrl.searchParams);
     return exportResponse(exp, (err) => createLogger("web").error({ err, route: "/api/flows/export" }, "export failed mid-stream"));
@@ -20,4 +21,4 @@ export async function GET(request: NextRequest): Promise<Response> {
     if (error instanceof SearchQueryError) return jsonError(400, error.message);
     throw error;
   }
-}
+});

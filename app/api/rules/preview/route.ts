@@ -3,6 +3,7 @@ import { getPool } from "../../../../lib/db/pool";
 import { PREVIEW_RANGES, previewRule, PreviewCancelledError, type PreviewRange } from "../../../../lib/detect/preview-rule";
 import { createLogger } from "../../../../lib/log";
 import { json, jsonError } from "../../responses";
+import { guardRoute } from "../../../../lib/auth/guard-route";
 
 export const dynamic = "force-dynamic";
 
@@ -12,7 +13,7 @@ export const dynamic = "force-dynamic";
  * (times ISO 8601 UTC). 400 `{ error, issues: [{ path, message }] }` for an invalid rule; 499 when the caller
  * went away (the query is cancelled); 504 when it ran past the preview's statement timeout.
  */
-export async function POST(request: Request): Promise<Response> {
+export const POST = guardRoute("POST /api/rules/preview", async function POST(request: Request): Promise<Response> {
   let body: { rule?: unknown; range?: string };
   try {
     body = (await request.json()) as typeof body;
@@ -30,4 +31,4 @@ export async function POST(request: Request): Promise<Response> {
     createLogger("web").error({ err: error, route: "/api/rules/preview" }, "rule preview failed");
     return jsonError(500, "the preview failed");
   }
-}
+});

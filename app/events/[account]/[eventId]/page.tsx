@@ -7,6 +7,7 @@ import { eventSearchHref, exactValue } from "../../../../lib/search/search-url";
 import { ActorPanel, ChangePanel, Facts, Panel, RelatedPanel } from "./panels";
 import { RawRecord } from "./raw-record";
 import { safeHref } from "../../../../lib/http/safe-href";
+import { requirePage } from "../../../../lib/auth/require-page";
 
 // Reads the database on every request; nothing here may be prerendered at build time.
 export const dynamic = "force-dynamic";
@@ -17,6 +18,7 @@ type Params = Promise<{ account: string; eventId: string }>;
 
 /** One CloudTrail event: summary, actor, decoded change, related activity, the raw record. */
 export default async function EventPage({ params }: { params: Params }) {
+  await requirePage("/events/[account]/[eventId]");
   const { account, eventId } = await params;
   const detail = await eventDetail(account, eventId);
   if (!detail) notFound();

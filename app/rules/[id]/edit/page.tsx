@@ -6,12 +6,14 @@ import { getRule } from "../../../../lib/detect/manage-rules";
 import { editorChannels } from "../../editor-channels";
 import { editorFields } from "../../editor-fields";
 import { RuleEditor } from "../../rule-editor";
+import { requirePage } from "../../../../lib/auth/require-page";
 
 export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = { title: "Edit rule" };
 
 export default async function EditRulePage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePage("/rules/[id]/edit");
   const id = decodeURIComponent((await params).id);
   const record = await getRule(getPool(), id);
   if (!record) notFound();

@@ -2,6 +2,7 @@ import type { NextRequest } from "next/server";
 import { createLogger } from "../../../../../lib/log";
 import { eventDetail } from "../../../../../lib/search/event-detail";
 import { json, jsonError } from "../../../responses";
+import { guardRoute } from "../../../../../lib/auth/guard-route";
 
 export const dynamic = "force-dynamic";
 
@@ -12,7 +13,7 @@ export const dynamic = "force-dynamic";
  * With `?download=1`: the raw record alone, pretty-printed, as a `.json` attachment.
  * 404 when no such event is stored; 500 (details in the server log only) when the database fails.
  */
-export async function GET(request: NextRequest, { params }: { params: Promise<{ account: string; eventId: string }> }): Promise<Response> {
+export const GET = guardRoute("GET /api/events/[account]/[eventId]", async function GET(request: NextRequest, { params }: { params: Promise<{ account: string; eventId: string }> }): Promise<Response> {
   const { account, eventId } = await params;
   try {
     const detail = await eventDetail(account, eventId);
@@ -28,4 +29,4 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
     createLogger("web").error({ err: error, route: "/api/events/[account]/[eventId]" }, "event detail failed");
     return jsonError(500, "the event could not be read");
   }
-}
+});

@@ -1,0 +1,31 @@
+"use client";
+
+import { useActionState } from "react";
+import { setupAction, type SetupResult } from "./actions";
+
+const input = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-sky-500 focus:outline-none";
+
+/** The first admin's email and password. */
+export function SetupForm() {
+  const [result, act, pending] = useActionState<SetupResult, FormData>(setupAction, {});
+  return (
+    <form action={act} className="space-y-4" aria-label="Create the first admin">
+      <label className="block text-sm font-medium text-slate-700">
+        Email
+        <input name="email" type="email" autoComplete="username" required className={input} />
+      </label>
+      <label className="block text-sm font-medium text-slate-700">
+        Password (12 characters or more)
+        <input name="password" type="password" autoComplete="new-password" required minLength={12} className={input} />
+      </label>
+      <label className="block text-sm font-medium text-slate-700">
+        Password again
+        <input name="confirm" type="password" autoComplete="new-password" required minLength={12} className={input} />
+      </label>
+      {result.error ? <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{result.error}</p> : null}
+      <button type="submit" disabled={pending} className="w-full rounded-md bg-sky-700 px-3 py-2 text-sm font-semibold text-white hover:bg-sky-800 disabled:opacity-50">
+        Create admin and sign in
+      </button>
+    </form>
+  );
+}
