@@ -31,9 +31,9 @@ export const saveRuleAction = guardAction("saveRuleAction", async (ctx, _previou
   } catch {
     return { error: "the rule is not valid JSON" };
   }
+  const channelIds = form.get("routing") === "1" ? form.getAll("channel").map(Number) : undefined;
   let id: string;
   try {
-    const channelIds = form.get("routing") === "1" ? form.getAll("channel").map(Number) : undefined;
     if (channelIds && !canAct(ctx.caller.role, "saveChannelAction")) return { error: "only an admin can change which channels a rule notifies" };
     id = (await saveRule(getPool(), input, ctx.actor, mode, { channelIds })).id;
   } catch (error) {

@@ -45,7 +45,7 @@ function correlationState(c: Correlation | undefined, source: string): Correlati
  * ruleSchema, with each problem shown at its field. Conditions and
  * correlation can also be edited as JSON.
  */
-export function RuleEditor({ initial, mode, fields, channels }: { initial: Rule; mode: "create" | "update"; fields: Record<string, FieldInfo[]>; channels: EditorChannel[] }) {
+export function RuleEditor({ initial, mode, fields, channels, canRoute }: { initial: Rule; mode: "create" | "update"; fields: Record<string, FieldInfo[]>; channels: EditorChannel[]; canRoute: boolean }) {
   const [result, act, pending] = useActionState<RuleFormResult, FormData>(saveRuleAction, {});
   const [meta, setMeta] = useState({ id: initial.id, title: initial.title, description: initial.description, response: initial.response, severity: initial.severity as string, source: initial.source as string, techniques: initial.techniques.join(", "), enabled: initial.enabled, dedupMinutes: String(initial.dedupMinutes), groupBy: (initial.groupBy ?? []).join(", ") });
   const [jsonMode, setJsonMode] = useState(false);
@@ -211,7 +211,7 @@ export function RuleEditor({ initial, mode, fields, channels }: { initial: Rule;
           {err("allow")}
         </section>
 
-        <RuleRouting ruleId={meta.id.trim()} severity={meta.severity as Rule["severity"]} channels={channels} picked={picked} onChange={setPicked} />
+        <RuleRouting ruleId={meta.id.trim()} severity={meta.severity as Rule["severity"]} channels={channels} picked={picked} onChange={setPicked} editable={canRoute} />
 
         {Object.keys(errors).length ? (
           <div role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="rule-errors">

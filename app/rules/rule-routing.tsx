@@ -20,11 +20,11 @@ export interface EditorChannel {
  * whether the channel would send this rule's alerts as it now stands (enabled,
  * minimum severity against the rule's severity, events).
  */
-export function RuleRouting({ ruleId, severity, channels, picked, onChange }: { ruleId: string; severity: Severity; channels: EditorChannel[]; picked: Set<number>; onChange: (picked: Set<number>) => void }) {
+export function RuleRouting({ ruleId, severity, channels, picked, onChange, editable }: { ruleId: string; severity: Severity; channels: EditorChannel[]; picked: Set<number>; onChange: (picked: Set<number>) => void; /** Routing changes channels: admins only (the action checks again). */ editable: boolean }) {
   return (
     <section id="routing" className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm" aria-labelledby="routing-heading">
       <h2 id="routing-heading" className="text-sm font-semibold text-slate-900">Notifications <span className="font-normal text-slate-500">· the channels this rule&apos;s alerts go to</span></h2>
-      <input type="hidden" name="routing" value="1" />
+      {editable ? <input type="hidden" name="routing" value="1" /> : <p className="mt-1 text-xs text-slate-500" data-testid="routing-read-only">Only an admin can change which channels a rule notifies.</p>}
       {channels.length === 0 ? (
         <p className="mt-2 text-sm text-slate-500">No channels yet: <Link href="/channels" className="text-sky-800 hover:underline">add one</Link>.</p>
       ) : (
@@ -42,7 +42,7 @@ export function RuleRouting({ ruleId, severity, channels, picked, onChange }: { 
                     name={everyRule ? undefined : "channel"}
                     value={c.id}
                     checked={checked}
-                    disabled={everyRule}
+                    disabled={everyRule || !editable}
                     onChange={(e) => {
                       const next = new Set(picked);
                       if (e.target.checked) next.add(c.id);

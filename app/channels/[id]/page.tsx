@@ -9,6 +9,7 @@ import { channelHistory, getChannelView } from "../../../lib/notify/channels";
 import { deleteChannelAction, setChannelEnabledAction } from "../actions";
 import { ChannelForm } from "../channel-form";
 import { TestSendButton } from "../test-send-button";
+import { requirePage } from "../../../lib/auth/require-page";
 
 export const dynamic = "force-dynamic";
 
@@ -22,6 +23,7 @@ function summary(c: ChannelView | null): string {
 
 /** One channel: edit it (secrets write-only), turn it on or off, delete it, and its change history. */
 export default async function ChannelPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePage("/channels/[id]");
   const id = Number((await params).id);
   if (!Number.isSafeInteger(id)) notFound();
   const db = getPool();

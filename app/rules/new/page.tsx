@@ -6,6 +6,7 @@ import type { Rule } from "../../../lib/detect/rule-schema";
 import { editorChannels } from "../editor-channels";
 import { editorFields } from "../editor-fields";
 import { RuleEditor } from "../rule-editor";
+import { canAct } from "../../../lib/auth/access-policy";
 import { requirePage } from "../../../lib/auth/require-page";
 
 export const dynamic = "force-dynamic";
@@ -19,7 +20,7 @@ const BLANK: Rule = {
 
 /** A new rule, blank or (`?clone=<id>`) a copy of another under a new id. */
 export default async function NewRulePage({ searchParams }: { searchParams: Promise<{ clone?: string }> }) {
-  await requirePage("/rules/new");
+  const caller = await requirePage("/rules/new");
   const clone = (await searchParams).clone;
   const source = clone ? await getRule(getPool(), clone) : null;
   const initial: Rule = source ? { ...source.rule, id: `${source.rule.id}-copy`, title: `${source.rule.title} (copy)`, enabled: false } : BLANK;
@@ -27,7 +28,7 @@ export default async function NewRulePage({ searchParams }: { searchParams: Prom
     <div className="space-y-4">
       <p className="text-sm"><Link href="/rules" className="text-sky-800 hover:underline">Rules</Link> / new</p>
       <h1 className="text-xl font-semibold tracking-tight text-slate-900">{source ? `Clone of ${source.rule.title}` : "New rule"}</h1>
-      <RuleEditor initial={initial} mode="create" fields={editorFields()} channels={await editorChannels(getPool())} />
+      <RuleEditor initial={initial} mode="create" fields={editorFields()} channels={await editorChannels(getPool())} canRoute={canAct(caller.role, "saveChannelAction")} />
     </div>
   );
 }
