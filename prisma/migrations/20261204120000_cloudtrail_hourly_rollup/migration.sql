@@ -4,6 +4,7 @@
 -- JSON paths). lib/reports/report-query.ts reads it for the full hours of a range and raw rows
 -- for the partial hours at its edges; the numbers equal the raw answer exactly.
 CREATE TABLE "cloudtrail_hourly" (
+    "id" BIGSERIAL NOT NULL,
     "hour" TIMESTAMP(3) NOT NULL,
     "recipient_account_id" TEXT NOT NULL,
     "aws_region" TEXT,
@@ -13,7 +14,9 @@ CREATE TABLE "cloudtrail_hourly" (
     "error_code" TEXT,
     "events" BIGINT NOT NULL,
     "first_time" TIMESTAMPTZ(3) NOT NULL,
-    "last_time" TIMESTAMPTZ(3) NOT NULL
+    "last_time" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "cloudtrail_hourly_pkey" PRIMARY KEY ("id")
 );
 CREATE INDEX "cloudtrail_hourly_hour_idx" ON "cloudtrail_hourly"("hour");
 
