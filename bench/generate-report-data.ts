@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { refreshHourlyRollup } from "../lib/reports/hourly-rollup";
+import { markRollupHours, refreshHourlyRollup } from "../lib/reports/hourly-rollup";
 import { S3_DATA_EVENT_NAMES } from "../lib/reports/s3-data-events";
 
 /**
@@ -378,7 +378,7 @@ export async function generateReportData(db: pg.Pool, options: GenerateOptions):
   const indexSeconds = (performance.now() - t0) / 1000;
 
   t0 = performance.now();
-  await afterLoad(db);
+  await afterLoad(db, Array.from({ length: ctObjects }, (_, n) => BigInt(OBJECT_BASE_CLOUDTRAIL + n)));
   await db.query("VACUUM ANALYZE cloudtrail_hourly");
   await db.query("VACUUM ANALYZE cloudtrail_events");
   await db.query("VACUUM ANALYZE flow_records");
@@ -388,9 +388,11 @@ export async function generateReportData(db: pg.Pool, options: GenerateOptions):
 }
 
 /**
- * What production maintains beyond the rows themselves, by production's own code: the triggers have
- * marked every loaded hour dirty, and the hourly rollup is rebuilt from them as a report read would.
+ * What production maintains beyond the rows themselves, by production's own code: the hours of every
+ * loaded object are marked as the load transaction marks them, and the hourly rollup is rebuilt from the
+ * marks as the first report read would.
  */
-async function afterLoad(db: pg.Pool): Promise<void> {
+async function afterLoad(db: pg.Pool, objectIds: bigint[]): Promise<void> {
+  await markRollupHours(db, objectIds);
   await refreshHourlyRollup(db);
 }

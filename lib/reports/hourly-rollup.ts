@@ -5,10 +5,11 @@ import type { RecordSource, Selection } from "./selection";
 /**
  * The hourly CloudTrail rollup (`cloudtrail_hourly`, prisma/migrations/20261204120000_cloudtrail_hourly_rollup):
  * events per UTC hour × recipientAccountId × awsRegion × eventSource × eventName × readOnly × errorCode, with
- * the first and last event time of each row. Triggers on `cloudtrail_events` record the hours every
- * insert, update and delete touched (ingest, re-delivered duplicates, late data, retention), and
- * {@link refreshHourlyRollup} recomputes those hours from the raw rows, so the rollup always equals
- * the raw answer once refreshed. lib/reports/report-query.ts reads it through {@link hourlyRollupRelation}
+ * the first and last event time of each row. The ingest transaction records the hours of the events
+ * it stored ({@link markRollupHours}); triggers on `cloudtrail_events` record the hours every update and
+ * delete touched (retention); {@link refreshHourlyRollup} recomputes those hours from the raw rows, so the
+ * rollup equals the raw answer once refreshed, whatever arrived (re-delivered duplicates store nothing;
+ * late data marks its old hour). lib/reports/report-query.ts reads it through {@link hourlyRollupRelation}
  * for panels that only count, group and filter by these fields; everything else reads raw rows.
  */
 
@@ -22,6 +23,18 @@ export function coveredByRollup(source: RecordSource, selections: readonly (Sele
   if (source !== "cloudtrail") return false;
   const used = [...fields, ...selections.flatMap((s) => [...Object.keys(s?.include ?? {}), ...Object.keys(s?.exclude ?? {})])];
   return used.every((f) => ROLLUP_FIELDS.has(f));
+}
+
+/**
+ * Marks the UTC hours of the CloudTrail events stored by these ledger objects (`ingest_objects.id`) for the
+ * next refresh: part of the load transaction, so the marks commit with the rows. Throws when the database fails.
+ */
+export async function markRollupHours(db: Queryable, objectIds: readonly bigint[]): Promise<void> {
+  await db.query(
+    `INSERT INTO rollup_dirty_hours (hour)
+     SELECT DISTINCT date_trunc('hour', event_time AT TIME ZONE 'UTC') FROM cloudtrail_events WHERE object_id = ANY($1::bigint[])`,
+    [objectIds.map(String)],
+  );
 }
 
 /**

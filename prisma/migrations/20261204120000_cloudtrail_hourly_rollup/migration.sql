@@ -20,10 +20,13 @@ CREATE TABLE "cloudtrail_hourly" (
 );
 CREATE INDEX "cloudtrail_hourly_hour_idx" ON "cloudtrail_hourly"("hour");
 
--- "Dirty hours": every statement that inserts, updates or deletes events records the UTC hours it
--- touched (ingest, re-delivery, late data, retention — whoever writes), and
+-- "Dirty hours": the UTC hours whose events changed since the rollup last saw them. The ingest
+-- transaction records the hours of the events it stored (lib/reports/hourly-rollup.ts markRollupHours,
+-- called by lib/ingest/ledger.ts completeObject: one index scan of the object's rows); updates and
+-- deletes (retention, anything else) are recorded by the statement triggers below. Then
 -- trailwatch_refresh_cloudtrail_hourly() recomputes those hours from the raw rows. Plain inserts with
--- no unique key, so concurrent loads of the same hour never wait on each other.
+-- no unique key, so concurrent loads of the same hour never wait on each other. (Inserts are not
+-- marked by a trigger: its transition table would copy every loaded row, raw record included.)
 CREATE TABLE "rollup_dirty_hours" (
     "id" BIGSERIAL NOT NULL,
     "hour" TIMESTAMP(3) NOT NULL,
@@ -34,18 +37,14 @@ CREATE TABLE "rollup_dirty_hours" (
 CREATE FUNCTION "trailwatch_mark_cloudtrail_hours"() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'INSERT' OR TG_OP = 'UPDATE' THEN
+  IF TG_OP = 'UPDATE' THEN
     INSERT INTO rollup_dirty_hours (hour) SELECT DISTINCT date_trunc('hour', event_time AT TIME ZONE 'UTC') FROM new_rows;
   END IF;
-  IF TG_OP = 'DELETE' OR TG_OP = 'UPDATE' THEN
-    INSERT INTO rollup_dirty_hours (hour) SELECT DISTINCT date_trunc('hour', event_time AT TIME ZONE 'UTC') FROM old_rows;
-  END IF;
+  INSERT INTO rollup_dirty_hours (hour) SELECT DISTINCT date_trunc('hour', event_time AT TIME ZONE 'UTC') FROM old_rows;
   RETURN NULL;
 END
 $$;
 
-CREATE TRIGGER "cloudtrail_events_hours_inserted" AFTER INSERT ON "cloudtrail_events"
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "trailwatch_mark_cloudtrail_hours"();
 CREATE TRIGGER "cloudtrail_events_hours_updated" AFTER UPDATE ON "cloudtrail_events"
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "trailwatch_mark_cloudtrail_hours"();
 CREATE TRIGGER "cloudtrail_events_hours_deleted" AFTER DELETE ON "cloudtrail_events"
