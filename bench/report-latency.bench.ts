@@ -50,10 +50,12 @@ const { values: args } = parseArgs({
 
 const num = (v: string | undefined, fallback: number) => (v === undefined ? fallback : Number(v.replace(/_/g, "")));
 const quick = args.quick === true;
+/** "100k", "10M": a size's label, from its event count. */
+const sizeLabel = (events: number) => (events >= 1e6 ? `${+(events / 1e6).toFixed(1)}M` : `${+(events / 1e3).toFixed(1)}k`);
 const SIZES = [
-  { label: quick ? "20k" : "100k", events: num(args["small-events"], quick ? 20_000 : 100_000), flows: num(args["small-flows"], quick ? 100_000 : 500_000) },
-  { label: quick ? "200k" : "10M", events: num(args.events, quick ? 200_000 : 10_000_000), flows: num(args.flows, quick ? 1_000_000 : 50_000_000) },
-];
+  { events: num(args["small-events"], quick ? 20_000 : 100_000), flows: num(args["small-flows"], quick ? 100_000 : 500_000) },
+  { events: num(args.events, quick ? 200_000 : 10_000_000), flows: num(args.flows, quick ? 1_000_000 : 50_000_000) },
+].map((s) => ({ ...s, label: sizeLabel(s.events) }));
 const RUNS = num(args.runs, quick ? 5 : 10);
 /** A panel stops repeating once its runs took this long (at least 3 runs are kept): 10 runs of a 30 s query would take hours. */
 const BUDGET_MS = num(args["budget-seconds"], quick ? 10 : 20) * 1000;
