@@ -189,15 +189,26 @@ function predicateSql(alias: string, source: RuleSource, p: Predicate, params: S
   if (p.op === "gt" || p.op === "gte" || p.op === "lt" || p.op === "lte") {
     return `coalesce(${expr} ${OPS[p.op]} ${params.add(p.value)}::numeric, false)`;
   }
-  if (field.type === "boolean") return `coalesce(${expr} = ${params.add(p.value)}::boolean, false)`;
+  if (field.type === "boolean") return sargableEquals(expr, `${params.add(p.value)}::boolean`);
   if (field.type === "number" && (p.op === "equals" || p.op === "in")) {
-    return `coalesce(${expr} = ANY(${params.add(list(p.value).map(String))}::numeric[]), false)`;
+    return sargableEquals(expr, `ANY(${params.add(list(p.value).map(String))}::numeric[])`);
   }
   const asText = field.type === "ip" ? `host(${expr})` : field.type === "text" ? expr : `${expr}::text`;
   return textTestSql(asText, p, params);
 }
 
 const OPS = { gt: ">", gte: ">=", lt: "<", lte: "<=" } as const;
+
+/**
+ * `expr = right`, false (never NULL) when `expr` is NULL — the same truth table as
+ * `coalesce(expr = right, false)` for a right side without NULLs (parameters never hold one), but
+ * written so that Postgres can use an index on `expr`: a `coalesce(…)` hides the column from the
+ * planner, which then scans every row of the time range (issue 9b: 10M events). One value is compared
+ * with `=`, not `= ANY`: an index on (expr, time) then also yields rows in time order (a first search page).
+ */
+function sargableEquals(expr: string, right: string): string {
+  return `(${expr} = ${right} AND ${expr} IS NOT NULL)`;
+}
 
 /** A string test (equals / in / prefix / suffix / contains) on a text expression. */
 function textTestSql(expr: string, p: Predicate, params: SqlParams): string {
@@ -206,7 +217,7 @@ function textTestSql(expr: string, p: Predicate, params: SqlParams): string {
   if (p.op === "equals" || p.op === "in") {
     return ignoreCase
       ? `coalesce(lower(${expr}) = ANY(${params.add(values.map((v) => v.toLowerCase()))}::text[]), false)`
-      : `coalesce(${expr} = ANY(${params.add(values)}::text[]), false)`;
+      : sargableEquals(expr, values.length === 1 ? `${params.add(values[0])}::text` : `ANY(${params.add(values)}::text[])`);
   }
   const patterns = values.map((v) => {
     const literal = escapeLike(v);

@@ -6,6 +6,7 @@ import { toNumber, type Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
 import { isLiteral, mergeSelections, selectionCondition, selectionLinkFilters, valueCondition, type RecordSource, type Selection } from "./selection";
 import { BUCKET_MS, BUCKET_UNITS, bucketEnd, bucketForSpan, type BucketUnit } from "./time-range";
+import { coveredByRollup, hourlyRollupRelation, refreshHourlyRollup } from "./hourly-rollup";
 
 /**
  * The building blocks every report panel is made of, each a small parameterised SQL fragment
@@ -47,13 +48,79 @@ function timeColumn(source: RecordSource): string {
  */
 export function scopeWhere(source: RecordSource, scope: ReportScope, selection: Selection | undefined, params: SqlParams): string {
   const time = timeColumn(source);
-  const parts = [`${time} >= ${params.add(scope.from)}::timestamptz`, `${time} < ${params.add(scope.to)}::timestamptz`];
+  return [`${time} >= ${params.add(scope.from)}::timestamptz`, `${time} < ${params.add(scope.to)}::timestamptz`, scopeFilters(source, scope, selection, params)]
+    .filter((p) => p !== "")
+    .join("\n   AND ");
+}
+
+/** The account, region and selection part of {@link scopeWhere} (no time bounds), or "" when there is none. */
+function scopeFilters(source: RecordSource, scope: ReportScope, selection: Selection | undefined, params: SqlParams): string {
+  const parts: string[] = [];
   const fields = SCOPE_FIELDS[source];
   if (scope.account) parts.push(conditionSql(ALIAS, source, valueCondition(source, fields.account, scope.account), params));
   if (scope.region) parts.push(conditionSql(ALIAS, source, valueCondition(source, fields.region, scope.region), params));
   const condition = selection ? selectionCondition(source, selection) : null;
   if (condition) parts.push(conditionSql(ALIAS, source, condition, params));
   return parts.join("\n   AND ");
+}
+
+/**
+ * What a panel's aggregate reads, always under the alias `e`: the raw table, or (CloudTrail panels that
+ * only count, group and filter by the rollup's fields, over a range with whole hours) the hourly rollup
+ * with the range's partial edge hours from raw rows — the same numbers either way (lib/reports/hourly-rollup.ts).
+ */
+interface Relation {
+  /** FROM item, aliased `e`, and its WHERE clause (time range, account, region, base selection). */
+  from: string;
+  where: string;
+  /** Records of the relation's rows (optionally narrowed by `filter`). */
+  count: (filter: string | null) => string;
+  /** The UTC `timestamp` bucket of a row, for a whitelisted `date_trunc` unit (a parameter). */
+  bucket: (unitSql: string) => string;
+  first: string;
+  last: string;
+}
+
+async function relationFor(
+  db: Queryable,
+  query: Query,
+  params: SqlParams,
+  uses: { selections: readonly (Selection | undefined)[]; fields?: readonly string[]; rollup: boolean },
+): Promise<Relation> {
+  const { source, scope } = query;
+  const eligible = uses.rollup && coveredByRollup(source, [query.base, ...uses.selections], [...(uses.fields ?? []), ...(scope.account ? [SCOPE_FIELDS[source].account] : []), ...(scope.region ? [SCOPE_FIELDS[source].region] : [])]);
+  const rollup = eligible ? hourlyRollupRelation(scope.from, scope.to, params) : null;
+  if (rollup) {
+    await refreshHourlyRollup(db);
+    const where = scopeFilters(source, scope, query.base, params);
+    return {
+      from: `${rollup} ${ALIAS}`,
+      where: where === "" ? "true" : where,
+      count: (filter) => `coalesce(sum(${ALIAS}.events)${filter ? ` FILTER (WHERE ${filter})` : ""}, 0)`,
+      bucket: (unit) => `date_trunc(${unit}, ${ALIAS}.hour)`,
+      first: `min(${ALIAS}.first_time)`,
+      last: `max(${ALIAS}.last_time)`,
+    };
+  }
+  const time = timeColumn(source);
+  return {
+    from: `${SOURCE_TABLES[source].table} ${ALIAS}`,
+    where: scopeWhere(source, scope, query.base, params),
+    count: (filter) => `count(*)${filter ? ` FILTER (WHERE ${filter})` : ""}`,
+    bucket: (unit) => `date_trunc(${unit}, ${time} AT TIME ZONE 'UTC')`,
+    first: `min(${time})`,
+    last: `max(${time})`,
+  };
+}
+
+/** The measures a relation can serve from the rollup: counts, and distinct values of a single rollup field. */
+function rollupMeasures(measures: readonly Measure[]): { selections: (Selection | undefined)[]; fields: string[]; ok: boolean } {
+  const ok = measures.every((m) => m.kind === "count" || (m.kind === "distinct" && typeof m.field === "string"));
+  return {
+    ok,
+    selections: measures.map((m) => m.where),
+    fields: measures.flatMap((m) => (m.kind === "distinct" ? keyFields(m.field) : m.kind === "sum" ? [m.field] : [])),
+  };
 }
 
 /** SQL that is true for the records of `selection` (for `FILTER (WHERE …)`), or null for all records. */
@@ -103,12 +170,12 @@ function numberSql(source: RecordSource, field: string, params: SqlParams): stri
   return `trailwatch_numeric(${textSql(ALIAS, source, field, params)})`;
 }
 
-function measureSql(source: RecordSource, measure: Measure, params: SqlParams): string {
+function measureSql(source: RecordSource, measure: Measure, params: SqlParams, relation: Relation): string {
   const filter = filterSql(source, measure.where, params);
   const f = filter ? ` FILTER (WHERE ${filter})` : "";
   switch (measure.kind) {
     case "count":
-      return `count(*)${f}`;
+      return relation.count(filter);
     case "sum":
       return `coalesce(sum(${numberSql(source, measure.field, params)})${f}, 0)`;
     case "distinct": {
@@ -148,11 +215,13 @@ export async function measureCounts<M extends string>(
   const params = new SqlParams();
   const names = Object.keys(query.measures) as M[];
   names.forEach(checkName);
-  const select = names.map((name) => `${measureSql(query.source, query.measures[name], params)} AS "${name}"`).join(",\n       ");
+  const uses = rollupMeasures(names.map((n) => query.measures[n]));
+  const relation = await relationFor(db, query, params, { ...uses, rollup: uses.ok });
+  const select = names.map((name) => `${measureSql(query.source, query.measures[name], params, relation)} AS "${name}"`).join(",\n       ");
   const { rows } = await db.query(
     `SELECT ${select}
-       FROM ${SOURCE_TABLES[query.source].table} ${ALIAS}
-      WHERE ${scopeWhere(query.source, query.scope, query.base, params)}`,
+       FROM ${relation.from}
+      WHERE ${relation.where}`,
     params.values,
   );
   const row = rows[0] ?? {};
@@ -228,7 +297,10 @@ export async function timeSeries<S extends string>(
   const unit = params.add(bucket);
   const fromSql = params.add(from);
   const toSql = params.add(to);
-  const measures = names.map((name) => `${measureSql(query.source, query.series[name], params)} AS "${name}"`).join(", ");
+  const uses = rollupMeasures(names.map((n) => query.series[n]));
+  // Minute buckets are finer than the rollup's hours.
+  const relation = await relationFor(db, query, params, { ...uses, rollup: uses.ok && bucket !== "minute" });
+  const measures = names.map((name) => `${measureSql(query.source, query.series[name], params, relation)} AS "${name}"`).join(", ");
   // Bucketing happens on `timestamp` values in UTC, not on `timestamptz`: adding '1 day' to a timestamptz
   // follows the session's time zone across DST changes, which would shift buckets off midnight UTC.
   const { rows } = await db.query(
@@ -240,9 +312,9 @@ export async function timeSeries<S extends string>(
               ) AS bucket
      ),
      counts AS (
-       SELECT date_trunc(${unit}, ${timeColumn(query.source)} AT TIME ZONE 'UTC') AS bucket, ${measures}
-         FROM ${SOURCE_TABLES[query.source].table} ${ALIAS}
-        WHERE ${scopeWhere(query.source, query.scope, query.base, params)}
+       SELECT ${relation.bucket(unit)} AS bucket, ${measures}
+         FROM ${relation.from}
+        WHERE ${relation.where}
         GROUP BY 1
      )
      SELECT b.bucket AT TIME ZONE 'UTC' AS bucket_start, ${names.map((n) => `c."${n}"`).join(", ")}
@@ -340,16 +412,22 @@ export async function groupRows<K extends string, M extends string>(db: Queryabl
     differ = `\n   AND ${conditionSql(ALIAS, source, not(sameAs(a, b)), params)}`;
   }
 
+  const uses = rollupMeasures(measureNames.map((n) => options.measures[n]));
+  const relation = await relationFor(db, { ...options, base }, params, {
+    selections: uses.selections,
+    fields: [...uses.fields, ...keyNames.flatMap((k) => keyFields(options.keys[k]))],
+    rollup: uses.ok && !options.keysDiffer,
+  });
   const select = keySelect(source, options.keys, params);
-  for (const name of measureNames) select.push(`${measureSql(source, options.measures[name], params)} AS "m_${name}"`);
-  select.push(`min(${timeColumn(source)}) AS first_seen`, `max(${timeColumn(source)}) AS last_seen`);
+  for (const name of measureNames) select.push(`${measureSql(source, options.measures[name], params, relation)} AS "m_${name}"`);
+  select.push(`${relation.first} AS first_seen`, `${relation.last} AS last_seen`);
   const groupBy = keyNames.map((_, i) => `${2 * i + 1}, ${2 * i + 2}`).join(", ");
-  const having = options.minimum ? `HAVING ${measureSql(source, options.measures[options.minimum.measure], params)} >= ${params.add(options.minimum.value)}` : "";
+  const having = options.minimum ? `HAVING ${measureSql(source, options.measures[options.minimum.measure], params, relation)} >= ${params.add(options.minimum.value)}` : "";
   const ties = keyNames.map((n) => `"k_${n}" ASC NULLS LAST`).join(", ");
   const rank = `"m_${options.orderBy}" DESC${ties ? `, ${ties}` : ""}`;
   const grouped = `SELECT ${select.join(",\n              ")}
-         FROM ${SOURCE_TABLES[source].table} ${ALIAS}
-        WHERE ${scopeWhere(source, options.scope, base, params)}${differ}
+         FROM ${relation.from}
+        WHERE ${relation.where}${differ}
         ${groupBy ? `GROUP BY ${groupBy}` : ""}
         ${having}`;
   const text = options.perKey

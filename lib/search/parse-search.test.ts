@@ -132,10 +132,11 @@ describe("search SQL", () => {
     const params = new SqlParams();
     const sql = searchWhereSql(q, "e", params);
     assert.ok(!sql.includes("DROP") && !sql.includes("OR 1=1") && !sql.includes("111122223333") && !sql.includes("10.0.0.0"), sql);
-    assert.ok(params.values.some((v) => Array.isArray(v) && v.includes(hostile)));
+    assert.ok(params.values.includes(hostile));
     assert.ok(params.values.includes('lax $."requestParameters"."bucketName"[*]'));
     assert.match(sql, /e\."event_time" >= \$1::timestamptz/);
-    assert.match(sql, /e\."event_name" = ANY\(\$\d+::text\[\]\)/);
+    // One value: `=` with a scalar parameter and NULL-safe without coalesce, so the (event_name, time) index serves it.
+    assert.match(sql, /\(e\."event_name" = \$\d+::text AND e\."event_name" IS NOT NULL\)/);
   });
 
   it("adds the keyset bound and the flow region from the S3 key as parameters", () => {
