@@ -103,6 +103,8 @@ export const configSchema = z.object({
    * reused, which suits one box; set it explicitly when the web app and the worker run on different hosts.
    */
   TRAILWATCH_SECRET: optionalMatching(/^\S{32,}$/, "at least 32 characters without spaces, e.g. the output of `openssl rand -hex 32`"),
+  /** Benchmarks only (`npm run bench`): the Postgres server on which they create and drop their `tw_bench_*` databases. */
+  TRAILWATCH_BENCH_ADMIN_URL: optionalMatching(/^postgres(ql)?:\/\//, "a postgres:// or postgresql:// connection string").default("postgresql://postgres@127.0.0.1:5432/postgres"),
   /** HTTP port of the web app. */
   PORT: int(1, 65535, 3000),
   /** `info` prints one JSON line per object; `debug` adds per-message detail. */
