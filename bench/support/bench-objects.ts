@@ -5,6 +5,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip, gzipSync } from "node:zlib";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { s3ObjectCreatedNotification } from "../../lib/aws/s3-notification";
 import { bareEtag } from "../../lib/ingest/open-s3-object";
@@ -71,15 +72,23 @@ export async function writeFlowLogFiles(dir: string, world: SyntheticWorld, opti
   return objects;
 }
 
-/** PutObject of every object (small ones from memory, big ones streamed from disk with their length). */
+/** Objects above this go up as a multipart upload streamed from disk (fauxqs takes bodies of at most 11 MiB per request). */
+const MULTIPART_ABOVE = 8 * 1024 * 1024;
+
+/** Uploads every object: PutObject from memory, or a multipart upload (8 MiB parts) streamed from disk. */
 export async function uploadObjects(aws: BenchAws, objects: BenchObject[]): Promise<void> {
   let next = 0;
   const one = async () => {
     while (next < objects.length) {
       const object = objects[next++]!;
-      const body = object.size > 64 * 1024 * 1024 ? createReadStream(object.file) : await readFile(object.file);
-      const res = await aws.s3.send(new PutObjectCommand({ Bucket: aws.bucket, Key: object.key, Body: body, ContentLength: object.size }));
-      object.etag = bareEtag(res.ETag) ?? "";
+      if (object.size > MULTIPART_ABOVE) {
+        const upload = new Upload({ client: aws.s3, params: { Bucket: aws.bucket, Key: object.key, Body: createReadStream(object.file) }, partSize: MULTIPART_ABOVE, queueSize: 2 });
+        const res = await upload.done();
+        object.etag = bareEtag(res.ETag) ?? "";
+      } else {
+        const res = await aws.s3.send(new PutObjectCommand({ Bucket: aws.bucket, Key: object.key, Body: await readFile(object.file) }));
+        object.etag = bareEtag(res.ETag) ?? "";
+      }
     }
   };
   await Promise.all([one(), one(), one(), one()]);

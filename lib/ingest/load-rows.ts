@@ -17,6 +17,8 @@ export interface LoadOptions {
   objectId: bigint;
   /** Rows staged before they are merged into the table. */
   batchRows: number;
+  /** Try COPY straight into the table first (default true); false always stages and merges. */
+  direct?: boolean;
   /** At most this many rejections are kept with their details; all are counted. */
   keepRejections?: number;
 }
@@ -33,12 +35,17 @@ export interface LoadCounts {
 }
 
 /**
- * Loads parsed rows into `spec.table` inside the caller's open transaction:
- * each batch is COPYed into a temporary staging table, then merged with
+ * Loads parsed rows into `spec.table` inside the caller's open transaction.
+ * Fast path: each batch is COPYed straight into the table under a savepoint
+ * (the common case, a new object whose rows are all new, costs one COPY).
+ * The first batch Postgres refuses there (a row already stored under the same
+ * idempotency key, or a value such as an address `inet` rejects) is rolled back
+ * to the savepoint and, with every later batch of the object, takes the safe
+ * path: COPY into a temporary staging table, then merge with
  * `INSERT … SELECT … ON CONFLICT DO NOTHING`, so a retried or re-delivered
- * object stores nothing twice and the count of duplicates is exact.
- * A batch Postgres refuses (e.g. an address `inet` rejects) is retried row by
- * row so one bad row is rejected with Postgres's reason and the rest are stored.
+ * object stores nothing twice and the count of duplicates is exact. A batch
+ * refused even by the staging table is retried row by row so one bad row is
+ * rejected with Postgres's reason and the rest are stored.
  * Memory holds one batch. Throws on database errors other than a refused row.
  */
 export async function loadRows<Row>(
@@ -54,12 +61,25 @@ export async function loadRows<Row>(
     if (counts.rejections.length < keep) counts.rejections.push(rejection);
   };
   const stage = `tw_stage_${spec.table}`;
-  await client.query(`CREATE TEMP TABLE IF NOT EXISTS ${stage} (LIKE ${spec.table} INCLUDING DEFAULTS) ON COMMIT DROP`);
-  await client.query(`TRUNCATE ${stage}`);
+  let staging = false;
+  const startStaging = async () => {
+    staging = true;
+    await client.query(`CREATE TEMP TABLE IF NOT EXISTS ${stage} (LIKE ${spec.table} INCLUDING DEFAULTS) ON COMMIT DROP`);
+    await client.query(`TRUNCATE ${stage}`);
+  };
+  if (options.direct === false) await startStaging();
 
   let batch: { position: number; values: CopyValue[] }[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
+    if (!staging) {
+      if (await copyDirect(client, spec, batch)) {
+        counts.stored += batch.length;
+        batch = [];
+        return;
+      }
+      await startStaging();
+    }
     const staged = await stageBatch(client, stage, spec.columns, batch, reject);
     const columns = spec.columns.map((c) => `"${c}"`).join(", ");
     const merged = await client.query(`INSERT INTO ${spec.table} (${columns}) SELECT ${columns} FROM ${stage} ON CONFLICT DO NOTHING`);
@@ -83,6 +103,20 @@ export async function loadRows<Row>(
   }
   await flush();
   return counts;
+}
+
+/** COPYs a batch straight into the table under a savepoint; false (and nothing stored) when Postgres refuses any of it. */
+async function copyDirect<Row>(client: pg.ClientBase, spec: TableSpec<Row>, batch: { values: CopyValue[] }[]): Promise<boolean> {
+  await client.query("SAVEPOINT tw_direct");
+  try {
+    await copyRows(client, spec.table, spec.columns, batch.map((b) => b.values));
+    await client.query("RELEASE SAVEPOINT tw_direct");
+    return true;
+  } catch {
+    await client.query("ROLLBACK TO SAVEPOINT tw_direct");
+    await client.query("RELEASE SAVEPOINT tw_direct");
+    return false;
+  }
 }
 
 /** COPYs a batch into the staging table; returns how many rows it holds now (the batch less the rows Postgres refused). */
