@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { once } from "node:events";
 import type pg from "pg";
 import { parseCloudTrailFile } from "../../lib/cloudtrail";
-import { encodeCopyValue } from "../../lib/db/copy";
+import { encodeCopyRow } from "../../lib/db/copy";
 import { parseFlowLog } from "../../lib/flowlogs";
 import { beginAttempt } from "../../lib/ingest/ledger";
 import type { TableSpec } from "../../lib/ingest/load-rows";
@@ -31,7 +31,7 @@ export async function measureCopyCeiling(pool: pg.Pool, databaseUrl: string, obj
     let text = "";
     for await (const result of parsed) {
       if (!result.ok) continue;
-      text += [entry.id, ...spec.values(result.row)].map(encodeCopyValue).join("\t") + "\n";
+      text += encodeCopyRow([entry.id, ...spec.values(result.row)]);
       rows += 1;
       if (text.length > 1 << 20) {
         if (!out.write(text)) await once(out, "drain");
