@@ -4,13 +4,11 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import type { S3Client } from "@aws-sdk/client-s3";
-import type { SQSClient } from "@aws-sdk/client-sqs";
-import pg from "pg";
-import { createS3Client, createSqsClient } from "../../lib/aws/clients";
-import { startLocalAws, type LocalAws } from "../../lib/aws/local-server";
-import { childEnv, loadConfig, type Config } from "../../lib/config";
-import { migrate } from "../../lib/db/migrate";
+import type pg from "pg";
+import { startLocalAws } from "../../lib/aws/local-server";
+import { childEnv, loadConfig } from "../../lib/config";
+import { createMigratedDatabase, type TestDatabase } from "../../test/support/database";
+import { localWorkerEnv, testAwsAt, type TestAws } from "../../test/support/local-aws";
 
 /** What every benchmark shares: its flags, a throwaway migrated database, a local SQS/S3 server, the worker as a child process. */
 
@@ -27,43 +25,23 @@ export function numberFlag(value: unknown, fallback: number, quick: boolean, qui
   return n;
 }
 
-export interface BenchDatabase {
+export interface BenchDatabase extends TestDatabase {
   name: string;
-  url: string;
-  pool: pg.Pool;
-  /** Drops the database (unless `keep`, then it only closes the pool and prints its URL). */
-  drop(keep: boolean): Promise<void>;
+  /** Drops the database (with `keep`, only closes the pool and prints its URL). */
+  drop(keep?: boolean): Promise<void>;
 }
 
-function adminUrl(): string {
-  return loadConfig().TRAILWATCH_BENCH_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-}
-
-/** Creates `tw_bench_<label>_<random>` on TRAILWATCH_BENCH_ADMIN_URL's server and applies the project's migrations. */
+/** Creates `tw_bench_<label>_<random>` on TRAILWATCH_BENCH_ADMIN_URL's server with the project's migrations applied. */
 export async function createBenchDatabase(label: string): Promise<BenchDatabase> {
   const name = `tw_bench_${label.replace(/\W/g, "_")}_${randomBytes(3).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl());
-  url.pathname = `/${name}`;
-  await migrate(url.toString());
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+  const db = await createMigratedDatabase(loadConfig().TRAILWATCH_BENCH_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres", name);
   return {
+    ...db,
     name,
-    url: url.toString(),
-    pool,
-    async drop(keep) {
-      await pool.end();
-      if (keep) {
-        console.log(`kept database ${url.toString()}`);
-        return;
-      }
-      const c = new pg.Client({ connectionString: adminUrl() });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+    async drop(keep = false) {
+      if (!keep) return db.drop();
+      await db.pool.end();
+      console.log(`kept database ${db.url}`);
     },
   };
 }
@@ -80,35 +58,15 @@ export function loadAverage(): string {
 
 export const BENCH_BUCKET = "trailwatch-bench-logs";
 
-export interface BenchAws {
-  server: LocalAws;
-  endpoint: string;
-  config: Config;
-  s3: S3Client;
-  sqs: SQSClient;
-  bucket: string;
-  queueUrl: string;
-  stop(): Promise<void>;
-}
-
-export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
+/** The local SQS/S3 server of a benchmark: the tests' helpers (test/support/local-aws.ts) on the bench bucket and queue. */
+export type BenchAws = TestAws;
 
 /** fauxqs in this process, with the bench bucket and a queue (plus DLQ after 5 receives). */
 export async function startBenchAws(): Promise<BenchAws> {
   const server = await startLocalAws({ region: "us-east-1" });
   server.createBucket(BENCH_BUCKET);
-  const { queueUrl } = server.createQueueWithDlq("trailwatch-bench", 5);
-  const config = loadConfig({ AWS_REGION: "us-east-1", AWS_ENDPOINT_URL: server.endpoint, TRAILWATCH_S3_FORCE_PATH_STYLE: "true" });
-  const s3 = createS3Client(config, LOCAL_CREDENTIALS);
-  const sqs = createSqsClient(config, LOCAL_CREDENTIALS);
-  return {
-    server, endpoint: server.endpoint, config, s3, sqs, bucket: BENCH_BUCKET, queueUrl,
-    async stop() {
-      s3.destroy();
-      sqs.destroy();
-      await server.stop();
-    },
-  };
+  const { queueUrl, dlqUrl } = server.createQueueWithDlq("trailwatch-bench", 5);
+  return testAwsAt({ server, endpoint: server.endpoint, bucket: BENCH_BUCKET, queueUrl, dlqUrl, stopServer: () => server.stop() });
 }
 
 export interface WorkerProcess {
@@ -124,21 +82,15 @@ const BIN = path.resolve(import.meta.dirname, "../../bin/trailwatch.mjs");
 
 /**
  * Starts `trailwatch worker` as its own process against `databaseUrl` and the local SQS/S3 server,
- * with extra settings in `env` (e.g. TRAILWATCH_WORKER_CONCURRENCY). Its log goes to `logFile`'s
- * directory only on failure: stdout is dropped (one line per object), stderr is kept for errors.
+ * with extra settings in `env` (e.g. TRAILWATCH_WORKER_CONCURRENCY). Its stdout (warnings and errors only,
+ * TRAILWATCH_LOG_LEVEL=warn) is dropped; stderr is passed through. Its peak RSS is sampled every 200 ms.
  */
 export function startWorkerProcess(aws: BenchAws, databaseUrl: string, env: Record<string, string> = {}): WorkerProcess {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "tw-bench-worker-"));
   const child = spawn(process.execPath, [BIN, "worker"], {
     env: childEnv({
-      DATABASE_URL: databaseUrl,
+      ...localWorkerEnv(databaseUrl, aws),
       TRAILWATCH_DATA_DIR: dataDir,
-      TRAILWATCH_SQS_QUEUE_URL: aws.queueUrl,
-      AWS_REGION: "us-east-1",
-      AWS_ENDPOINT_URL: aws.endpoint,
-      TRAILWATCH_S3_FORCE_PATH_STYLE: "true",
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       TRAILWATCH_LOG_LEVEL: "warn",
       ...env,
     }),
