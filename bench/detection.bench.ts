@@ -32,8 +32,12 @@ function scenarioRecords(scenario: Scenario, account: string, nowMs: number): Re
   if (scenario === "match") {
     return [{ ...common, eventVersion: "1.09", eventTime: at(nowMs - 5_000), eventID: crypto.randomUUID(), sourceIPAddress: "203.0.113.80", userIdentity: { type: "Root", principalId: account, arn: `arn:aws:iam::${account}:root`, accountId: account }, responseElements: { ConsoleLogin: "Success" }, additionalEventData: { LoginTo: "https://console.aws.amazon.com/console/home", MobileVersion: "No", MFAUsed: "No" } }];
   }
+  // All six inside one of the rule's 5-minute periods (split across two, neither would reach the threshold).
+  const periodMs = 300_000;
+  const periodStart = Math.floor(nowMs / periodMs) * periodMs;
+  const base = nowMs - periodStart >= 15_000 ? periodStart : periodStart - periodMs + 15_000;
   return Array.from({ length: 6 }, (_, i) => ({
-    ...common, eventVersion: "1.09", eventTime: at(nowMs - 60_000 + i * 8_000), eventID: crypto.randomUUID(), sourceIPAddress: "198.51.100.66",
+    ...common, eventVersion: "1.09", eventTime: at(base + i * 2_000), eventID: crypto.randomUUID(), sourceIPAddress: "198.51.100.66",
     userIdentity: { type: "IAMUser", principalId: "AIDACKCEVSQ6C2EXAMPLE", accountId: account, userName: "bench-alice" },
     responseElements: { ConsoleLogin: "Failure" }, errorMessage: "Failed authentication",
     additionalEventData: { LoginTo: "https://console.aws.amazon.com/console/home", MobileVersion: "No", MFAUsed: "No" },
