@@ -13,7 +13,7 @@ import { cloudTrailFileText, cloudTrailKey, DemoRandom, flowLogChunks, flowLogKe
  * Worker memory (issue 9a, item 2): peak RSS (the kernel's VmHWM) of `trailwatch worker`, a fresh process for each
  * object, while it ingests one 1 GB (uncompressed) VPC flow-log object (v5 custom format) and one CloudTrail file of
  * 100k records, both through the local S3 + SQS. Baseline: the same worker's peak RSS while idle, before the
- * notification is sent. Goal: ≤ 256 MB.
+ * notification is sent. Goal: ≤ 256 MiB (VmHWM, 1 MiB = 1024 kB).
  *
  *   node --import tsx bench/worker-memory.bench.ts [--quick] [--keep] [--flow-bytes 1000000000] [--cloudtrail-records 100000]
  */
@@ -65,15 +65,15 @@ async function main(): Promise<void> {
         const peak = worker.peakRssMb();
         const stored = (await db.pool.query<{ n: number }>("SELECT records_stored AS n FROM ingest_objects WHERE key = $1", [object.key])).rows[0]?.n ?? 0;
         if (stored !== object.records) throw new Error(`${object.key}: stored ${stored} of ${object.records} records`);
-        console.log(`${what}: peak RSS ${peak.toFixed(0)} MB (idle ${idle.toFixed(0)} MB), ${stored} rows in ${seconds.toFixed(1)} s`);
+        console.log(`${what}: peak RSS ${peak.toFixed(0)} MiB (idle ${idle.toFixed(0)} MiB), ${stored} rows in ${seconds.toFixed(1)} s`);
         rows.push({
           section: "memory",
           metric: `worker peak RSS, ${what}`,
           value: Math.round(peak),
-          unit: "MB",
+          unit: "MiB",
           baseline: { label: "idle worker", value: Math.round(idle) },
           ratio: peak / idle,
-          goal: `≤ ${GOAL_MB} MB`,
+          goal: `≤ ${GOAL_MB} MiB`,
           met: peak <= GOAL_MB,
           note: `${(uncompressed / 1e6).toFixed(0)} MB uncompressed, ${(object.size / 1e6).toFixed(0)} MB gzipped, ${stored} rows in ${seconds.toFixed(0)} s; load ${load}`,
         });

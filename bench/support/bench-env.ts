@@ -72,7 +72,7 @@ export async function startBenchAws(): Promise<BenchAws> {
 export interface WorkerProcess {
   child: ChildProcess;
   pid: number;
-  /** Peak resident set size so far, MB (the kernel's VmHWM of the process). */
+  /** Peak resident set size so far, MiB (the kernel's VmHWM of the process, kB / 1024). */
   peakRssMb(): number;
   /** SIGTERM, then waits for the exit. */
   stop(): Promise<void>;
