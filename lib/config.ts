@@ -111,6 +111,8 @@ export const configSchema = z.object({
   TRAILWATCH_LOGIN_LOCKOUT_MINUTES: int(1, 24 * 60, 15),
   /** Sign-in attempts one address may make per minute, whatever the account. */
   TRAILWATCH_LOGIN_RATE_PER_MINUTE: int(1, 1000, 10),
+  /** Benchmarks only (`npm run bench`): the Postgres server on which they create and drop their `tw_bench_*` databases. */
+  TRAILWATCH_BENCH_ADMIN_URL: optionalMatching(/^postgres(ql)?:\/\//, "a postgres:// or postgresql:// connection string").default("postgresql://postgres@127.0.0.1:5432/postgres"),
   /** HTTP port of the web app. */
   PORT: int(1, 65535, 3000),
   /** `info` prints one JSON line per object; `debug` adds per-message detail. */

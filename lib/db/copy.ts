@@ -19,17 +19,25 @@ export function encodeCopyValue(value: CopyValue): string {
   return text.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
 }
 
-/** Streams rows into `table (columns)` with `COPY … FROM STDIN` on an open client. `table` and `columns` must be trusted identifiers. */
-export async function copyRows(client: pg.ClientBase, table: string, columns: readonly string[], rows: Iterable<CopyValue[]>): Promise<void> {
-  const quoted = columns.map((c) => `"${c}"`).join(", ");
-  const stream = client.query(copyFrom(`COPY ${table} (${quoted}) FROM STDIN`));
-  await pipeline(Readable.from(encodeLines(rows)), stream);
+/** One row as a line of COPY text (values tab-separated, ending in a newline). */
+export function encodeCopyRow(values: readonly CopyValue[]): string {
+  return `${values.map(encodeCopyValue).join("\t")}\n`;
 }
 
-function* encodeLines(rows: Iterable<CopyValue[]>): Generator<string> {
+/**
+ * Streams lines made by `encodeCopyRow` into `table (columns)` with `COPY … FROM STDIN` on an open client,
+ * in chunks of about 64 KB. `table` and `columns` must be trusted identifiers.
+ */
+export async function copyLines(client: pg.ClientBase, table: string, columns: readonly string[], lines: readonly string[]): Promise<void> {
+  const quoted = columns.map((c) => `"${c}"`).join(", ");
+  const stream = client.query(copyFrom(`COPY ${table} (${quoted}) FROM STDIN`));
+  await pipeline(Readable.from(chunked(lines)), stream);
+}
+
+function* chunked(lines: readonly string[]): Generator<string> {
   let chunk = "";
-  for (const row of rows) {
-    chunk += row.map(encodeCopyValue).join("\t") + "\n";
+  for (const line of lines) {
+    chunk += line;
     if (chunk.length > 64 * 1024) {
       yield chunk;
       chunk = "";

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { copyRows, type CopyValue } from "../db/copy";
+import { copyLines, encodeCopyRow, type CopyValue } from "../db/copy";
 import { excerptOf, type ParseResult, type Rejection } from "../parse-result";
 
 /** How a parser's rows map onto an event table. Identifiers here are trusted constants. */
@@ -15,8 +15,12 @@ export interface TableSpec<Row> {
 
 export interface LoadOptions {
   objectId: bigint;
-  /** Rows staged before they are merged into the table. */
+  /** Rows sent per COPY batch (and staged before they are merged, on the safe path). */
   batchRows: number;
+  /** A batch is also sent once its COPY text reaches this many characters (default 8 Mi), so large CloudTrail records keep memory bounded. */
+  batchChars?: number;
+  /** Try COPY straight into the table first (default true); false always stages and merges. */
+  direct?: boolean;
   /** At most this many rejections are kept with their details; all are counted. */
   keepRejections?: number;
 }
@@ -33,13 +37,19 @@ export interface LoadCounts {
 }
 
 /**
- * Loads parsed rows into `spec.table` inside the caller's open transaction:
- * each batch is COPYed into a temporary staging table, then merged with
+ * Loads parsed rows into `spec.table` inside the caller's open transaction.
+ * Fast path: each batch is COPYed straight into the table under a savepoint
+ * (the common case, a new object whose rows are all new, costs one COPY).
+ * The first batch Postgres refuses there (a row already stored under the same
+ * idempotency key, or a value such as an address `inet` rejects) is rolled back
+ * to the savepoint and, with every later batch of the object, takes the safe
+ * path: COPY into a temporary staging table, then merge with
  * `INSERT … SELECT … ON CONFLICT DO NOTHING`, so a retried or re-delivered
- * object stores nothing twice and the count of duplicates is exact.
- * A batch Postgres refuses (e.g. an address `inet` rejects) is retried row by
- * row so one bad row is rejected with Postgres's reason and the rest are stored.
- * Memory holds one batch. Throws on database errors other than a refused row.
+ * object stores nothing twice and the count of duplicates is exact. A batch
+ * refused even by the staging table is retried row by row so one bad row is
+ * rejected with Postgres's reason and the rest are stored.
+ * Each row is encoded to COPY text once, as it arrives: memory holds one batch
+ * of text (at most `batchRows` rows or `batchChars` characters). Throws on database errors other than a refused row.
  */
 export async function loadRows<Row>(
   client: pg.ClientBase,
@@ -54,12 +64,28 @@ export async function loadRows<Row>(
     if (counts.rejections.length < keep) counts.rejections.push(rejection);
   };
   const stage = `tw_stage_${spec.table}`;
-  await client.query(`CREATE TEMP TABLE IF NOT EXISTS ${stage} (LIKE ${spec.table} INCLUDING DEFAULTS) ON COMMIT DROP`);
-  await client.query(`TRUNCATE ${stage}`);
+  let staging = false;
+  const startStaging = async () => {
+    staging = true;
+    await client.query(`CREATE TEMP TABLE IF NOT EXISTS ${stage} (LIKE ${spec.table} INCLUDING DEFAULTS) ON COMMIT DROP`);
+    await client.query(`TRUNCATE ${stage}`);
+  };
+  if (options.direct === false) await startStaging();
 
-  let batch: { position: number; values: CopyValue[] }[] = [];
+  const batchChars = options.batchChars ?? 8 * 1024 * 1024;
+  let batch: BatchRow[] = [];
+  let chars = 0;
   const flush = async () => {
     if (batch.length === 0) return;
+    if (!staging) {
+      if (await copyDirect(client, spec, batch)) {
+        counts.stored += batch.length;
+        batch = [];
+        chars = 0;
+        return;
+      }
+      await startStaging();
+    }
     const staged = await stageBatch(client, stage, spec.columns, batch, reject);
     const columns = spec.columns.map((c) => `"${c}"`).join(", ");
     const merged = await client.query(`INSERT INTO ${spec.table} (${columns}) SELECT ${columns} FROM ${stage} ON CONFLICT DO NOTHING`);
@@ -68,14 +94,17 @@ export async function loadRows<Row>(
     counts.duplicate += staged - stored;
     await client.query(`TRUNCATE ${stage}`);
     batch = [];
+    chars = 0;
   };
 
   let index = 0;
   for await (const result of results) {
     if (result.ok) {
       const position = spec.position?.(result.row) ?? index;
-      batch.push({ position, values: [options.objectId, ...spec.values(result.row)] });
-      if (batch.length >= options.batchRows) await flush();
+      const line = encodeCopyRow([options.objectId, ...spec.values(result.row)]);
+      batch.push({ position, line });
+      chars += line.length;
+      if (batch.length >= options.batchRows || chars >= batchChars) await flush();
     } else {
       reject(result.rejection);
     }
@@ -85,17 +114,37 @@ export async function loadRows<Row>(
   return counts;
 }
 
+/** A parsed row, encoded as its line of COPY text. */
+interface BatchRow {
+  position: number;
+  line: string;
+}
+
+/** COPYs a batch straight into the table under a savepoint; false (and nothing stored) when Postgres refuses any of it. */
+async function copyDirect<Row>(client: pg.ClientBase, spec: TableSpec<Row>, batch: BatchRow[]): Promise<boolean> {
+  await client.query("SAVEPOINT tw_direct");
+  try {
+    await copyLines(client, spec.table, spec.columns, batch.map((b) => b.line));
+    await client.query("RELEASE SAVEPOINT tw_direct");
+    return true;
+  } catch {
+    await client.query("ROLLBACK TO SAVEPOINT tw_direct");
+    await client.query("RELEASE SAVEPOINT tw_direct");
+    return false;
+  }
+}
+
 /** COPYs a batch into the staging table; returns how many rows it holds now (the batch less the rows Postgres refused). */
 async function stageBatch(
   client: pg.ClientBase,
   stage: string,
   columns: readonly string[],
-  batch: { position: number; values: CopyValue[] }[],
+  batch: BatchRow[],
   reject: (r: Rejection) => void,
 ): Promise<number> {
   await client.query("SAVEPOINT tw_batch");
   try {
-    await copyRows(client, stage, columns, batch.map((b) => b.values));
+    await copyLines(client, stage, columns, batch.map((b) => b.line));
     await client.query("RELEASE SAVEPOINT tw_batch");
     return batch.length;
   } catch {
@@ -107,14 +156,15 @@ async function stageBatch(
   for (const row of batch) {
     await client.query("SAVEPOINT tw_row");
     try {
-      await copyRows(client, stage, columns, [row.values]);
+      await copyLines(client, stage, columns, [row.line]);
       staged += 1;
     } catch (error) {
       await client.query("ROLLBACK TO SAVEPOINT tw_row");
       reject({
         position: row.position,
         reason: `record ${row.position}: refused by Postgres: ${(error as Error).message}`,
-        excerpt: excerptOf(JSON.stringify(row.values.slice(1), (_k, v) => (typeof v === "bigint" ? String(v) : v))),
+        // The row's COPY text after the object id: its values, tab-separated.
+        excerpt: excerptOf(row.line.slice(row.line.indexOf("\t") + 1).trimEnd()),
       });
     }
     await client.query("RELEASE SAVEPOINT tw_row");

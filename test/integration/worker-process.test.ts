@@ -4,7 +4,7 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import { createTestDatabase, type TestDatabase } from "../support/database";
-import { LOCAL_CREDENTIALS, startTestAws, type TestAws } from "../support/local-aws";
+import { localWorkerEnv, startTestAws, type TestAws } from "../support/local-aws";
 import { REPO_ROOT } from "../support/samples";
 
 // The real `trailwatch worker` process, killed with SIGKILL in the middle of an
@@ -27,13 +27,7 @@ function startWorker(): ChildProcess {
     stdio: ["ignore", "ignore", "inherit"],
     env: {
       ...process.env,
-      DATABASE_URL: db.url,
-      TRAILWATCH_SQS_QUEUE_URL: aws.queueUrl,
-      AWS_REGION: "us-east-1",
-      AWS_ENDPOINT_URL: aws.endpoint,
-      TRAILWATCH_S3_FORCE_PATH_STYLE: "true",
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      ...localWorkerEnv(db.url, aws),
       TRAILWATCH_SQS_WAIT_SECONDS: "1",
       TRAILWATCH_SQS_VISIBILITY_SECONDS: "10",
       TRAILWATCH_COPY_BATCH_ROWS: "2000",

@@ -18,12 +18,16 @@ export function adminUrl(): string {
 }
 
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
-  const name = `tw_test_${label.replace(/\W/g, "_")}_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl());
+  return createMigratedDatabase(adminUrl(), `tw_test_${label.replace(/\W/g, "_")}_${randomBytes(4).toString("hex")}`);
+}
+
+/** Creates database `name` on the server of `admin` (a connection string), applies the migrations; `drop()` removes it. Tests and benchmarks. */
+export async function createMigratedDatabase(admin: string, name: string): Promise<TestDatabase> {
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(admin);
   url.pathname = `/${name}`;
   await migrate(url.toString());
   const pool = new pg.Pool({ connectionString: url.toString(), max: 6 });
@@ -32,7 +36,7 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
     pool,
     async drop() {
       await pool.end();
-      const c = new pg.Client({ connectionString: adminUrl() });
+      const c = new pg.Client({ connectionString: admin });
       await c.connect();
       // pool.end() resolves before the server has seen every socket close; FORCE would then
       // send a late "terminating connection" error to a client that is already gone.

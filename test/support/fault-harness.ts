@@ -5,7 +5,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import type pg from "pg";
-import { LOCAL_CREDENTIALS, TEST_BUCKET, TEST_QUEUE, testAwsAt, type TestAws } from "./local-aws";
+import { localWorkerEnv, TEST_BUCKET, TEST_QUEUE, testAwsAt, type TestAws } from "./local-aws";
 import { REPO_ROOT } from "./samples";
 
 /*
@@ -161,13 +161,7 @@ export function startWorkerProcess(databaseUrl: string, aws: { endpoint: string;
     stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
-      DATABASE_URL: databaseUrl,
-      TRAILWATCH_SQS_QUEUE_URL: aws.queueUrl,
-      AWS_REGION: "us-east-1",
-      AWS_ENDPOINT_URL: aws.endpoint,
-      TRAILWATCH_S3_FORCE_PATH_STYLE: "true",
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      ...localWorkerEnv(databaseUrl, aws),
       TRAILWATCH_SQS_WAIT_SECONDS: "1",
       TRAILWATCH_SQS_VISIBILITY_SECONDS: "3",
       TRAILWATCH_COPY_BATCH_ROWS: "2000",

@@ -27,6 +27,19 @@ export interface TestAws {
 
 export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 
+/** The environment that points `trailwatch worker` at `databaseUrl` and a local SQS/S3 server's queue (path-style S3, local credentials). */
+export function localWorkerEnv(databaseUrl: string, aws: { endpoint: string; queueUrl: string }): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    TRAILWATCH_SQS_QUEUE_URL: aws.queueUrl,
+    AWS_REGION: "us-east-1",
+    AWS_ENDPOINT_URL: aws.endpoint,
+    TRAILWATCH_S3_FORCE_PATH_STYLE: "true",
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+  };
+}
+
 export const TEST_BUCKET = "trailwatch-test-logs";
 export const TEST_QUEUE = "trailwatch-test";
 
