@@ -29,7 +29,7 @@ test("kill -9 of the worker mid-object, 26 times, then a restart: nothing lost, 
     for (let i = 0; i < 5; i++) {
       const at = new Date(hour.getTime() + (batch * 5 + i) * 300_000);
       const objects = [
-        flowObject({ account: "111122223333", region: "us-east-1", hour: at, lines: 10_000, tag: `kill-flow-${batch}-${i}` }),
+        flowObject({ account: "111122223333", region: "us-east-1", hour: at, lines: 30_000, tag: `kill-flow-${batch}-${i}` }),
         cloudTrailObject({ account: "111122223333", region: "us-east-1", hour: at, records: 300, tag: `kill-ct-${batch}-${i}` }),
       ];
       for (const o of objects) await aws.putAndNotify(o.key, o.body);
@@ -49,9 +49,10 @@ test("kill -9 of the worker mid-object, 26 times, then a restart: nothing lost, 
     // Rows this worker began (a killed worker's rows stay `processing` until they are taken up again).
     const beganByThisWorker = async () =>
       (await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM ingest_objects WHERE status = 'processing' AND started_at >= $1", [spawnedAt])).rows[0]?.n ?? 0;
-    // Wait until it is working on an object (or 8 s), then let it run a varying moment into the load.
-    await waitFor("the worker to begin an object", async () => (await beganByThisWorker()) > 0 || worker.child.exitCode !== null, 8_000).catch(() => undefined);
-    await sleep(50 + ((k * 137) % 400));
+    // Wait until it is working on an object (a loaded machine may take many seconds to start a worker),
+    // then let it run a varying moment into the load: short, since an object loads in well under a second.
+    await waitFor("the worker to begin an object", async () => (await beganByThisWorker()) > 0 || worker.child.exitCode !== null, 30_000).catch(() => undefined);
+    await sleep((k * 37) % 150);
     const processing = await beganByThisWorker();
     await worker.kill9();
     if (processing > 0) killedMidObject += 1;
