@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { safeHref } from "../../lib/http/safe-href";
 
 const TABS = [
   { href: "/admin/users", label: "Users" },
@@ -16,7 +17,7 @@ export function AdminTabs({ current, title, description }: { current: (typeof TA
       </div>
       <nav aria-label="Admin" className="flex gap-1 border-b border-slate-200">
         {TABS.map((t) => (
-          <Link key={t.href} href={t.href} aria-current={t.href === current ? "page" : undefined}
+          <Link key={t.href} href={safeHref(t.href)} aria-current={t.href === current ? "page" : undefined}
             className={t.href === current ? "border-b-2 border-sky-700 px-3 py-1.5 text-sm font-medium text-sky-800" : "px-3 py-1.5 text-sm text-slate-600 hover:text-slate-900"}>
             {t.label}
           </Link>
