@@ -7,6 +7,7 @@ import { s3ObjectCreatedNotification } from "../lib/aws/s3-notification";
 import { webhookSignature } from "../lib/notify/send-webhook";
 import { LOCAL_CREDENTIALS } from "../test/support/local-aws";
 import { decodeMail, startHttpReceiver, startSmtpReceiver } from "../test/support/receivers";
+import { E2E_USERS } from "./e2e-users";
 import { STATE_FILE } from "./global-setup";
 
 interface StackState {
@@ -73,8 +74,8 @@ test("create a threshold rule in the UI, preview it, enable it, route it; its al
     await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
     await page.reload();
     await expect(page.getByLabel("URL", { exact: true })).toHaveValue(`${http.url}/hook`);
-    await expect(page.getByTestId("channel-history")).toContainText("updated by anonymous");
-    await expect(page.getByTestId("channel-history")).toContainText("created by anonymous");
+    await expect(page.getByTestId("channel-history")).toContainText(`updated by ${E2E_USERS.admin.email}`);
+    await expect(page.getByTestId("channel-history")).toContainText(`created by ${E2E_USERS.admin.email}`);
     await page.goto("/channels");
     await page.locator('tr[data-channel="SOC webhook"]').getByRole("button", { name: "Send test" }).click();
     await expect(page.locator('tr[data-channel="SOC webhook"]').getByRole("status")).toHaveText("Test sent");
@@ -118,8 +119,8 @@ test("create a threshold rule in the UI, preview it, enable it, route it; its al
     await expect(page.getByTestId("rule-state")).toContainText("Disabled");
     await page.getByRole("button", { name: "Enable" }).click();
     await expect(page.getByTestId("rule-state")).toContainText("Enabled");
-    await expect(page.getByTestId("rule-history")).toContainText("enabled by anonymous");
-    await expect(page.getByTestId("rule-history")).toContainText("created by anonymous");
+    await expect(page.getByTestId("rule-history")).toContainText(`enabled by ${E2E_USERS.admin.email}`);
+    await expect(page.getByTestId("rule-history")).toContainText(`created by ${E2E_USERS.admin.email}`);
     await expect(page.getByTestId("rule-routing")).toContainText("SOC webhook (on opened, reopened)");
 
     // Matching events arrive through SQS; the worker stores them and the rule fires.
