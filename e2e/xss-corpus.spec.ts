@@ -103,7 +103,8 @@ test("the rule editor's value suggestions hold the corpus as values, not markup"
   await visit(page, "/rules/new", []);
   await page.getByLabel("Condition 1 field").fill("userAgent");
   await page.getByLabel("Condition 1 field").blur();
-  await expect.poll(() => page.locator("#values-0 option").evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).toContain(C.userAgent);
+  const values = await page.getByLabel("Condition 1 value", { exact: true }).getAttribute("list");
+  await expect.poll(() => page.locator(`datalist[id="${values}"] option`).evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).toContain(C.userAgent);
   await expectNothingInjected(page);
 });
 

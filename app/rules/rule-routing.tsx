@@ -1,7 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { routesRule, type Routing } from "../../lib/notify/channel-schema";
+import type { Routing } from "../../lib/notify/channel-schema";
+import { routesRule } from "../../lib/notify/routes-rule";
 import type { Severity } from "../../lib/detect/rule-schema";
 
 /** What the rule editor knows of a channel: no settings, no secrets. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SEVERITIES, type Severity } from "../detect/rule-schema";
+import { SEVERITIES } from "../detect/rule-schema";
 
 /**
  * The notification channel model: where a notification goes (its kind with
@@ -72,11 +72,6 @@ export const routingSchema = z
   })
   .strict();
 export type Routing = z.output<typeof routingSchema>;
-
-/** Whether a channel's routing takes alerts of `ruleId` at `severity` (the test routeOutbox makes in SQL; the rule page and editor show it). */
-export function routesRule(routing: Routing, ruleId: string, severity: Severity): boolean {
-  return routing.enabled && (routing.ruleIds === null || routing.ruleIds.includes(ruleId)) && SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(routing.minSeverity);
-}
 
 const channelBase = { name: z.string().trim().min(1).max(80), routing: routingSchema.default(routingSchema.parse({})) };
 

@@ -5,7 +5,7 @@ import { formatInteger, formatUtc } from "../../../components/format";
 import { getPool } from "../../../lib/db/pool";
 import { getRule, ruleHistory } from "../../../lib/detect/manage-rules";
 import { ruleAlertStats } from "../../../lib/detect/rule-stats";
-import { routesRule } from "../../../lib/notify/channel-schema";
+import { routesRule } from "../../../lib/notify/routes-rule";
 import { listChannels } from "../../../lib/notify/channels";
 import { listMutes } from "../../../lib/notify/mutes";
 import { ChangeHistory } from "../../../components/change-history";
