@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { isField, predicateProblem } from "./fields";
 
+// The rule editor validates in the browser too, where zod's object parsers would first probe
+// `new Function` to compile themselves; under the CSP (no unsafe-eval) that probe is a reported
+// violation. The interpreted parsers are plenty fast for rules. Set before any schema is built.
+z.config({ jitless: true });
+
 /**
  * The one rule model. Built-in rules (lib/detect/rules/*.ts), user rules and the
  * rule editor all validate through `ruleSchema`; `compileRule` turns a valid rule
