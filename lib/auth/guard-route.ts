@@ -1,4 +1,4 @@
-import { jsonError } from "../../app/api/responses";
+import { jsonError } from "../http/json-response";
 import type { Actor } from "./actor";
 import { ROUTE_POLICY, type RouteKey } from "./access-policy";
 import { authenticate } from "./authenticate";

@@ -2,7 +2,7 @@ import type { NextRequest } from "next/server";
 import { alertEventRefs, alertFilterFromParams, listAlerts } from "../../../lib/detect/alerts";
 import { getPool } from "../../../lib/db/pool";
 import { createLogger } from "../../../lib/log";
-import { json, jsonError } from "../responses";
+import { json, jsonError } from "../../../lib/http/json-response";
 import { guardRoute } from "../../../lib/auth/guard-route";
 
 export const dynamic = "force-dynamic";

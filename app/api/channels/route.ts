@@ -1,7 +1,7 @@
 import { getPool } from "../../../lib/db/pool";
 import { listChannels } from "../../../lib/notify/channels";
 import { createLogger } from "../../../lib/log";
-import { json, jsonError } from "../responses";
+import { json, jsonError } from "../../../lib/http/json-response";
 import { guardRoute } from "../../../lib/auth/guard-route";
 
 export const dynamic = "force-dynamic";

@@ -2,7 +2,7 @@ import type { NextRequest } from "next/server";
 import { createLogger } from "../../../lib/log";
 import { SearchQueryError } from "../../../lib/search/parse-search";
 import { searchApi } from "../../../lib/search/search-api";
-import { json, jsonError } from "../responses";
+import { json, jsonError } from "../../../lib/http/json-response";
 import { guardRoute } from "../../../lib/auth/guard-route";
 
 export const dynamic = "force-dynamic";

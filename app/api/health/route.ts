@@ -4,7 +4,7 @@ import { getPool } from "../../../lib/db/pool";
 import { retentionPolicy } from "../../../lib/ops/enforce-retention";
 import { databaseHealth } from "../../../lib/reports/database-health";
 import { healthReport } from "../../../lib/reports/health";
-import { json } from "../responses";
+import { json } from "../../../lib/http/json-response";
 import { guardRoute } from "../../../lib/auth/guard-route";
 
 export const dynamic = "force-dynamic";

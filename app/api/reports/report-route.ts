@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { createLogger } from "../../../lib/log";
 import { parseReportFilters, ReportFilterError, scopeOf, type ReportScope } from "../../../lib/reports/report-filters";
-import { json, jsonError } from "../responses";
+import { json, jsonError } from "../../../lib/http/json-response";
 
 /**
  * The one handler shape of every report API: GET /api/reports/<report>?range=<preset> or

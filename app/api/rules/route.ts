@@ -2,7 +2,7 @@ import { getPool } from "../../../lib/db/pool";
 import { BUILT_IN_IDS, loadRules } from "../../../lib/detect/load-rules";
 import { ruleAlertStats } from "../../../lib/detect/rule-stats";
 import { createLogger } from "../../../lib/log";
-import { json, jsonError } from "../responses";
+import { json, jsonError } from "../../../lib/http/json-response";
 import { guardRoute } from "../../../lib/auth/guard-route";
 
 export const dynamic = "force-dynamic";

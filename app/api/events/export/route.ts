@@ -2,7 +2,7 @@ import type { NextRequest } from "next/server";
 import { createLogger } from "../../../../lib/log";
 import { SearchQueryError } from "../../../../lib/search/parse-search";
 import { exportApi, exportResponse } from "../../../../lib/search/search-api";
-import { jsonError } from "../../responses";
+import { jsonError } from "../../../../lib/http/json-response";
 import { guardRoute } from "../../../../lib/auth/guard-route";
 
 export const dynamic = "force-dynamic";

@@ -2,7 +2,7 @@ import type { NextRequest } from "next/server";
 import { getPool } from "../../../../lib/db/pool";
 import { SOURCES, type RuleSource } from "../../../../lib/detect/rule-schema";
 import { fieldValueSuggestions } from "../../../../lib/detect/rule-stats";
-import { json, jsonError } from "../../responses";
+import { json, jsonError } from "../../../../lib/http/json-response";
 import { guardRoute } from "../../../../lib/auth/guard-route";
 
 export const dynamic = "force-dynamic";

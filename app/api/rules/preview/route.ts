@@ -2,7 +2,7 @@ import { ZodError } from "zod";
 import { getPool } from "../../../../lib/db/pool";
 import { PREVIEW_RANGES, previewRule, PreviewCancelledError, type PreviewRange } from "../../../../lib/detect/preview-rule";
 import { createLogger } from "../../../../lib/log";
-import { json, jsonError } from "../../responses";
+import { json, jsonError } from "../../../../lib/http/json-response";
 import { guardRoute } from "../../../../lib/auth/guard-route";
 
 export const dynamic = "force-dynamic";

@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { createLogger } from "../../../../../lib/log";
 import { eventDetail } from "../../../../../lib/search/event-detail";
-import { json, jsonError } from "../../../responses";
+import { json, jsonError } from "../../../../../lib/http/json-response";
 import { guardRoute } from "../../../../../lib/auth/guard-route";
 
 export const dynamic = "force-dynamic";
