@@ -7,7 +7,7 @@ const state = () => JSON.parse(readFileSync(STATE_FILE, "utf8")) as { deliveredO
 test("the Health page shows the running worker, the queue, throughput and fresh sources", async ({ page }) => {
   const { deliveredObjects } = state();
   await page.goto("/health");
-  await expect(page.getByRole("link", { name: "Health" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Health", exact: true })).toBeVisible();
   await expect(page.getByTestId("health-kpi-workers")).toHaveAttribute("data-value", "1");
   await expect(page.getByTestId("worker-row").first()).toHaveAttribute("data-state", "running");
   await expect(page.getByTestId("health-kpi-objects")).toHaveAttribute("data-value", String(deliveredObjects));
