@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { markRollupHours, refreshHourlyRollup } from "../lib/reports/hourly-rollup";
+import { markRollupHours, refreshRollups } from "../lib/reports/rollups";
 import { S3_DATA_EVENT_NAMES } from "../lib/reports/s3-data-events";
 
 /**
@@ -378,8 +378,13 @@ export async function generateReportData(db: pg.Pool, options: GenerateOptions):
   const indexSeconds = (performance.now() - t0) / 1000;
 
   t0 = performance.now();
-  await afterLoad(db, Array.from({ length: ctObjects }, (_, n) => BigInt(OBJECT_BASE_CLOUDTRAIL + n)));
-  await db.query("VACUUM ANALYZE cloudtrail_hourly");
+  await afterLoad(
+    db,
+    Array.from({ length: ctObjects }, (_, n) => BigInt(OBJECT_BASE_CLOUDTRAIL + n)),
+    Array.from({ length: flowObjects }, (_, n) => BigInt(OBJECT_BASE_FLOW + n)),
+  );
+  await db.query("VACUUM ANALYZE cloudtrail_rollup");
+  await db.query("VACUUM ANALYZE flow_rollup");
   await db.query("VACUUM ANALYZE cloudtrail_events");
   await db.query("VACUUM ANALYZE flow_records");
   await db.query("ANALYZE ingest_objects");
@@ -392,7 +397,8 @@ export async function generateReportData(db: pg.Pool, options: GenerateOptions):
  * loaded object are marked as the load transaction marks them, and the hourly rollup is rebuilt from the
  * marks as the first report read would.
  */
-async function afterLoad(db: pg.Pool, objectIds: bigint[]): Promise<void> {
-  await markRollupHours(db, objectIds);
-  await refreshHourlyRollup(db);
+async function afterLoad(db: pg.Pool, cloudTrailObjects: bigint[], flowObjects: bigint[]): Promise<void> {
+  await markRollupHours(db, "cloudtrail", cloudTrailObjects);
+  await markRollupHours(db, "vpcflow", flowObjects);
+  await refreshRollups(db);
 }

@@ -41,8 +41,8 @@ export interface RetentionResult {
  * sources with 0 days are kept), in batches of 5000 rows through the time indexes, and records one
  * `retention_runs` row per source. The ledger keeps its entries: it records what was seen, not what is kept.
  * Returns [] without doing anything when another process holds the retention lock. Throws on database errors.
- * The hourly CloudTrail rollup follows by itself: the delete triggers mark the hours they emptied or cut,
- * and the next rollup refresh rebuilds them (lib/reports/hourly-rollup.ts).
+ * The report rollups follow by themselves: the delete triggers mark the hours they emptied or cut,
+ * and the next rollup refresh rebuilds them (lib/reports/rollups.ts).
  * Cost note: the event tables are not partitioned yet; with time partitions this becomes DROP PARTITION.
  */
 export async function enforceRetention(pool: pg.Pool, policy: RetentionPolicy, now: Date = new Date()): Promise<RetentionResult[]> {

@@ -6,7 +6,7 @@ import { toNumber, type Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
 import { isLiteral, mergeSelections, selectionCondition, selectionLinkFilters, valueCondition, type RecordSource, type Selection } from "./selection";
 import { BUCKET_MS, BUCKET_UNITS, bucketEnd, bucketForSpan, type BucketUnit } from "./time-range";
-import { coveredByRollup, hourlyRollupRelation, refreshHourlyRollup } from "./hourly-rollup";
+import { refreshRollups, rollupFor, rollupRelation, type Rollup } from "./rollups";
 
 /**
  * The building blocks every report panel is made of, each a small parameterised SQL fragment
@@ -65,9 +65,9 @@ function scopeFilters(source: RecordSource, scope: ReportScope, selection: Selec
 }
 
 /**
- * What a panel's aggregate reads, always under the alias `e`: the raw table, or (CloudTrail panels that
- * only count, group and filter by the rollup's fields, over a range with whole hours) the hourly rollup
- * with the range's partial edge hours from raw rows — the same numbers either way (lib/reports/hourly-rollup.ts).
+ * What a panel's aggregate reads, always under the alias `e`: the raw table, or (panels that only count,
+ * sum, group and filter by the fields of a rollup, over a range with whole hours) a rollup with the
+ * range's partial edge hours from raw rows — the same numbers either way (lib/reports/rollups.ts).
  */
 interface Relation {
   /** FROM item, aliased `e`, and its WHERE clause (time range, account, region, base selection). */
@@ -81,23 +81,63 @@ interface Relation {
   last: string;
 }
 
-async function relationFor(
-  db: Queryable,
-  query: Query,
-  params: SqlParams,
-  uses: { selections: readonly (Selection | undefined)[]; fields?: readonly string[]; rollup: boolean },
-): Promise<Relation> {
+/** The fields a measure needs from a rollup, and whether a rollup can serve it at all. */
+interface RollupNeeds {
+  fields: readonly string[];
+  sums: readonly string[];
+  ok: boolean;
+}
+
+function selectionFields(selection: Selection | undefined): string[] {
+  return [...Object.keys(selection?.include ?? {}), ...Object.keys(selection?.exclude ?? {})];
+}
+
+/** What a measure needs: counts, sums and distinct values of a single field can come from a rollup. */
+function measureNeeds(measure: Measure): RollupNeeds {
+  const fields = selectionFields(measure.where);
+  switch (measure.kind) {
+    case "count":
+      return { fields, sums: [], ok: true };
+    case "sum":
+      return { fields, sums: [measure.field], ok: true };
+    case "distinct":
+      return { fields: [...fields, ...keyFields(measure.field)], sums: [], ok: typeof measure.field === "string" };
+  }
+}
+
+/**
+ * The narrowest rollup serving every measure of a query (with its base selection, the account and region
+ * filters and `keys`), or null when one of them needs raw rows.
+ */
+function chooseRollup(query: Query, measures: readonly Measure[], keys: readonly string[] = []): Rollup | null {
+  const needs = measures.map(measureNeeds);
+  if (!needs.every((n) => n.ok)) return null;
   const { source, scope } = query;
-  const eligible = uses.rollup && coveredByRollup(source, [query.base, ...uses.selections], [...(uses.fields ?? []), ...(scope.account ? [SCOPE_FIELDS[source].account] : []), ...(scope.region ? [SCOPE_FIELDS[source].region] : [])]);
-  const rollup = eligible ? hourlyRollupRelation(scope.from, scope.to, params) : null;
-  if (rollup) {
-    await refreshHourlyRollup(db);
+  const fields = [
+    ...selectionFields(query.base),
+    ...needs.flatMap((n) => n.fields),
+    ...keys,
+    ...(scope.account ? [SCOPE_FIELDS[source].account] : []),
+    ...(scope.region ? [SCOPE_FIELDS[source].region] : []),
+  ];
+  return rollupFor(source, fields, needs.flatMap((n) => n.sums));
+}
+
+/**
+ * The relation a query reads: `rollup` (refreshed first) when one was chosen and the range holds a whole
+ * hour, else the raw table. `grain` "hour" keeps day rows out (hourly buckets).
+ */
+async function relationFor(db: Queryable, query: Query, params: SqlParams, rollup: Rollup | null, grain: "hour" | "day" = "day"): Promise<Relation> {
+  const { source, scope } = query;
+  const relation = rollup ? rollupRelation(rollup, scope.from, scope.to, grain, params) : null;
+  if (relation) {
+    await refreshRollups(db);
     const where = scopeFilters(source, scope, query.base, params);
     return {
-      from: `${rollup} ${ALIAS}`,
+      from: `${relation} ${ALIAS}`,
       where: where === "" ? "true" : where,
-      count: (filter) => `coalesce(sum(${ALIAS}.events)${filter ? ` FILTER (WHERE ${filter})` : ""}, 0)`,
-      bucket: (unit) => `date_trunc(${unit}, ${ALIAS}.hour)`,
+      count: (filter) => `coalesce(sum(${ALIAS}.records)${filter ? ` FILTER (WHERE ${filter})` : ""}, 0)`,
+      bucket: (unit) => `date_trunc(${unit}, ${ALIAS}.bucket)`,
       first: `min(${ALIAS}.first_time)`,
       last: `max(${ALIAS}.last_time)`,
     };
@@ -110,16 +150,6 @@ async function relationFor(
     bucket: (unit) => `date_trunc(${unit}, ${time} AT TIME ZONE 'UTC')`,
     first: `min(${time})`,
     last: `max(${time})`,
-  };
-}
-
-/** The measures a relation can serve from the rollup: counts, and distinct values of a single rollup field. */
-function rollupMeasures(measures: readonly Measure[]): { selections: (Selection | undefined)[]; fields: string[]; ok: boolean } {
-  const ok = measures.every((m) => m.kind === "count" || (m.kind === "distinct" && typeof m.field === "string"));
-  return {
-    ok,
-    selections: measures.map((m) => m.where),
-    fields: measures.flatMap((m) => (m.kind === "distinct" ? keyFields(m.field) : m.kind === "sum" ? [m.field] : [])),
   };
 }
 
@@ -212,11 +242,30 @@ export async function measureCounts<M extends string>(
   db: Queryable,
   query: Query & { measures: Record<M, Measure> },
 ): Promise<Record<M, Counted>> {
-  const params = new SqlParams();
   const names = Object.keys(query.measures) as M[];
   names.forEach(checkName);
-  const uses = rollupMeasures(names.map((n) => query.measures[n]));
-  const relation = await relationFor(db, query, params, { ...uses, rollup: uses.ok });
+  // The measures a rollup can serve read it (together when one rollup holds them all); the rest share one scan of raw rows.
+  const served = names.filter((n) => chooseRollup(query, [query.measures[n]]) !== null);
+  const together = chooseRollup(query, served.map((n) => query.measures[n]));
+  const groups = new Map<Rollup | null, M[]>();
+  for (const name of names) {
+    const rollup = !served.includes(name) ? null : (together ?? chooseRollup(query, [query.measures[name]]));
+    groups.set(rollup, [...(groups.get(rollup) ?? []), name]);
+  }
+  const values = await Promise.all([...groups].map(([rollup, group]) => measureRow(db, query, group, rollup)));
+  const row = Object.assign({}, ...values) as Record<string, unknown>;
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      { value: toNumber(row[name]), href: searchHref(query.source, query.scope, mergeSelections(query.base, measureSelection(query.measures[name]))) },
+    ]),
+  ) as Record<M, Counted>;
+}
+
+/** One query computing some of a {@link measureCounts} query's measures from one relation: a row keyed by measure name. */
+async function measureRow<M extends string>(db: Queryable, query: Query & { measures: Record<M, Measure> }, names: readonly M[], rollup: Rollup | null): Promise<Record<string, unknown>> {
+  const params = new SqlParams();
+  const relation = await relationFor(db, query, params, rollup);
   const select = names.map((name) => `${measureSql(query.source, query.measures[name], params, relation)} AS "${name}"`).join(",\n       ");
   const { rows } = await db.query(
     `SELECT ${select}
@@ -224,13 +273,7 @@ export async function measureCounts<M extends string>(
       WHERE ${relation.where}`,
     params.values,
   );
-  const row = rows[0] ?? {};
-  return Object.fromEntries(
-    names.map((name) => [
-      name,
-      { value: toNumber(row[name]), href: searchHref(query.source, query.scope, mergeSelections(query.base, measureSelection(query.measures[name]))) },
-    ]),
-  ) as Record<M, Counted>;
+  return rows[0] ?? {};
 }
 
 /** Splits {@link measureCounts}' result into the numbers and their links (a report's `kpis` and `kpiHrefs`). */
@@ -297,9 +340,9 @@ export async function timeSeries<S extends string>(
   const unit = params.add(bucket);
   const fromSql = params.add(from);
   const toSql = params.add(to);
-  const uses = rollupMeasures(names.map((n) => query.series[n]));
-  // Minute buckets are finer than the rollup's hours.
-  const relation = await relationFor(db, query, params, { ...uses, rollup: uses.ok && bucket !== "minute" });
+  // Minute buckets are finer than the rollups' hours; hour buckets cannot read day rows.
+  const rollup = bucket === "minute" ? null : chooseRollup(query, names.map((n) => query.series[n]));
+  const relation = await relationFor(db, query, params, rollup, bucket === "hour" ? "hour" : "day");
   const measures = names.map((name) => `${measureSql(query.source, query.series[name], params, relation)} AS "${name}"`).join(", ");
   // Bucketing happens on `timestamp` values in UTC, not on `timestamptz`: adding '1 day' to a timestamptz
   // follows the session's time zone across DST changes, which would shift buckets off midnight UTC.
@@ -412,12 +455,10 @@ export async function groupRows<K extends string, M extends string>(db: Queryabl
     differ = `\n   AND ${conditionSql(ALIAS, source, not(sameAs(a, b)), params)}`;
   }
 
-  const uses = rollupMeasures(measureNames.map((n) => options.measures[n]));
-  const relation = await relationFor(db, { ...options, base }, params, {
-    selections: uses.selections,
-    fields: [...uses.fields, ...keyNames.flatMap((k) => keyFields(options.keys[k]))],
-    rollup: uses.ok && !options.keysDiffer,
-  });
+  const rollup = options.keysDiffer
+    ? null
+    : chooseRollup({ ...options, base }, measureNames.map((n) => options.measures[n]), keyNames.flatMap((k) => keyFields(options.keys[k])));
+  const relation = await relationFor(db, { ...options, base }, params, rollup);
   const select = keySelect(source, options.keys, params);
   for (const name of measureNames) select.push(`${measureSql(source, options.measures[name], params, relation)} AS "m_${name}"`);
   select.push(`${relation.first} AS first_seen`, `${relation.last} AS last_seen`);

@@ -1,0 +1,251 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { createTestDatabase, type TestDatabase } from "../../test/support/database";
+import { enforceRetention } from "../ops/enforce-retention";
+import { cloudTrailKey, flowKey, ingestCloudTrail, ingestFlowLog } from "../search/testdata/ingest-fixtures";
+import { networkKpis, trafficByDirection, trafficOverTime } from "./network";
+import { eventsByAccountRegion, eventsOverTime, overviewKpis, topEventNames, topEventSources } from "./overview";
+import { measureCounts } from "./report-query";
+import { ROLLUPS } from "./rollups";
+
+// Rollup-backed panels (lib/reports/rollups.ts) must give exactly the raw-row answer, which this
+// test computes independently with plain SQL, after each of the ingest guarantees that change raw rows:
+// re-delivered duplicates, late data for an hour already rolled up, and retention deletes. The scope has
+// partial hours at both edges and a whole UTC day inside, so hour rows, day rows and raw edges all count.
+
+let db: TestDatabase;
+const A = "111122223333";
+const B = "444455556666";
+const NAMES = ["GetObject", "PutObject", "AssumeRole", "Decrypt", "CreateUser"];
+const SOURCES: Record<string, string> = { GetObject: "s3.amazonaws.com", PutObject: "s3.amazonaws.com", AssumeRole: "sts.amazonaws.com", Decrypt: "kms.amazonaws.com", CreateUser: "iam.amazonaws.com" };
+const DAY0 = Date.UTC(2026, 10, 18, 0, 0);
+// A range with partial hours at both edges: 2026-11-18 03:17 to 2026-11-20 21:43.
+const SCOPE = { from: new Date(DAY0 + 3 * 3_600_000 + 17 * 60_000), to: new Date(DAY0 + 2 * 86_400_000 + 21 * 3_600_000 + 43 * 60_000), bucket: "hour" as const };
+
+function event(n: number, minutes: number): Record<string, unknown> {
+  const name = NAMES[n % NAMES.length]!;
+  const account = n % 3 === 0 ? B : A;
+  return {
+    eventVersion: "1.09",
+    eventID: `ev-${n}`,
+    eventTime: new Date(DAY0 + minutes * 60_000).toISOString().replace(".000Z", "Z"),
+    eventSource: SOURCES[name],
+    eventName: name,
+    awsRegion: n % 4 === 0 ? "eu-west-1" : "us-east-1",
+    sourceIPAddress: "198.51.100.7",
+    readOnly: name === "GetObject" || name === "Decrypt",
+    ...(n % 7 === 0 ? { errorCode: "AccessDenied", errorMessage: "denied" } : {}),
+    eventType: "AwsApiCall",
+    recipientAccountId: account,
+    userIdentity: { type: "IAMUser", arn: `arn:aws:iam::${account}:user/u${n % 5}`, accountId: account, userName: `u${n % 5}` },
+  };
+}
+
+// 3 days, an event every 13 minutes.
+const EVENTS = Array.from({ length: Math.floor((3 * 1440) / 13) }, (_, n) => event(n, n * 13));
+
+// Flow records in the version-5 custom format (with region and direction), one every 11 minutes.
+const FLOW_HEADER = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status region flow-direction";
+function flowLine(n: number, minutes: number): string {
+  const start = Math.floor((DAY0 + minutes * 60_000) / 1000);
+  const account = n % 3 === 0 ? B : A;
+  const action = n % 5 === 0 ? "REJECT" : "ACCEPT";
+  const status = n % 17 === 0 ? "NODATA" : "OK";
+  const region = n % 4 === 0 ? "eu-west-1" : "us-east-1";
+  const direction = n % 2 === 0 ? "ingress" : "egress";
+  return `5 ${account} eni-0${n % 4}a 10.0.0.${n % 250} 203.0.113.${n % 200} ${40000 + (n % 900)} ${n % 3 === 0 ? 22 : 443} 6 ${n % 40} ${n * 37} ${start} ${start + 60} ${action} ${status} ${region} ${direction}`;
+}
+const flowFile = (lines: readonly string[]) => [FLOW_HEADER, ...lines].join("\n") + "\n";
+const FLOWS = Array.from({ length: Math.floor((3 * 1440) / 11) }, (_, n) => flowLine(n, n * 11));
+
+async function rawCounts(sql: string): Promise<Map<string, number>> {
+  const { rows } = await db.pool.query(sql, [SCOPE.from, SCOPE.to]);
+  return new Map(rows.map((r) => [String(r.k), Number(r.n)]));
+}
+
+async function assertPanelsEqualRaw(label: string): Promise<void> {
+  const names = await topEventNames({ ...SCOPE, limit: 100 }, db.pool);
+  const rawNames = await rawCounts(`SELECT event_name AS k, count(*) AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 GROUP BY 1`);
+  assert.deepEqual(new Map(names.map((r) => [r.value, r.count])), rawNames, `${label}: top event names`);
+
+  const sources = await topEventSources({ ...SCOPE, limit: 100 }, db.pool);
+  const rawSources = await rawCounts(`SELECT event_source AS k, count(*) AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 GROUP BY 1`);
+  assert.deepEqual(new Map(sources.map((r) => [r.value, r.count])), rawSources, `${label}: top event sources`);
+
+  const accounts = await eventsByAccountRegion(SCOPE, db.pool);
+  const rawAccounts = await rawCounts(`SELECT recipient_account_id || '/' || aws_region AS k, count(*) AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 GROUP BY 1`);
+  assert.deepEqual(new Map(accounts.map((r) => [`${r.account}/${r.region}`, r.count])), rawAccounts, `${label}: events by account and region`);
+
+  const series = await eventsOverTime(SCOPE, db.pool);
+  const rawWrites = await rawCounts(
+    `SELECT to_char(date_trunc('hour', event_time AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24') AS k, count(*) AS n FROM cloudtrail_events
+      WHERE event_time >= $1 AND event_time < $2 AND read_only IS NOT TRUE GROUP BY 1`,
+  );
+  const writes = new Map(series.filter((p) => p.write > 0).map((p) => [p.bucketStart.toISOString().slice(0, 13), p.write]));
+  assert.deepEqual(writes, rawWrites, `${label}: writes per hour`);
+
+  const counted = await measureCounts(db.pool, {
+    source: "cloudtrail",
+    scope: { ...SCOPE, account: A },
+    measures: { events: { kind: "count" }, errors: { kind: "count", where: { include: { errorCode: "*" } } }, names: { kind: "distinct", field: "eventName" } },
+  });
+  const raw = await db.pool.query(
+    `SELECT count(*) AS events, count(*) FILTER (WHERE error_code IS NOT NULL) AS errors, count(DISTINCT event_name) AS names
+       FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND recipient_account_id = $3`,
+    [SCOPE.from, SCOPE.to, A],
+  );
+  assert.deepEqual(
+    { events: counted.events.value, errors: counted.errors.value, names: counted.names.value },
+    { events: Number(raw.rows[0].events), errors: Number(raw.rows[0].errors), names: Number(raw.rows[0].names) },
+    `${label}: KPI counts of one account`,
+  );
+
+  const days = await eventsOverTime({ ...SCOPE, bucket: "day" }, db.pool);
+  const rawDays = await rawCounts(
+    `SELECT to_char(date_trunc('day', event_time AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS k, count(*) AS n FROM cloudtrail_events
+      WHERE event_time >= $1 AND event_time < $2 AND read_only IS TRUE GROUP BY 1`,
+  );
+  assert.deepEqual(new Map(days.filter((p) => p.read > 0).map((p) => [p.bucketStart.toISOString().slice(0, 10), p.read])), rawDays, `${label}: reads per day`);
+
+  // Mixed measures: the counts come from a rollup, distinct principals and the JSON-path count from raw rows.
+  const { kpis } = await overviewKpis(SCOPE, db.pool);
+  const rawKpis = await db.pool.query(
+    `SELECT count(*) AS events, count(*) FILTER (WHERE read_only IS NOT TRUE) AS writes, count(DISTINCT user_identity_arn) AS principals
+       FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2`,
+    [SCOPE.from, SCOPE.to],
+  );
+  assert.deepEqual(
+    { events: kpis.events, writeEvents: kpis.writeEvents, principals: kpis.principals },
+    { events: Number(rawKpis.rows[0].events), writeEvents: Number(rawKpis.rows[0].writes), principals: Number(rawKpis.rows[0].principals) },
+    `${label}: overview KPIs`,
+  );
+}
+
+async function assertFlowPanelsEqualRaw(label: string): Promise<void> {
+  const traffic = await trafficOverTime(SCOPE, db.pool);
+  const rawTraffic = await rawCounts(
+    `SELECT to_char(date_trunc('hour', start AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24') AS k, sum(bytes) AS n FROM flow_records
+      WHERE start >= $1 AND start < $2 AND action = 'ACCEPT' GROUP BY 1 HAVING sum(bytes) > 0`,
+  );
+  assert.deepEqual(new Map(traffic.points.filter((p) => p.acceptedBytes > 0).map((p) => [p.bucketStart.toISOString().slice(0, 13), p.acceptedBytes])), rawTraffic, `${label}: accepted bytes per hour`);
+
+  const { kpis } = await networkKpis({ ...SCOPE, account: B }, db.pool);
+  const raw = await db.pool.query(
+    `SELECT count(*) FILTER (WHERE log_status = 'OK') AS flows, count(*) FILTER (WHERE action = 'REJECT') AS rejected,
+            coalesce(sum(bytes) FILTER (WHERE action = 'REJECT'), 0) AS rejected_bytes
+       FROM flow_records WHERE start >= $1 AND start < $2 AND account_id = $3`,
+    [SCOPE.from, SCOPE.to, B],
+  );
+  assert.deepEqual(
+    { flows: kpis.flows, rejected: kpis.rejected, bytesRejected: kpis.bytesRejected },
+    { flows: Number(raw.rows[0].flows), rejected: Number(raw.rows[0].rejected), bytesRejected: Number(raw.rows[0].rejected_bytes) },
+    `${label}: network KPIs of one account`,
+  );
+
+  const direction = await trafficByDirection(SCOPE, db.pool);
+  const rawDirection = await rawCounts(`SELECT flow_direction AS k, sum(packets) AS n FROM flow_records WHERE start >= $1 AND start < $2 AND log_status = 'OK' GROUP BY 1`);
+  assert.deepEqual(new Map(direction.map((r) => [String(r.key.direction), r.values.packets])), rawDirection, `${label}: packets by direction`);
+}
+
+async function assertAllEqualRaw(label: string): Promise<void> {
+  await assertPanelsEqualRaw(label);
+  await assertFlowPanelsEqualRaw(label);
+}
+
+before(async () => {
+  db = await createTestDatabase("report_rollups");
+  await ingestCloudTrail(db.pool, EVENTS.slice(0, 200), cloudTrailKey(A, "us-east-1"));
+  await ingestCloudTrail(db.pool, EVENTS.slice(200), cloudTrailKey(A, "us-east-1"));
+  await ingestFlowLog(db.pool, flowFile(FLOWS.slice(0, 150)), flowKey(A, "us-east-1"));
+  await ingestFlowLog(db.pool, flowFile(FLOWS.slice(150)), flowKey(B, "eu-west-1"));
+});
+after(() => db.drop());
+
+/** Adds `delta` to one stored rollup row of `rollup` at `grain` whose bucket is `bucket` (never done outside this test). */
+async function nudge(table: string, rollup: string, grain: string, bucket: string, delta: number): Promise<void> {
+  const { rowCount } = await db.pool.query(
+    `UPDATE ${table} SET records = records + $4 WHERE id = (SELECT min(id) FROM ${table} WHERE rollup = $1 AND grain = $2 AND bucket = $3)`,
+    [rollup, grain, bucket, delta],
+  );
+  assert.equal(rowCount, 1, `a ${rollup} ${grain} row at ${bucket}`);
+}
+
+describe("report rollups", () => {
+  it("serve the panels from rollup rows, with the numbers of the raw rows", async () => {
+    await assertAllEqualRaw("after ingest");
+    const dirty = await db.pool.query("SELECT count(*)::int AS n FROM rollup_dirty_hours");
+    assert.equal(dirty.rows[0].n, 0, "a read refreshes every dirty hour first");
+  });
+
+  it("hold exactly the rollups of the catalogue, each with only its own fields", async () => {
+    const columns: Record<string, string[]> = {
+      cloudtrail_rollup: ["recipient_account_id", "aws_region", "event_source", "event_name", "read_only", "error_code"],
+      flow_rollup: ["account_id", "region", "action", "log_status", "flow_direction"],
+    };
+    const columnOf: Record<string, string> = {
+      recipientAccountId: "recipient_account_id", awsRegion: "aws_region", eventSource: "event_source", eventName: "event_name", readOnly: "read_only", errorCode: "error_code",
+      "account-id": "account_id", region: "region", action: "action", "log-status": "log_status", "flow-direction": "flow_direction",
+    };
+    const stored: string[] = [];
+    for (const [table, cols] of Object.entries(columns)) {
+      const { rows } = await db.pool.query(
+        `SELECT rollup, grain, ${cols.map((c) => `bool_or(${c} IS NOT NULL) AS "${c}"`).join(", ")} FROM ${table} GROUP BY 1, 2 ORDER BY 1, 2`,
+      );
+      for (const r of rows) {
+        stored.push(`${r.rollup}/${r.grain}`);
+        const rollup = ROLLUPS.find((x) => x.name === r.rollup);
+        assert.ok(rollup, `${table} holds rollup ${r.rollup}, which lib/reports/rollups.ts does not list`);
+        const kept = rollup.fields.map((f) => columnOf[f]);
+        assert.deepEqual(cols.filter((c) => r[c]), cols.filter((c) => kept.includes(c)), `${r.rollup}/${r.grain} fills exactly its fields' columns`);
+      }
+    }
+    const listed = ROLLUPS.flatMap((r) => (r.daily ? [`${r.name}/day`, `${r.name}/hour`] : [`${r.name}/hour`]));
+    assert.deepEqual(stored.sort(), listed.sort(), "every rollup of the catalogue is built at its grains");
+  });
+
+  it("are what the panels read: a changed hour row and a changed day row both show", async () => {
+    const total = async () => (await topEventNames({ ...SCOPE, limit: 100 }, db.pool)).reduce((sum, r) => sum + r.count, 0);
+    const before = await total();
+    // 2026-11-19 is the scope's whole day (day rows); 2026-11-20 05:00 one of its whole hours after it (hour rows).
+    await nudge("cloudtrail_rollup", "activity", "day", "2026-11-19", 1000);
+    await nudge("cloudtrail_rollup", "activity", "hour", "2026-11-20 05:00", 10);
+    assert.equal(await total(), before + 1010);
+    await nudge("cloudtrail_rollup", "activity", "day", "2026-11-19", -1000);
+    await nudge("cloudtrail_rollup", "activity", "hour", "2026-11-20 05:00", -10);
+    assert.equal(await total(), before);
+
+    const flows = async () => (await networkKpis(SCOPE, db.pool)).kpis.rejected;
+    const rejected = await flows();
+    await db.pool.query(`UPDATE flow_rollup SET records = records + 7 WHERE rollup = 'traffic' AND grain = 'day' AND bucket = '2026-11-19' AND action = 'REJECT' AND id = (SELECT min(id) FROM flow_rollup WHERE rollup = 'traffic' AND grain = 'day' AND bucket = '2026-11-19' AND action = 'REJECT')`);
+    assert.equal(await flows(), rejected + 7);
+    await db.pool.query(`UPDATE flow_rollup SET records = records - 7 WHERE rollup = 'traffic' AND grain = 'day' AND bucket = '2026-11-19' AND action = 'REJECT' AND records >= 7 AND id = (SELECT min(id) FROM flow_rollup WHERE rollup = 'traffic' AND grain = 'day' AND bucket = '2026-11-19' AND action = 'REJECT')`);
+    assert.equal(await flows(), rejected);
+  });
+
+  it("stays exact when a file is re-delivered with events already stored", async () => {
+    // Another object holding events already stored (ON CONFLICT DO NOTHING) plus two new ones.
+    await ingestCloudTrail(db.pool, [...EVENTS.slice(100, 160), event(10_001, 600), event(10_002, 601)], cloudTrailKey(A, "us-east-1"));
+    // (A flow-log object delivered twice is refused by the ledger before any row: test/integration covers it.)
+    await ingestFlowLog(db.pool, flowFile([flowLine(30_001, 610), flowLine(30_002, 1500)]), flowKey(A, "us-east-1"));
+    await assertAllEqualRaw("after duplicates");
+  });
+
+  it("stays exact when late data arrives for hours already rolled up, at the range's edges too", async () => {
+    // 04:00–05:00 of day 0 (a rolled-up hour), 03:20 (the partial first hour), the last full hour, and before the range.
+    await ingestCloudTrail(db.pool, [event(20_001, 4 * 60 + 5), event(20_002, 3 * 60 + 20), event(20_003, 2 * 1440 + 20 * 60 + 59), event(20_004, 3 * 60 + 1)], cloudTrailKey(B, "eu-west-1"));
+    // Late flows inside the whole day (its day row is rebuilt), in the partial first hour, and in the last whole hour.
+    await ingestFlowLog(db.pool, flowFile([flowLine(40_001, 1440 + 600), flowLine(40_002, 3 * 60 + 20), flowLine(40_003, 2 * 1440 + 20 * 60 + 59)]), flowKey(B, "eu-west-1"));
+    await assertAllEqualRaw("after late data");
+  });
+
+  it("stays exact after retention deletes the oldest events", async () => {
+    // Retention of 2 days as of 2026-11-20 11:30 cuts inside an hour (11:30 on day 0) of the range.
+    const deleted = await enforceRetention(db.pool, { cloudtrail: 2, vpcflow: 2 }, new Date(DAY0 + 2 * 86_400_000 + 11.5 * 3_600_000));
+    assert.deepEqual(deleted.map((d) => d.rowsDeleted > 0), [true, true], "retention deleted events and flow records");
+    await assertAllEqualRaw("after retention");
+    for (const table of ["cloudtrail_rollup", "flow_rollup"]) {
+      const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM ${table} WHERE grain = 'hour' AND bucket < '2026-11-18 11:00'`);
+      assert.equal(rows[0].n, 0, `no ${table} hour rows remain for hours retention emptied`);
+    }
+  });
+});

@@ -1,0 +1,119 @@
+import type { SqlParams } from "../detect/compile-rule";
+import { resolveField } from "../detect/fields";
+import type { Queryable } from "../db/queryable";
+import type { RecordSource } from "./selection";
+
+/**
+ * The report rollups (tables `cloudtrail_rollup` and `flow_rollup`, migration 20261204120000_report_rollups):
+ * records per UTC hour, and for the narrow rollups per UTC day, for each combination of a few
+ * low-cardinality fields, with the first and last record time (and, for flows, the sums of `bytes` and
+ * `packets`). The ingest transaction records the hours of the rows it stored ({@link markRollupHours});
+ * triggers record the hours every update and delete touched (retention); {@link refreshRollups} recomputes
+ * those hours and their days from the raw rows, so a rollup equals the raw answer once refreshed, whatever
+ * arrived (re-delivered duplicates store nothing; late data marks its old hour).
+ *
+ * lib/reports/report-query.ts reads the narrowest rollup holding every field a panel counts, groups and
+ * filters by ({@link rollupFor}) through {@link rollupRelation}; everything else reads raw rows.
+ */
+
+/** One rollup: the catalogue fields it keeps, under the raw table's column names. */
+export interface Rollup {
+  /** The value of the table's `rollup` column. */
+  name: string;
+  source: RecordSource;
+  fields: readonly string[];
+  /** Numeric fields stored as sums (under the raw column's name). */
+  sums: readonly string[];
+  /** Whether day rows are kept besides hour rows (the rollups small enough to be worth it). */
+  daily: boolean;
+}
+
+/** Every rollup, narrowest first; the refresh function of the migration builds exactly these (rollups.int.test.ts checks). */
+export const ROLLUPS: readonly Rollup[] = [
+  { name: "activity", source: "cloudtrail", fields: ["eventSource", "eventName", "readOnly", "errorCode"], sums: [], daily: true },
+  { name: "accounts", source: "cloudtrail", fields: ["recipientAccountId", "awsRegion", "readOnly", "errorCode"], sums: [], daily: true },
+  { name: "detail", source: "cloudtrail", fields: ["recipientAccountId", "awsRegion", "eventSource", "eventName", "readOnly", "errorCode"], sums: [], daily: false },
+  { name: "traffic", source: "vpcflow", fields: ["account-id", "region", "action", "log-status", "flow-direction"], sums: ["bytes", "packets"], daily: true },
+];
+
+const ROLLUP_TABLES: Record<RecordSource, { table: string; raw: string; time: string }> = {
+  cloudtrail: { table: "cloudtrail_rollup", raw: "cloudtrail_events", time: "event_time" },
+  vpcflow: { table: "flow_rollup", raw: "flow_records", time: "start" },
+};
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** The narrowest rollup of `source` keeping every one of `fields` and summing every one of `sums`, or null. */
+export function rollupFor(source: RecordSource, fields: readonly string[], sums: readonly string[] = []): Rollup | null {
+  return ROLLUPS.find((r) => r.source === source && fields.every((f) => r.fields.includes(f)) && sums.every((s) => r.sums.includes(s))) ?? null;
+}
+
+/**
+ * Marks the UTC hours of the rows these ledger objects (`ingest_objects.id`) stored in `source`'s table
+ * for the next refresh: part of the load transaction, so the marks commit with the rows.
+ * Throws when the database fails.
+ */
+export async function markRollupHours(db: Queryable, source: RecordSource, objectIds: readonly bigint[]): Promise<void> {
+  const { raw, time } = ROLLUP_TABLES[source];
+  await db.query(
+    `INSERT INTO rollup_dirty_hours (source, hour)
+     SELECT DISTINCT $2::text, date_trunc('hour', ${time} AT TIME ZONE 'UTC') FROM ${raw} WHERE object_id = ANY($1::bigint[]) AND ${time} IS NOT NULL`,
+    [objectIds.map(String), source],
+  );
+}
+
+/**
+ * Recomputes every rollup for the hours marked dirty since the last refresh, and the days holding them
+ * (one refresh at a time; the others wait for it). Returns how many hours were rebuilt.
+ * Throws when the database fails.
+ */
+export async function refreshRollups(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>("SELECT trailwatch_refresh_rollups() AS n");
+  return Number(rows[0]?.n ?? 0);
+}
+
+function columnOf(source: RecordSource, field: string): string {
+  const resolved = resolveField(source, field);
+  if (resolved?.kind !== "column") throw new Error(`rollup field ${field} is not a column`);
+  return `"${resolved.column}"`;
+}
+
+/**
+ * A relation with the rollup's columns (`bucket`: the UTC hour or day as a `timestamp`; the field and sum
+ * columns; `records`; `first_time`, `last_time`) covering `[from, to)` exactly: day rows for the whole UTC
+ * days of the range (when the rollup keeps days and `grain` allows them), hour rows for the other whole
+ * hours, and raw rows of the partial hours at the edges aggregated the same way. Null when the range
+ * holds no whole hour (then raw rows are as cheap). Parameters are added to `params`.
+ */
+export function rollupRelation(rollup: Rollup, from: Date, to: Date, grain: "hour" | "day", params: SqlParams): string | null {
+  const firstHour = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS;
+  const endHour = Math.floor(to.getTime() / HOUR_MS) * HOUR_MS;
+  if (endHour <= firstHour) return null;
+  let firstDay = Math.ceil(firstHour / DAY_MS) * DAY_MS;
+  let endDay = Math.floor(endHour / DAY_MS) * DAY_MS;
+  if (!rollup.daily || grain === "hour" || endDay <= firstDay) firstDay = endDay = endHour;
+
+  const { table, raw, time } = ROLLUP_TABLES[rollup.source];
+  const fields = rollup.fields.map((f) => columnOf(rollup.source, f));
+  const sums = rollup.sums.map((f) => columnOf(rollup.source, f));
+  const columns = [...fields, ...sums].join(", ");
+  const name = params.add(rollup.name);
+  const at = (ms: number) => `(${params.add(new Date(ms))}::timestamptz AT TIME ZONE 'UTC')`;
+  const stored = (g: "hour" | "day", start: number, end: number) =>
+    `SELECT bucket, ${columns}, records, first_time, last_time FROM ${table}
+      WHERE rollup = ${name} AND grain = '${g}' AND bucket >= ${at(start)} AND bucket < ${at(end)}`;
+  const parts = [stored("hour", firstHour, firstDay), stored("hour", endDay, endHour)];
+  if (endDay > firstDay) parts.push(stored("day", firstDay, endDay));
+  const f = params.add(from);
+  const fh = params.add(new Date(firstHour));
+  const eh = params.add(new Date(endHour));
+  const t = params.add(to);
+  parts.push(
+    `SELECT date_trunc('hour', ${time} AT TIME ZONE 'UTC'), ${[...fields, ...sums.map((s) => `coalesce(sum(${s}), 0)`)].join(", ")}, count(*), min(${time}), max(${time})
+       FROM ${raw}
+      WHERE (${time} >= ${f}::timestamptz AND ${time} < ${fh}::timestamptz) OR (${time} >= ${eh}::timestamptz AND ${time} < ${t}::timestamptz)
+      GROUP BY ${Array.from({ length: fields.length + 1 }, (_, i) => i + 1).join(", ")}`,
+  );
+  return `(${parts.join("\n UNION ALL\n ")})`;
+}
