@@ -153,6 +153,18 @@ async function relationFor(db: Queryable, query: Query, params: SqlParams, rollu
   };
 }
 
+/**
+ * `AND (w1 OR w2 …)` when every measure counts only some records (its `where`), else "": the rows no
+ * measure counts add nothing to any of them, and an index on a field every `where` names (e.g. `eventName`)
+ * then finds the few rows that matter instead of a scan of the whole range. Only for queries whose rows
+ * are not groups (a group counting zero would disappear).
+ */
+function anyOfSql(source: RecordSource, measures: readonly Measure[], params: SqlParams): string {
+  if (measures.length === 0 || measures.some((m) => !m.where)) return "";
+  const filters = measures.map((m) => filterSql(source, m.where, params));
+  return filters.every((f) => f !== null) ? `\n        AND (${filters.join("\n          OR ")})` : "";
+}
+
 /** SQL that is true for the records of `selection` (for `FILTER (WHERE …)`), or null for all records. */
 function filterSql(source: RecordSource, selection: Selection | undefined, params: SqlParams): string | null {
   const condition = selection ? selectionCondition(source, selection) : null;
@@ -270,7 +282,7 @@ async function measureRow<M extends string>(db: Queryable, query: Query & { meas
   const { rows } = await db.query(
     `SELECT ${select}
        FROM ${relation.from}
-      WHERE ${relation.where}`,
+      WHERE ${relation.where}${anyOfSql(query.source, names.map((n) => query.measures[n]), params)}`,
     params.values,
   );
   return rows[0] ?? {};
@@ -357,7 +369,7 @@ export async function timeSeries<S extends string>(
      counts AS (
        SELECT ${relation.bucket(unit)} AS bucket, ${measures}
          FROM ${relation.from}
-        WHERE ${relation.where}
+        WHERE ${relation.where}${anyOfSql(query.source, names.map((n) => query.series[n]), params)}
         GROUP BY 1
      )
      SELECT b.bucket AT TIME ZONE 'UTC' AS bucket_start, ${names.map((n) => `c."${n}"`).join(", ")}
