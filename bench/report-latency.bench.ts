@@ -29,6 +29,7 @@ import { generateReportData, type GenerateTimings } from "./generate-report-data
  *   node --import tsx bench/report-latency.bench.ts [--quick] [--keep] [--events 10000000] [--flows 50000000]
  *        [--small-events 100000] [--small-flows 500000] [--runs 10] [--budget-seconds 20] [--parallel 2]
  *        [--small-database tw_bench_reports_… --database tw_bench_reports_…]   (measure kept databases again)
+ *        [--only <regex>]   (just the panels and search cases whose name matches)
  *
  * A panel's runs stop once they took `--budget-seconds` (at least 3 runs; 1 when one run takes over a
  * third of the budget; none after the untimed one when it took longer than the budget: then that run is
@@ -48,6 +49,7 @@ const { values: args } = parseArgs({
     parallel: { type: "string", default: "2" },
     days: { type: "string", default: "30" },
     database: { type: "string" },
+    only: { type: "string" },
     "small-database": { type: "string" },
   },
 });
@@ -60,6 +62,8 @@ const SIZES = [
   { events: num(args["small-events"], quick ? 20_000 : 100_000), flows: num(args["small-flows"], quick ? 100_000 : 500_000) },
   { events: num(args.events, quick ? 200_000 : 10_000_000), flows: num(args.flows, quick ? 1_000_000 : 50_000_000) },
 ].map((s) => ({ ...s, label: sizeLabel(s.events) }));
+/** `--only <regex>`: time just the panels (and search cases) whose name matches, e.g. `^overview\.` or `search`. */
+const ONLY = args.only ? new RegExp(args.only) : null;
 // A database kept by an earlier run (`--keep`) is measured again as it is, without generating: `--small-database`, `--database`.
 const REUSE = [args["small-database"], args.database];
 const RUNS = num(args.runs, quick ? 5 : 10);
@@ -211,7 +215,7 @@ async function measureSize(size: (typeof SIZES)[number], end: Date, reuse: strin
 
     const measured: Measured = new Map();
     const ranges = { "30d": { from: new Date(end.getTime() - DAYS * 86_400_000), to: end }, "24h": { from: new Date(end.getTime() - 86_400_000), to: end } };
-    for (const panel of reportPanels()) {
+    for (const panel of reportPanels().filter((p) => !ONLY || ONLY.test(p.name))) {
       for (const [rangeName, range] of Object.entries(ranges)) {
         const key = `${panel.name} ${rangeName}`;
         measured.set(key, await time(() => panel.run(range, pool)));
@@ -221,6 +225,7 @@ async function measureSize(size: (typeof SIZES)[number], end: Date, reuse: strin
     for (const [rangeName, range] of Object.entries(ranges)) {
       for (const c of await searchCases(pool, range.from, range.to)) {
         const key = `search first page: ${c.name} ${rangeName}`;
+        if (ONLY && !ONLY.test(key)) continue;
         measured.set(key, await time(() => searchPage(c.query, {}, pool)));
         console.error(`[report-latency]   ${key}: p95 ${measured.get(key)!.p95.toFixed(1)} ms (${measured.get(key)!.runs} runs)`);
       }
@@ -276,7 +281,7 @@ async function main(): Promise<void> {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     machine: machineInfo(postgres),
-    parameters: { sizes, reused: REUSE, runs: RUNS, budgetSeconds: BUDGET_MS / 1000, parallel: PARALLEL, days: DAYS, end: end.toISOString(), quick },
+    parameters: { sizes, reused: REUSE, only: args.only, runs: RUNS, budgetSeconds: BUDGET_MS / 1000, parallel: PARALLEL, days: DAYS, end: end.toISOString(), quick },
     rows,
   });
   console.error(`[report-latency] wrote ${file}`);
