@@ -9,11 +9,13 @@ import { startOpsRunner } from "../lib/ops/ops-requests";
 import { retentionPolicy, startRetentionJob } from "../lib/ops/enforce-retention";
 import { createLogger } from "../lib/log";
 import { startNotifier } from "../lib/notify/run-notifier";
+import { startRollupRefresh } from "../lib/reports/rollups";
 
 /**
  * The ingest worker process: SQS (TRAILWATCH_SQS_QUEUE_URL) → S3 → Postgres,
- * the detection loop that runs the rules over what it stored, and the
- * notification loop that sends what the alerts' outbox holds.
+ * the detection loop that runs the rules over what it stored, the
+ * notification loop that sends what the alerts' outbox holds, and the
+ * report rollups' refresh (lib/reports/rollups.ts).
  * SIGTERM / SIGINT stop receiving and let in-flight messages finish; a second
  * signal exits at once (unfinished messages reappear after their visibility
  * timeout and their transactions roll back).
@@ -43,6 +45,7 @@ export async function runIngestWorker(): Promise<void> {
   // Admin requests from the UI (reprocess an object, replay the DLQ), which need this process's AWS access.
   const ops = startOpsRunner({ pool: getPool(), sqs, queueUrl, log: log.child({ component: "admin" }), region: cfg.AWS_REGION, signal: beating.signal });
   const retention = startRetentionJob({ pool: getPool(), policy: retentionPolicy(cfg), log: log.child({ component: "retention" }), signal: beating.signal });
+  const rollups = startRollupRefresh({ pool: getPool(), log: log.child({ component: "rollups" }), signal: beating.signal });
   await runWorker({
     sqs,
     s3: createS3Client(cfg),
@@ -55,7 +58,7 @@ export async function runIngestWorker(): Promise<void> {
     stats,
   });
   beating.abort();
-  await Promise.all([detector.done, notifier.done, heartbeat.done, ops.done, retention.done]);
+  await Promise.all([detector.done, notifier.done, heartbeat.done, ops.done, retention.done, rollups.done]);
   log.info(stats, "worker stopped");
   await closePool();
   await db.embedded?.stop();

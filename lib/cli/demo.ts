@@ -21,6 +21,7 @@ import { startOpsRunner } from "../ops/ops-requests";
 import type { Logger } from "../log";
 import { ensureDemoAdmin } from "./demo-admin";
 import { ensureWebBuild, startWeb } from "./web";
+import { refreshRollups, startRollupRefresh } from "../reports/rollups";
 
 export const DEMO_BUCKET = "trailwatch-demo-logs";
 const DEMO_QUEUE = "trailwatch-ingest";
@@ -66,6 +67,8 @@ export async function runDemo(cfg: Config, log: Logger, options: { web: boolean;
   });
   const stats = await ingest;
   log.info(stats, "demo objects ingested");
+  // Built now, so the first report read has nothing to rebuild.
+  await refreshRollups(getPool());
   for (const override of DEMO_RULE_OVERRIDES) await saveRuleOverride(getPool(), override, "demo");
   // The scheduler's "now" is the end of the demo week, so threshold states describe the week.
   const detection = await detectOnce({ pool: getPool(), log }, end);
@@ -83,6 +86,7 @@ export async function runDemo(cfg: Config, log: Logger, options: { web: boolean;
     const heartbeat = startHeartbeat({ pool: getPool(), sqs, queueUrl, log: log.child({}, { level: "warn" }), stats: liveStats, signal: running.signal, everyMs: cfg.TRAILWATCH_HEARTBEAT_SECONDS * 1000 });
     const ops = startOpsRunner({ pool: getPool(), sqs, queueUrl, log: log.child({}, { level: "warn" }), region: "us-east-1", signal: running.signal });
     const detector = startDetector({ pool: getPool(), log: log.child({}, { level: "warn" }), signal: running.signal });
+    const rollups = startRollupRefresh({ pool: getPool(), log: log.child({}, { level: "warn" }), signal: running.signal });
     const live = runWorker({ sqs, s3, pool: getPool(), log: log.child({}, { level: "warn" }), queueUrl, ...workerTuning(cfg), signal: running.signal, stats: liveStats, afterMessage: detector.wake });
     console.log(`\nTrailwatch is running at ${web.url.replace("127.0.0.1", "localhost")}  (Ctrl-C to stop)\n${credentials}\n`);
     await new Promise<void>((resolve) => {
@@ -90,7 +94,7 @@ export async function runDemo(cfg: Config, log: Logger, options: { web: boolean;
       process.once("SIGTERM", resolve);
     });
     running.abort();
-    await Promise.all([live, heartbeat.done, ops.done, detector.done]);
+    await Promise.all([live, heartbeat.done, ops.done, detector.done, rollups.done]);
     web.child.kill("SIGTERM");
   } else {
     console.log(credentials);

@@ -1,12 +1,19 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createTestDatabase, type TestDatabase } from "../../test/support/database";
+import pg from "pg";
+import { adminUrl, createTestDatabase, type TestDatabase } from "../../test/support/database";
+import { migrate, MIGRATIONS_DIR } from "../db/migrate";
 import { enforceRetention } from "../ops/enforce-retention";
 import { cloudTrailKey, flowKey, ingestCloudTrail, ingestFlowLog } from "../search/testdata/ingest-fixtures";
 import { networkKpis, trafficByDirection, trafficOverTime } from "./network";
 import { eventsByAccountRegion, eventsOverTime, overviewKpis, topEventNames, topEventSources } from "./overview";
 import { measureCounts } from "./report-query";
-import { ROLLUPS } from "./rollups";
+import { refreshRollups, ROLLUPS, startRollupRefresh } from "./rollups";
+import { silentLog } from "../../test/support/samples";
 
 // Rollup-backed panels (lib/reports/rollups.ts) must give exactly the raw-row answer, which this
 // test computes independently with plain SQL, after each of the ingest guarantees that change raw rows:
@@ -246,6 +253,72 @@ describe("report rollups", () => {
     for (const table of ["cloudtrail_rollup", "flow_rollup"]) {
       const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM ${table} WHERE grain = 'hour' AND bucket < '2026-11-18 11:00'`);
       assert.equal(rows[0].n, 0, `no ${table} hour rows remain for hours retention emptied`);
+    }
+  });
+});
+
+describe("report rollups kept fresh and upgraded", () => {
+  it("are refreshed by the worker's background job, before any report read", async () => {
+    await ingestCloudTrail(db.pool, [event(50_001, 1440 + 100), event(50_002, 1440 + 101)], cloudTrailKey(A, "us-east-1"));
+    const dirty = async () => (await db.pool.query("SELECT count(*)::int AS n FROM rollup_dirty_hours")).rows[0].n as number;
+    assert.ok((await dirty()) > 0, "the ingest marked its hour");
+    const stop = new AbortController();
+    const job = startRollupRefresh({ pool: db.pool, log: silentLog, signal: stop.signal, everyMs: 20 });
+    for (let i = 0; i < 200 && (await dirty()) > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    stop.abort();
+    await job.done;
+    assert.equal(await dirty(), 0, "the job took the marks");
+    // Read the rollup table itself (a panel would refresh on its own): the day holds the raw count.
+    const { rows } = await db.pool.query(
+      `SELECT (SELECT sum(records) FROM cloudtrail_rollup WHERE rollup = 'activity' AND grain = 'day' AND bucket = '2026-11-19')::int AS rolled,
+              (SELECT count(*) FROM cloudtrail_events WHERE event_time >= '2026-11-19T00:00Z' AND event_time < '2026-11-20T00:00Z')::int AS raw`,
+    );
+    assert.equal(rows[0].rolled, rows[0].raw);
+  });
+
+  it("are built from the rows a database held before the migration that adds them", async () => {
+    const name = `tw_test_rollup_upgrade_${randomBytes(4).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: adminUrl() });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(adminUrl());
+    url.pathname = `/${name}`;
+    const before = await mkdtemp(path.join(os.tmpdir(), "tw-migrations-"));
+    const upgraded = new pg.Pool({ connectionString: url.toString(), max: 4 });
+    try {
+      await cp(MIGRATIONS_DIR, before, { recursive: true, filter: (src) => !src.includes("report_rollups") });
+      await migrate(url.toString(), before);
+      // Rows as an earlier version stored them: 3 days of events and flow records, no rollup anywhere.
+      await upgraded.query(
+        `INSERT INTO cloudtrail_events (recipient_account_id, event_id, event_time, raw, event_source, event_name, read_only)
+         SELECT '111122223333', 'old-' || n, $1::timestamptz + n * interval '7 minutes', '{}'::jsonb, 'iam.amazonaws.com', CASE WHEN n % 3 = 0 THEN 'CreateUser' ELSE 'ListUsers' END, n % 3 <> 0
+           FROM generate_series(0, 600) n`,
+        [new Date(DAY0)],
+      );
+      await upgraded.query(
+        `INSERT INTO ingest_objects (id, bucket, key, etag, size, kind, status, records_stored, first_seen_at, started_at, finished_at, duration_ms)
+         VALUES (1, 'b', 'AWSLogs/111122223333/vpcflowlogs/us-east-1/old.log', 'e', 1, 'vpcflow', 'done', 401, now(), now(), now(), 1)`,
+      );
+      await upgraded.query(
+        `INSERT INTO flow_records (object_id, line_number, start, bytes, packets, action, log_status)
+         SELECT 1, n, $1::timestamptz + n * interval '9 minutes', n * 10, n, CASE WHEN n % 4 = 0 THEN 'REJECT' ELSE 'ACCEPT' END, 'OK'
+           FROM generate_series(0, 400) n`,
+        [new Date(DAY0)],
+      );
+      const applied = await migrate(url.toString());
+      assert.deepEqual(applied.applied, ["20261204120000_report_rollups"]);
+      const names = await topEventNames({ ...SCOPE, limit: 10 }, upgraded);
+      const raw = await upgraded.query(`SELECT event_name AS k, count(*)::int AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 GROUP BY 1`, [SCOPE.from, SCOPE.to]);
+      assert.deepEqual(new Map(names.map((r) => [r.value, r.count])), new Map(raw.rows.map((r) => [r.k, r.n])));
+      const { kpis } = await networkKpis(SCOPE, upgraded);
+      const flows = await upgraded.query(`SELECT count(*) FILTER (WHERE action = 'REJECT')::int AS n FROM flow_records WHERE start >= $1 AND start < $2`, [SCOPE.from, SCOPE.to]);
+      assert.equal(kpis.rejected, flows.rows[0].n);
+      assert.equal(await refreshRollups(upgraded), 0, "the first read built every hour");
+    } finally {
+      await upgraded.end();
+      await rm(before, { recursive: true, force: true });
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
     }
   });
 });

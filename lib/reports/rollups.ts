@@ -1,6 +1,8 @@
 import type { SqlParams } from "../detect/compile-rule";
 import { resolveField } from "../detect/fields";
 import type { Queryable } from "../db/queryable";
+import type { Logger } from "../log";
+import { pause } from "../ops/heartbeat";
 import type { RecordSource } from "./selection";
 
 /**
@@ -71,6 +73,26 @@ export async function markRollupHours(db: Queryable, source: RecordSource, objec
 export async function refreshRollups(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: number }>("SELECT trailwatch_refresh_rollups() AS n");
   return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * Refreshes the rollups every `everyMs` (default 10 s) until `signal` aborts, so a report read rarely finds
+ * hours to rebuild (it refreshes first, and waits for a refresh under way). Errors are logged and retried
+ * at the next tick. Part of the worker process (workers/ingest.ts) and the demo.
+ */
+export function startRollupRefresh(options: { pool: Queryable; log: Logger; signal: AbortSignal; everyMs?: number }): { done: Promise<void> } {
+  const loop = async () => {
+    while (!options.signal.aborted) {
+      try {
+        const hours = await refreshRollups(options.pool);
+        if (hours > 0) options.log.debug({ hours }, "rollups refreshed");
+      } catch (error) {
+        options.log.error({ err: error }, "rollup refresh failed; retrying at the next tick");
+      }
+      await pause(options.everyMs ?? 10_000, options.signal);
+    }
+  };
+  return { done: loop() };
 }
 
 function columnOf(source: RecordSource, field: string): string {

@@ -165,3 +165,8 @@ BEGIN
   RETURN coalesce(cardinality(ct_hours), 0) + coalesce(cardinality(flow_hours), 0);
 END
 $$;
+
+-- Rows stored before this migration: every hour holding one is dirty, so the first refresh (the worker's
+-- background refresh, or the first report read) builds the rollups from them.
+INSERT INTO rollup_dirty_hours (source, hour) SELECT DISTINCT 'cloudtrail', date_trunc('hour', event_time AT TIME ZONE 'UTC') FROM cloudtrail_events;
+INSERT INTO rollup_dirty_hours (source, hour) SELECT DISTINCT 'vpcflow', date_trunc('hour', start AT TIME ZONE 'UTC') FROM flow_records WHERE start IS NOT NULL;
