@@ -110,6 +110,8 @@ DECLARE
   ct_hours TIMESTAMP(3)[];
   flow_hours TIMESTAMP(3)[];
   days TIMESTAMP(3)[];
+  one_hour TIMESTAMP(3);
+  one_day TIMESTAMP(3);
 BEGIN
   PERFORM pg_advisory_xact_lock(72707371);
   WITH taken AS (DELETE FROM rollup_dirty_hours RETURNING source, hour)
@@ -118,12 +120,16 @@ BEGIN
 
   IF ct_hours IS NOT NULL THEN
     DELETE FROM cloudtrail_rollup WHERE grain = 'hour' AND bucket = ANY(ct_hours);
-    INSERT INTO cloudtrail_rollup (rollup, grain, bucket, recipient_account_id, aws_region, event_source, event_name, read_only, error_code, records, first_time, last_time)
-    SELECT 'detail', 'hour', h.hour, e.recipient_account_id, e.aws_region, e.event_source, e.event_name, e.read_only, e.error_code,
-           count(*), min(e.event_time), max(e.event_time)
-      FROM unnest(ct_hours) AS h(hour)
-      JOIN cloudtrail_events e ON e.event_time >= h.hour AT TIME ZONE 'UTC' AND e.event_time < (h.hour + interval '1 hour') AT TIME ZONE 'UTC'
-     GROUP BY 3, 4, 5, 6, 7, 8, 9;
+    -- One hour at a time: each statement is an index range scan of that hour's rows (a join of all the
+    -- hours with the table would make the planner compare every row with every hour).
+    FOREACH one_hour IN ARRAY ct_hours LOOP
+      INSERT INTO cloudtrail_rollup (rollup, grain, bucket, recipient_account_id, aws_region, event_source, event_name, read_only, error_code, records, first_time, last_time)
+      SELECT 'detail', 'hour', one_hour, recipient_account_id, aws_region, event_source, event_name, read_only, error_code,
+             count(*), min(event_time), max(event_time)
+        FROM cloudtrail_events
+       WHERE event_time >= one_hour AT TIME ZONE 'UTC' AND event_time < (one_hour + interval '1 hour') AT TIME ZONE 'UTC'
+       GROUP BY 4, 5, 6, 7, 8, 9;
+    END LOOP;
     INSERT INTO cloudtrail_rollup (rollup, grain, bucket, event_source, event_name, read_only, error_code, records, first_time, last_time)
     SELECT 'activity', 'hour', bucket, event_source, event_name, read_only, error_code, sum(records), min(first_time), max(last_time)
       FROM cloudtrail_rollup WHERE rollup = 'detail' AND grain = 'hour' AND bucket = ANY(ct_hours)
@@ -133,33 +139,39 @@ BEGIN
       FROM cloudtrail_rollup WHERE rollup = 'detail' AND grain = 'hour' AND bucket = ANY(ct_hours)
      GROUP BY 3, 4, 5, 6, 7;
 
-    SELECT array_agg(DISTINCT date_trunc('day', hour)) INTO days FROM unnest(ct_hours) AS h(hour);
+    SELECT array_agg(DISTINCT date_trunc('day', h)) INTO days FROM unnest(ct_hours) AS h;
     DELETE FROM cloudtrail_rollup WHERE grain = 'day' AND bucket = ANY(days);
-    INSERT INTO cloudtrail_rollup (rollup, grain, bucket, recipient_account_id, aws_region, event_source, event_name, read_only, error_code, records, first_time, last_time)
-    SELECT r.rollup, 'day', d.day, r.recipient_account_id, r.aws_region, r.event_source, r.event_name, r.read_only, r.error_code,
-           sum(r.records), min(r.first_time), max(r.last_time)
-      FROM unnest(days) AS d(day)
-      JOIN cloudtrail_rollup r ON r.rollup IN ('activity', 'accounts') AND r.grain = 'hour' AND r.bucket >= d.day AND r.bucket < d.day + interval '1 day'
-     GROUP BY 1, 3, 4, 5, 6, 7, 8, 9;
+    FOREACH one_day IN ARRAY days LOOP
+      INSERT INTO cloudtrail_rollup (rollup, grain, bucket, recipient_account_id, aws_region, event_source, event_name, read_only, error_code, records, first_time, last_time)
+      SELECT rollup, 'day', one_day, recipient_account_id, aws_region, event_source, event_name, read_only, error_code,
+             sum(records), min(first_time), max(last_time)
+        FROM cloudtrail_rollup
+       WHERE rollup IN ('activity', 'accounts') AND grain = 'hour' AND bucket >= one_day AND bucket < one_day + interval '1 day'
+       GROUP BY 1, 4, 5, 6, 7, 8, 9;
+    END LOOP;
   END IF;
 
   IF flow_hours IS NOT NULL THEN
     DELETE FROM flow_rollup WHERE grain = 'hour' AND bucket = ANY(flow_hours);
-    INSERT INTO flow_rollup (rollup, grain, bucket, account_id, region, action, log_status, flow_direction, records, bytes, packets, first_time, last_time)
-    SELECT 'traffic', 'hour', h.hour, f.account_id, f.region, f.action, f.log_status, f.flow_direction,
-           count(*), coalesce(sum(f.bytes), 0), coalesce(sum(f.packets), 0), min(f.start), max(f.start)
-      FROM unnest(flow_hours) AS h(hour)
-      JOIN flow_records f ON f.start >= h.hour AT TIME ZONE 'UTC' AND f.start < (h.hour + interval '1 hour') AT TIME ZONE 'UTC'
-     GROUP BY 3, 4, 5, 6, 7, 8;
+    FOREACH one_hour IN ARRAY flow_hours LOOP
+      INSERT INTO flow_rollup (rollup, grain, bucket, account_id, region, action, log_status, flow_direction, records, bytes, packets, first_time, last_time)
+      SELECT 'traffic', 'hour', one_hour, account_id, region, action, log_status, flow_direction,
+             count(*), coalesce(sum(bytes), 0), coalesce(sum(packets), 0), min(start), max(start)
+        FROM flow_records
+       WHERE start >= one_hour AT TIME ZONE 'UTC' AND start < (one_hour + interval '1 hour') AT TIME ZONE 'UTC'
+       GROUP BY 4, 5, 6, 7, 8;
+    END LOOP;
 
-    SELECT array_agg(DISTINCT date_trunc('day', hour)) INTO days FROM unnest(flow_hours) AS h(hour);
+    SELECT array_agg(DISTINCT date_trunc('day', h)) INTO days FROM unnest(flow_hours) AS h;
     DELETE FROM flow_rollup WHERE grain = 'day' AND bucket = ANY(days);
-    INSERT INTO flow_rollup (rollup, grain, bucket, account_id, region, action, log_status, flow_direction, records, bytes, packets, first_time, last_time)
-    SELECT r.rollup, 'day', d.day, r.account_id, r.region, r.action, r.log_status, r.flow_direction,
-           sum(r.records), sum(r.bytes), sum(r.packets), min(r.first_time), max(r.last_time)
-      FROM unnest(days) AS d(day)
-      JOIN flow_rollup r ON r.rollup = 'traffic' AND r.grain = 'hour' AND r.bucket >= d.day AND r.bucket < d.day + interval '1 day'
-     GROUP BY 1, 3, 4, 5, 6, 7, 8;
+    FOREACH one_day IN ARRAY days LOOP
+      INSERT INTO flow_rollup (rollup, grain, bucket, account_id, region, action, log_status, flow_direction, records, bytes, packets, first_time, last_time)
+      SELECT rollup, 'day', one_day, account_id, region, action, log_status, flow_direction,
+             sum(records), sum(bytes), sum(packets), min(first_time), max(last_time)
+        FROM flow_rollup
+       WHERE rollup = 'traffic' AND grain = 'hour' AND bucket >= one_day AND bucket < one_day + interval '1 day'
+       GROUP BY 1, 4, 5, 6, 7, 8;
+    END LOOP;
   END IF;
 
   RETURN coalesce(cardinality(ct_hours), 0) + coalesce(cardinality(flow_hours), 0);
