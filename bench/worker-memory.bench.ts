@@ -4,6 +4,7 @@ import { gzipSync } from "node:zlib";
 import os from "node:os";
 import path from "node:path";
 import type pg from "pg";
+import { loadConfig } from "../lib/config";
 import { machineInfo, writeBenchResult, type BenchRow } from "./bench-result";
 import { benchArgs, createBenchDatabase, loadAverage, numberFlag, postgresVersion, startBenchAws, startWorkerProcess, waitFor } from "./support/bench-env";
 import { notifyObjects, uploadObjects, writeFlowLogFile, type BenchObject } from "./support/bench-objects";
@@ -80,6 +81,10 @@ async function main(): Promise<void> {
       } finally {
         await worker.stop();
       }
+      // The stopped worker's long poll is still open on fauxqs's side, which does not see the closed connection:
+      // a notification sent now would be handed to it and wait out its visibility timeout (120 s) before the
+      // next worker saw it. Waiting for the poll to end keeps that out of the next object's time.
+      await new Promise((r) => setTimeout(r, (loadConfig().TRAILWATCH_SQS_WAIT_SECONDS + 1) * 1000));
     }
   } finally {
     await aws.stop();

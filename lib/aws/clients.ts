@@ -1,5 +1,5 @@
 import { S3Client } from "@aws-sdk/client-s3";
-import { SNSClient } from "@aws-sdk/client-sns";
+import type { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Config } from "../config";
 
@@ -30,8 +30,13 @@ export function createS3Client(cfg: Config, credentials?: StaticCredentials): S3
   });
 }
 
-/** An SNS client for `region` (notification channels publish to topics in their own region). */
-export function createSnsClient(cfg: Config, region: string, credentials?: StaticCredentials): SNSClient {
+/**
+ * An SNS client for `region` (notification channels publish to topics in their own region).
+ * The SDK's SNS module is imported on first use: only SNS channels need it, and the worker that
+ * imports this file for S3 and SQS should not hold it otherwise.
+ */
+export async function createSnsClient(cfg: Config, region: string, credentials?: StaticCredentials): Promise<SNSClient> {
+  const { SNSClient } = await import("@aws-sdk/client-sns");
   const endpoint = cfg.AWS_ENDPOINT_URL_SNS ?? cfg.AWS_ENDPOINT_URL;
   return new SNSClient({ region, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) });
 }

@@ -1,23 +1,13 @@
 import { Command, Option } from "commander";
-import { createS3Client } from "../aws/clients";
-import { config, ConfigError, requireSetting } from "../config";
-import { closePool, getPool } from "../db/pool";
-import { prepareDatabase } from "../db/prepare";
-import { alertEventRefs, listAlerts } from "../detect/alerts";
-import { enabledRules, loadRules } from "../detect/load-rules";
-import { detectOnce, detectRange } from "../detect/run-detection";
-import { BUILT_IN_RULES } from "../detect/rules";
-import { testRuleExamples } from "../detect/test-rule-examples";
-import { backfill } from "../ingest/backfill";
-import { importFiles } from "../ingest/import-files";
-import { enforceRetention, retentionPolicy } from "../ops/enforce-retention";
-import { createLogger } from "../log";
-import { recordAudit } from "../audit/record-audit";
+import type { Pool } from "pg";
 import { roleSchema, ROLES, type Role } from "../auth/roles";
-import { createUser, findUser, listUsers, setUserRole, UserInputError } from "../auth/users";
-import { runDemo } from "./demo";
-import { readPassword } from "./read-password";
-import { ensureWebBuild, startWeb } from "./web";
+import { config, ConfigError, requireSetting } from "../config";
+import { createLogger } from "../log";
+
+// Each command imports what it runs when it runs (`await import(...)` in its action), so no
+// command loads another's modules: the worker never holds the demo's local AWS server and
+// generators, the web launcher, argon2 or the rule examples' runner (issue 9, worker memory:
+// every module loaded stays in the process's heap, and V8 lets the heap grow in proportion to it).
 
 const program = new Command()
   .name("trailwatch")
@@ -28,6 +18,7 @@ program
   .command("migrate")
   .description("apply database migrations (no download needed; the embedded database when DATABASE_URL is unset)")
   .action(async () => {
+    const { prepareDatabase } = await import("../db/prepare");
     const cfg = config();
     const db = await prepareDatabase(cfg, createLogger("migrate"), { migrate: true });
     console.log("database is up to date");
@@ -48,6 +39,12 @@ program
   .argument("<paths...>", "files or folders, e.g. one made by `aws s3 sync`")
   .option("--json", "print a JSON summary instead of progress lines")
   .action(async (paths: string[], options: { json?: boolean }) => {
+    const [{ prepareDatabase }, { closePool, getPool }, { importFiles }, { detectOnce }] = await Promise.all([
+      import("../db/prepare"),
+      import("../db/pool"),
+      import("../ingest/import-files"),
+      import("../detect/run-detection"),
+    ]);
     const cfg = config();
     const log = createLogger("import");
     const db = await prepareDatabase(cfg, log, { migrate: false });
@@ -81,10 +78,11 @@ program
     const until = options.until ? isoDate(options.until, "--until") : undefined;
     const cfg = config();
     requireSetting(cfg, "AWS_REGION", "the AWS region of the bucket, e.g. us-east-1");
-    await withDatabase("backfill", async (log) => {
+    const [{ createS3Client }, { backfill }, { detectOnce }] = await Promise.all([import("../aws/clients"), import("../ingest/backfill"), import("../detect/run-detection")]);
+    await withDatabase("backfill", async (log, pool) => {
       const summary = await backfill(
         createS3Client(cfg),
-        { pool: getPool(), log: log.child({}, { level: "warn" }), batchRows: cfg.TRAILWATCH_COPY_BATCH_ROWS, maxRecordBytes: cfg.TRAILWATCH_MAX_RECORD_BYTES, maxObjectBytes: cfg.TRAILWATCH_MAX_OBJECT_BYTES },
+        { pool, log: log.child({}, { level: "warn" }), batchRows: cfg.TRAILWATCH_COPY_BATCH_ROWS, maxRecordBytes: cfg.TRAILWATCH_MAX_RECORD_BYTES, maxObjectBytes: cfg.TRAILWATCH_MAX_OBJECT_BYTES },
         {
           bucket: match[1]!, prefix: match[2] ?? "", since, until, concurrency: cfg.TRAILWATCH_WORKER_CONCURRENCY,
           onObject: options.json
@@ -94,7 +92,7 @@ program
       );
       if (options.json) console.log(JSON.stringify(summary, null, 2));
       else console.log(`\n${summary.listed} objects listed, ${summary.outOfRange} out of range, ${summary.alreadyInLedger} already in the ledger; ${summary.recordsStored} records stored; ${summary.errors.length} objects not ingested`);
-      await detectOnce({ pool: getPool(), log: log.child({}, { level: "warn" }) });
+      await detectOnce({ pool, log: log.child({}, { level: "warn" }) });
       if (summary.byStatus.failed) process.exitCode = 1;
     });
   });
@@ -103,9 +101,10 @@ program
   .command("retention")
   .description("delete events older than TRAILWATCH_RETENTION_DAYS (per source) once and exit; the worker also does it hourly")
   .action(async () => {
+    const { enforceRetention, retentionPolicy } = await import("../ops/enforce-retention");
     const policy = retentionPolicy(config());
-    await withDatabase("retention", async () => {
-      const results = await enforceRetention(getPool(), policy);
+    await withDatabase("retention", async (_log, pool) => {
+      const results = await enforceRetention(pool, policy);
       if (results.length === 0) console.log(policy.cloudtrail || policy.vpcflow ? "another process is enforcing retention right now" : "retention is off (TRAILWATCH_RETENTION_DAYS=0): nothing deleted");
       for (const r of results) console.log(`${r.source}: kept ${r.days} days, deleted ${r.rowsDeleted} events before ${r.cutoff.toISOString()}`);
     });
@@ -119,9 +118,10 @@ program
   .action(async (options: { since?: string; until?: string }) => {
     const from = options.since ? isoDate(options.since, "--since") : new Date(Date.now() - 30 * 86_400_000);
     const to = options.until ? isoDate(options.until, "--until") : undefined;
-    await withDatabase("detect", async (log) => {
-      const rules = await enabledRules(getPool());
-      const stats = await detectRange({ pool: getPool(), log, rules }, { from, to });
+    const [{ enabledRules }, { detectRange }] = await Promise.all([import("../detect/load-rules"), import("../detect/run-detection")]);
+    await withDatabase("detect", async (log, pool) => {
+      const rules = await enabledRules(pool);
+      const stats = await detectRange({ pool, log, rules }, { from, to });
       const opened = stats.changes.filter((c) => c.change === "opened").length;
       console.log(`${rules.length} rules evaluated from ${from.toISOString()} to ${(to ?? new Date()).toISOString()}: ${opened} alerts opened, ${stats.changes.length - opened} updated`);
       for (const e of stats.ruleErrors) console.error(`rule ${e.ruleId} failed: ${e.reason}`);
@@ -136,9 +136,10 @@ program
   .option("--state <state>", "open, acknowledged or resolved")
   .option("--limit <n>", "at most this many", "200")
   .action(async (options: { json?: boolean; state?: "open" | "acknowledged" | "resolved"; limit: string }) => {
-    await withDatabase("alerts", async () => {
-      const alerts = await listAlerts(getPool(), { state: options.state ? [options.state] : undefined, limit: Number(options.limit) });
-      const refs = await alertEventRefs(getPool(), alerts.map((a) => a.id));
+    const { alertEventRefs, listAlerts } = await import("../detect/alerts");
+    await withDatabase("alerts", async (_log, pool) => {
+      const alerts = await listAlerts(pool, { state: options.state ? [options.state] : undefined, limit: Number(options.limit) });
+      const refs = await alertEventRefs(pool, alerts.map((a) => a.id));
       const rows = alerts.map((a) => ({ ...a, eventIds: refs.get(a.id) ?? [] }));
       if (options.json) {
         console.log(JSON.stringify(rows, null, 2));
@@ -159,8 +160,9 @@ rules
   .description("list every rule with its severity, source and techniques")
   .option("--json", "print JSON")
   .action(async (options: { json?: boolean }) => {
-    await withDatabase("rules", async () => {
-      const all = await loadRules(getPool());
+    const { loadRules } = await import("../detect/load-rules");
+    await withDatabase("rules", async (_log, pool) => {
+      const all = await loadRules(pool);
       if (options.json) {
         console.log(JSON.stringify(all, null, 2));
         return;
@@ -176,8 +178,9 @@ rules
   .command("test")
   .description("run every built-in rule against its positive and negative examples (in a rolled-back transaction; stored data is untouched)")
   .action(async () => {
-    await withDatabase("rules", async () => {
-      const client = await getPool().connect();
+    const [{ BUILT_IN_RULES }, { testRuleExamples }] = await Promise.all([import("../detect/rules"), import("../detect/test-rule-examples")]);
+    await withDatabase("rules", async (_log, pool) => {
+      const client = await pool.connect();
       try {
         const results = await testRuleExamples(client, BUILT_IN_RULES);
         const wrong = results.filter((r) => r.error || r.rejected.length || r.fired !== r.expected);
@@ -205,11 +208,12 @@ users
   .addOption(roleOption())
   .option("--name <name>", "display name (default: the email)")
   .action(async (options: { email: string; role: Role; name?: string }) => {
+    const [{ readPassword }, { createUser, UserInputError }, { recordAudit }] = await Promise.all([import("./read-password"), import("../auth/users"), import("../audit/record-audit")]);
     const password = await readPassword("Password (12+ characters): ");
-    await withDatabase("users", async () => {
+    await withDatabase("users", async (_log, pool) => {
       try {
-        const user = await createUser(getPool(), { email: options.email, name: options.name, role: options.role, password });
-        await recordAudit(getPool(), { actor: "cli", action: "user.create", target: user.email, details: { role: user.role, via: "cli" } });
+        const user = await createUser(pool, { email: options.email, name: options.name, role: options.role, password });
+        await recordAudit(pool, { actor: "cli", action: "user.create", target: user.email, details: { role: user.role, via: "cli" } });
         console.log(`created ${user.email} (${user.role})`);
       } catch (error) {
         if (!(error instanceof UserInputError)) throw error;
@@ -224,8 +228,9 @@ users
   .description("list users with their role, status and live sessions")
   .option("--json", "print JSON")
   .action(async (options: { json?: boolean }) => {
-    await withDatabase("users", async () => {
-      const all = await listUsers(getPool());
+    const { listUsers } = await import("../auth/users");
+    await withDatabase("users", async (_log, pool) => {
+      const all = await listUsers(pool);
       if (options.json) return void console.log(JSON.stringify(all, null, 2));
       for (const u of all) console.log(`${u.email.padEnd(40)} ${u.role.padEnd(8)} ${u.disabled ? "disabled" : "active  "} ${u.activeSessions} sessions`);
       console.log(`${all.length} users`);
@@ -238,11 +243,12 @@ users
   .requiredOption("--email <email>", "the user's email")
   .addOption(roleOption())
   .action(async (options: { email: string; role: Role }) => {
-    await withDatabase("users", async () => {
-      const user = await findUser(getPool(), options.email);
+    const [{ findUser, setUserRole }, { recordAudit }] = await Promise.all([import("../auth/users"), import("../audit/record-audit")]);
+    await withDatabase("users", async (_log, pool) => {
+      const user = await findUser(pool, options.email);
       if (!user) throw new Error(`no user with email ${options.email}`);
-      await setUserRole(getPool(), user.id, roleSchema.parse(options.role));
-      await recordAudit(getPool(), { actor: "cli", action: "user.set-role", target: user.email, details: { from: user.role, to: options.role } });
+      await setUserRole(pool, user.id, roleSchema.parse(options.role));
+      await recordAudit(pool, { actor: "cli", action: "user.set-role", target: user.email, details: { from: user.role, to: options.role } });
       console.log(`${user.email}: ${user.role} → ${options.role}`);
     });
   });
@@ -252,6 +258,7 @@ program
   .description("run the whole path locally: embedded Postgres, a local SQS/S3 server, real and generated logs, the worker, the web app")
   .addOption(new Option("--no-web", "ingest the demo data and exit"))
   .action(async (options: { web: boolean }) => {
+    const { runDemo } = await import("./demo");
     await runDemo(config(), createLogger("demo"), { web: options.web });
   });
 
@@ -259,6 +266,7 @@ program
   .command("web")
   .description("serve the web app (building it first if needed)")
   .action(async () => {
+    const [{ prepareDatabase }, { ensureWebBuild, startWeb }] = await Promise.all([import("../db/prepare"), import("./web")]);
     const cfg = config();
     const log = createLogger("web");
     const db = await prepareDatabase(cfg, log, { migrate: false });
@@ -269,12 +277,13 @@ program
     await db.embedded?.stop();
   });
 
-/** Runs `work` with the configured (or embedded) database, then closes it. */
-async function withDatabase(name: string, work: (log: ReturnType<typeof createLogger>) => Promise<void>): Promise<void> {
+/** Runs `work` with the configured (or embedded) database and the process's pool on it, then closes both. */
+async function withDatabase(name: string, work: (log: ReturnType<typeof createLogger>, pool: Pool) => Promise<void>): Promise<void> {
+  const [{ prepareDatabase }, { closePool, getPool }] = await Promise.all([import("../db/prepare"), import("../db/pool")]);
   const log = createLogger(name);
   const db = await prepareDatabase(config(), log, { migrate: false });
   try {
-    await work(log);
+    await work(log, getPool());
   } finally {
     await closePool();
     await db.embedded?.stop();

@@ -1,5 +1,4 @@
-import { pipeline } from "node:stream/promises";
-import { Readable } from "node:stream";
+import { finished } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 
@@ -25,23 +24,19 @@ export function encodeCopyRow(values: readonly CopyValue[]): string {
 }
 
 /**
- * Streams lines made by `encodeCopyRow` into `table (columns)` with `COPY … FROM STDIN` on an open client,
- * in chunks of about 64 KB. `table` and `columns` must be trusted identifiers.
+ * Streams COPY text (whole lines made by `encodeCopyRow`, UTF-8, e.g. a `CopyBatch`'s chunks) into
+ * `table (columns)` with `COPY … FROM STDIN` on an open client, waiting whenever the connection's
+ * buffer is full. `table` and `columns` must be trusted identifiers. Resolves once Postgres has
+ * stored every row, so the buffers may be reused then; rejects with Postgres's error when it refuses
+ * the data (the transaction is then aborted, as after any failed statement).
  */
-export async function copyLines(client: pg.ClientBase, table: string, columns: readonly string[], lines: readonly string[]): Promise<void> {
+export async function copyText(client: pg.ClientBase, table: string, columns: readonly string[], text: readonly Buffer[]): Promise<void> {
   const quoted = columns.map((c) => `"${c}"`).join(", ");
   const stream = client.query(copyFrom(`COPY ${table} (${quoted}) FROM STDIN`));
-  await pipeline(Readable.from(chunked(lines)), stream);
-}
-
-function* chunked(lines: readonly string[]): Generator<string> {
-  let chunk = "";
-  for (const line of lines) {
-    chunk += line;
-    if (chunk.length > 64 * 1024) {
-      yield chunk;
-      chunk = "";
-    }
+  const done = finished(stream);
+  for (const piece of text) {
+    if (!stream.write(piece)) await Promise.race([new Promise((resolve) => stream.once("drain", resolve)), done]);
   }
-  if (chunk) yield chunk;
+  stream.end();
+  await done;
 }

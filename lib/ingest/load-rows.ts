@@ -1,5 +1,6 @@
 import type pg from "pg";
-import { copyLines, encodeCopyRow, type CopyValue } from "../db/copy";
+import { copyText, encodeCopyRow, type CopyValue } from "../db/copy";
+import { CopyBatch } from "../db/copy-batch";
 import { excerptOf, type ParseResult, type Rejection } from "../parse-result";
 
 /** How a parser's rows map onto an event table. Identifiers here are trusted constants. */
@@ -13,12 +14,15 @@ export interface TableSpec<Row> {
   position?(row: Row): number;
 }
 
+/** Default of `LoadOptions.batchBytes`: 4 MiB of COPY text per batch. */
+export const DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
+
 export interface LoadOptions {
   objectId: bigint;
   /** Rows sent per COPY batch (and staged before they are merged, on the safe path). */
   batchRows: number;
-  /** A batch is also sent once its COPY text reaches this many characters (default 8 Mi), so large CloudTrail records keep memory bounded. */
-  batchChars?: number;
+  /** A batch is also sent once its COPY text reaches this many bytes (default `DEFAULT_BATCH_BYTES`), so large CloudTrail records keep memory bounded. */
+  batchBytes?: number;
   /** Try COPY straight into the table first (default true); false always stages and merges. */
   direct?: boolean;
   /** At most this many rejections are kept with their details; all are counted. */
@@ -48,8 +52,10 @@ export interface LoadCounts {
  * object stores nothing twice and the count of duplicates is exact. A batch
  * refused even by the staging table is retried row by row so one bad row is
  * rejected with Postgres's reason and the rest are stored.
- * Each row is encoded to COPY text once, as it arrives: memory holds one batch
- * of text (at most `batchRows` rows or `batchChars` characters). Throws on database errors other than a refused row.
+ * Each row is encoded to COPY text once, as it arrives, into a `CopyBatch`
+ * (UTF-8 bytes outside the JS heap, reused from batch to batch): memory holds one
+ * batch of text (at most `batchRows` rows or about `batchBytes` bytes). Throws on
+ * database errors other than a refused row.
  */
 export async function loadRows<Row>(
   client: pg.ClientBase,
@@ -72,16 +78,14 @@ export async function loadRows<Row>(
   };
   if (options.direct === false) await startStaging();
 
-  const batchChars = options.batchChars ?? 8 * 1024 * 1024;
-  let batch: BatchRow[] = [];
-  let chars = 0;
+  const batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES;
+  const batch = new CopyBatch();
   const flush = async () => {
-    if (batch.length === 0) return;
+    if (batch.rows === 0) return;
     if (!staging) {
       if (await copyDirect(client, spec, batch)) {
-        counts.stored += batch.length;
-        batch = [];
-        chars = 0;
+        counts.stored += batch.rows;
+        batch.clear();
         return;
       }
       await startStaging();
@@ -93,18 +97,14 @@ export async function loadRows<Row>(
     counts.stored += stored;
     counts.duplicate += staged - stored;
     await client.query(`TRUNCATE ${stage}`);
-    batch = [];
-    chars = 0;
+    batch.clear();
   };
 
   let index = 0;
   for await (const result of results) {
     if (result.ok) {
-      const position = spec.position?.(result.row) ?? index;
-      const line = encodeCopyRow([options.objectId, ...spec.values(result.row)]);
-      batch.push({ position, line });
-      chars += line.length;
-      if (batch.length >= options.batchRows || chars >= batchChars) await flush();
+      batch.push(encodeCopyRow([options.objectId, ...spec.values(result.row)]), spec.position?.(result.row) ?? index);
+      if (batch.rows >= options.batchRows || batch.bytes >= batchBytes) await flush();
     } else {
       reject(result.rejection);
     }
@@ -114,17 +114,11 @@ export async function loadRows<Row>(
   return counts;
 }
 
-/** A parsed row, encoded as its line of COPY text. */
-interface BatchRow {
-  position: number;
-  line: string;
-}
-
 /** COPYs a batch straight into the table under a savepoint; false (and nothing stored) when Postgres refuses any of it. */
-async function copyDirect<Row>(client: pg.ClientBase, spec: TableSpec<Row>, batch: BatchRow[]): Promise<boolean> {
+async function copyDirect<Row>(client: pg.ClientBase, spec: TableSpec<Row>, batch: CopyBatch): Promise<boolean> {
   await client.query("SAVEPOINT tw_direct");
   try {
-    await copyLines(client, spec.table, spec.columns, batch.map((b) => b.line));
+    await copyText(client, spec.table, spec.columns, batch.chunks());
     await client.query("RELEASE SAVEPOINT tw_direct");
     return true;
   } catch {
@@ -139,32 +133,34 @@ async function stageBatch(
   client: pg.ClientBase,
   stage: string,
   columns: readonly string[],
-  batch: BatchRow[],
+  batch: CopyBatch,
   reject: (r: Rejection) => void,
 ): Promise<number> {
   await client.query("SAVEPOINT tw_batch");
   try {
-    await copyLines(client, stage, columns, batch.map((b) => b.line));
+    await copyText(client, stage, columns, batch.chunks());
     await client.query("RELEASE SAVEPOINT tw_batch");
-    return batch.length;
+    return batch.rows;
   } catch {
     await client.query("ROLLBACK TO SAVEPOINT tw_batch");
   }
   // Slow path, only for a batch Postgres refused: find the rows it refuses.
   await client.query("RELEASE SAVEPOINT tw_batch");
   let staged = 0;
-  for (const row of batch) {
+  for (let i = 0; i < batch.rows; i += 1) {
+    const row = batch.row(i);
     await client.query("SAVEPOINT tw_row");
     try {
-      await copyLines(client, stage, columns, [row.line]);
+      await copyText(client, stage, columns, [row.text]);
       staged += 1;
     } catch (error) {
       await client.query("ROLLBACK TO SAVEPOINT tw_row");
+      const line = row.text.toString("utf8");
       reject({
         position: row.position,
         reason: `record ${row.position}: refused by Postgres: ${(error as Error).message}`,
         // The row's COPY text after the object id: its values, tab-separated.
-        excerpt: excerptOf(row.line.slice(row.line.indexOf("\t") + 1).trimEnd()),
+        excerpt: excerptOf(line.slice(line.indexOf("\t") + 1).trimEnd()),
       });
     }
     await client.query("RELEASE SAVEPOINT tw_row");

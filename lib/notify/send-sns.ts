@@ -15,7 +15,7 @@ import type { SendContext } from "./send-context";
  */
 export async function sendSns(config: ChannelConfig<"sns">, _secrets: ChannelSecrets<"sns">, message: NotificationMessage, ctx: SendContext): Promise<void> {
   const region = config.topicArn.split(":")[3]!;
-  const sns = createSnsClient(ctx.config, region, ctx.awsCredentials);
+  const sns = await createSnsClient(ctx.config, region, ctx.awsCredentials);
   try {
     await sns.send(
       new PublishCommand({
