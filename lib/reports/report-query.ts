@@ -257,11 +257,12 @@ export async function measureCounts<M extends string>(
   const names = Object.keys(query.measures) as M[];
   names.forEach(checkName);
   // The measures a rollup can serve read it (together when one rollup holds them all); the rest share one scan of raw rows.
-  const served = names.filter((n) => chooseRollup(query, [query.measures[n]]) !== null);
+  const own = new Map(names.map((n) => [n, chooseRollup(query, [query.measures[n]])]));
+  const served = names.filter((n) => own.get(n) !== null);
   const together = chooseRollup(query, served.map((n) => query.measures[n]));
   const groups = new Map<Rollup | null, M[]>();
   for (const name of names) {
-    const rollup = !served.includes(name) ? null : (together ?? chooseRollup(query, [query.measures[name]]));
+    const rollup = own.get(name) === null ? null : (together ?? own.get(name)!);
     groups.set(rollup, [...(groups.get(rollup) ?? []), name]);
   }
   const values = await Promise.all([...groups].map(([rollup, group]) => measureRow(db, query, group, rollup)));

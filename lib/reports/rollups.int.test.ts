@@ -168,11 +168,12 @@ before(async () => {
 });
 after(() => db.drop());
 
-/** Adds `delta` to one stored rollup row of `rollup` at `grain` whose bucket is `bucket` (never done outside this test). */
-async function nudge(table: string, rollup: string, grain: string, bucket: string, delta: number): Promise<void> {
+/** Adds `delta` to one stored rollup row of `rollup` at `grain` whose bucket is `bucket` (and, for flows, whose action is `action`): never done outside this test. */
+async function nudge(table: string, rollup: string, grain: string, bucket: string, delta: number, action?: string): Promise<void> {
   const { rowCount } = await db.pool.query(
-    `UPDATE ${table} SET records = records + $4 WHERE id = (SELECT min(id) FROM ${table} WHERE rollup = $1 AND grain = $2 AND bucket = $3)`,
-    [rollup, grain, bucket, delta],
+    `UPDATE ${table} SET records = records + $4
+      WHERE id = (SELECT min(id) FROM ${table} WHERE rollup = $1 AND grain = $2 AND bucket = $3${action ? " AND action = $5" : ""})`,
+    [rollup, grain, bucket, delta, ...(action ? [action] : [])],
   );
   assert.equal(rowCount, 1, `a ${rollup} ${grain} row at ${bucket}`);
 }
@@ -223,9 +224,9 @@ describe("report rollups", () => {
 
     const flows = async () => (await networkKpis(SCOPE, db.pool)).kpis.rejected;
     const rejected = await flows();
-    await db.pool.query(`UPDATE flow_rollup SET records = records + 7 WHERE rollup = 'traffic' AND grain = 'day' AND bucket = '2026-11-19' AND action = 'REJECT' AND id = (SELECT min(id) FROM flow_rollup WHERE rollup = 'traffic' AND grain = 'day' AND bucket = '2026-11-19' AND action = 'REJECT')`);
+    await nudge("flow_rollup", "traffic", "day", "2026-11-19", 7, "REJECT");
     assert.equal(await flows(), rejected + 7);
-    await db.pool.query(`UPDATE flow_rollup SET records = records - 7 WHERE rollup = 'traffic' AND grain = 'day' AND bucket = '2026-11-19' AND action = 'REJECT' AND records >= 7 AND id = (SELECT min(id) FROM flow_rollup WHERE rollup = 'traffic' AND grain = 'day' AND bucket = '2026-11-19' AND action = 'REJECT')`);
+    await nudge("flow_rollup", "traffic", "day", "2026-11-19", -7, "REJECT");
     assert.equal(await flows(), rejected);
   });
 

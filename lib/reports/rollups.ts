@@ -1,4 +1,4 @@
-import type { SqlParams } from "../detect/compile-rule";
+import { SOURCE_TABLES, type SqlParams } from "../detect/compile-rule";
 import { resolveField } from "../detect/fields";
 import type { Queryable } from "../db/queryable";
 import type { Logger } from "../log";
@@ -38,10 +38,8 @@ export const ROLLUPS: readonly Rollup[] = [
   { name: "traffic", source: "vpcflow", fields: ["account-id", "region", "action", "log-status", "flow-direction"], sums: ["bytes", "packets"], daily: true },
 ];
 
-const ROLLUP_TABLES: Record<RecordSource, { table: string; raw: string; time: string }> = {
-  cloudtrail: { table: "cloudtrail_rollup", raw: "cloudtrail_events", time: "event_time" },
-  vpcflow: { table: "flow_rollup", raw: "flow_records", time: "start" },
-};
+/** Each source's rollup table (its raw table and time column are the rule engine's `SOURCE_TABLES`). */
+const ROLLUP_TABLES: Record<RecordSource, string> = { cloudtrail: "cloudtrail_rollup", vpcflow: "flow_rollup" };
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -57,7 +55,7 @@ export function rollupFor(source: RecordSource, fields: readonly string[], sums:
  * Throws when the database fails.
  */
 export async function markRollupHours(db: Queryable, source: RecordSource, objectIds: readonly bigint[]): Promise<void> {
-  const { raw, time } = ROLLUP_TABLES[source];
+  const { table: raw, time } = SOURCE_TABLES[source];
   await db.query(
     `INSERT INTO rollup_dirty_hours (source, hour)
      SELECT DISTINCT $2::text, date_trunc('hour', ${time} AT TIME ZONE 'UTC') FROM ${raw} WHERE object_id = ANY($1::bigint[]) AND ${time} IS NOT NULL`,
@@ -116,7 +114,8 @@ export function rollupRelation(rollup: Rollup, from: Date, to: Date, grain: "hou
   let endDay = Math.floor(endHour / DAY_MS) * DAY_MS;
   if (!rollup.daily || grain === "hour" || endDay <= firstDay) firstDay = endDay = endHour;
 
-  const { table, raw, time } = ROLLUP_TABLES[rollup.source];
+  const table = ROLLUP_TABLES[rollup.source];
+  const { table: raw, time } = SOURCE_TABLES[rollup.source];
   const fields = rollup.fields.map((f) => columnOf(rollup.source, f));
   const sums = rollup.sums.map((f) => columnOf(rollup.source, f));
   const columns = [...fields, ...sums].join(", ");
