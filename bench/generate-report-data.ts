@@ -105,7 +105,7 @@ const ERROR_CODES = ["AccessDenied", "ThrottlingException", "NoSuchEntity", "Val
 const REGIONS = ["us-east-1", "eu-west-1", "us-west-2", "eu-central-1", "ap-southeast-2", "us-east-2", "ap-northeast-1", "sa-east-1"];
 
 /** Accounts, principals, source IPs, buckets: the cardinalities of the data. */
-export const CARDINALITIES = { accounts: 40, principals: 4000, sourceIps: 6000, buckets: 300, interfaces: 2000 } as const;
+export const CARDINALITIES = { accounts: 40, principals: 4000, sourceIps: 6000, buckets: 300, interfaces: 2000, publicPeers: 200_000 } as const;
 
 // Uniform [0, 1) from row i and stream k, in SQL.
 const u = (k: number) => `((hashint8(i * 64 + ${k}) & 2147483647)::float8 / 2147483648.0)`;
@@ -120,7 +120,6 @@ function cloudtrailChunkSql(): string {
     SELECT i,
            $4::timestamptz + make_interval(secs => (i::float8 + ${u(1)}) * $5::float8 / $3::float8) AS t,
            least(width_bucket(${u(2)}, $6::float8[]), cardinality($8::text[]) - 1) + 1 AS n,
-           floor(${c.accounts} * power(${u(3)}, 2))::int AS acct,
            floor(${c.principals} * power(${u(4)}, 2.5))::int AS p,
            floor(${c.sourceIps} * power(${u(5)}, 2))::int AS ip,
            floor(8 * power(${u(6)}, 3))::int + 1 AS reg,
@@ -129,7 +128,8 @@ function cloudtrailChunkSql(): string {
   ), shaped AS (
     SELECT b.*,
            ($7::text[])[n] AS src, ($8::text[])[n] AS name, ($9::boolean[])[n] AS ro,
-           lpad((100000000000 + acct * 7919)::text, 12, '0') AS account,
+           -- A principal lives in one account (its ARN names it), so accounts and principals do not multiply.
+           lpad((100000000000 + (p * 17 % ${c.accounts}) * 7919)::text, 12, '0') AS account,
            ($11::text[])[reg] AS region,
            CASE WHEN p < 3 THEN 'Root' WHEN p % 10 < 6 THEN 'AssumedRole' WHEN p % 10 < 9 THEN 'IAMUser' ELSE 'AWSService' END AS utype
       FROM base b
@@ -143,7 +143,7 @@ function cloudtrailChunkSql(): string {
            CASE WHEN utype = 'IAMUser' THEN 'user' || p END AS uname,
            CASE WHEN utype = 'AWSService' THEN (ARRAY['ec2.amazonaws.com','lambda.amazonaws.com','cloudformation.amazonaws.com','config.amazonaws.com'])[1 + p % 4] END AS invoked_by,
            CASE WHEN utype = 'AWSService' THEN (ARRAY['ec2.amazonaws.com','lambda.amazonaws.com','cloudformation.amazonaws.com','config.amazonaws.com'])[1 + p % 4]
-                WHEN ip % 10 < 3 THEN '10.' || (ip / 256 % 256) || '.' || (ip % 256) || '.' || (1 + p % 250)
+                WHEN ip % 10 < 3 THEN '10.' || (ip / 256 % 256) || '.' || (ip % 256) || '.' || (1 + ip % 250)
                 ELSE (ARRAY['52','54','18','34','3','198','203','81'])[1 + ip % 8] || '.' || (ip / 256 % 256) || '.' || (ip % 256) || '.' || (1 + ip % 250) END AS ip_text,
            CASE WHEN name = 'ConsoleLogin' THEN CASE WHEN uerr < 0.1 THEN 'Failure' ELSE 'Success' END END AS login,
            CASE WHEN name <> 'ConsoleLogin' AND uerr < 0.03 THEN ($10::text[])[1 + floor(u8 * cardinality($10::text[]))::int] END AS err,
@@ -239,13 +239,15 @@ function flowChunkSql(): string {
         FROM (
           SELECT i, obj, line, obj % 5 = 4 AS v5,
                  floor(${c.interfaces} * power(${u(11)}, 2))::int AS eni,
-                 lpad((100000000000 + floor(${c.accounts} * power(${u(12)}, 2))::int * 7919)::text, 12, '0') AS account,
+                 lpad((100000000000 + (floor(${c.interfaces} * power(${u(11)}, 2))::int * 17 % ${c.accounts}) * 7919)::text, 12, '0') AS account,
                  ${u(13)} < 0.12 AS rejected, ${u(14)} < 0.5 AS inbound,
                  CASE WHEN ${u(15)} < 0.9 THEN 6 WHEN ${u(15)} < 0.98 THEN 17 ELSE 1 END AS proto,
                  1 + floor(2000 * power(${u(16)}, 4))::bigint AS packets,
-                 ('10.' || (i % 200) || '.' || (floor(${c.interfaces} * power(${u(11)}, 2))::int % 256) || '.' || (1 + floor(${c.interfaces} * power(${u(11)}, 2))::int % 250))::inet AS local,
-                 CASE WHEN ${u(17)} < 0.4 THEN ('10.' || floor(250 * ${u(18)})::int || '.' || floor(250 * ${u(19)})::int || '.' || (1 + i % 250))::inet
-                      ELSE ((ARRAY['45','89','185','193','62','104','141','176'])[1 + floor(8 * ${u(18)})::int] || '.' || floor(250 * power(${u(19)}, 2))::int || '.' || floor(250 * ${u(17)})::int || '.' || (1 + floor(250 * power(${u(18)}, 3))::int))::inet END AS remote,
+                 -- An interface has one private address; a private peer is another interface; public peers are a
+                 -- long tail of ${c.publicPeers.toLocaleString("en-US")} addresses, a few of them busy (clients, crawlers, scanners).
+                 ('10.' || (floor(${c.interfaces} * power(${u(11)}, 2))::int / 256) || '.' || (floor(${c.interfaces} * power(${u(11)}, 2))::int % 256) || '.10')::inet AS local,
+                 CASE WHEN ${u(17)} < 0.4 THEN ('10.' || (floor(${c.interfaces} * power(${u(18)}, 2))::int / 256) || '.' || (floor(${c.interfaces} * power(${u(18)}, 2))::int % 256) || '.10')::inet
+                      ELSE ((ARRAY['45','89','185','193','62','104','141','176'])[1 + floor(${c.publicPeers} * power(${u(19)}, 3))::int % 8] || '.' || (floor(${c.publicPeers} * power(${u(19)}, 3))::int / 8 % 250) || '.' || (floor(${c.publicPeers} * power(${u(19)}, 3))::int / 2000 % 250) || '.' || (1 + floor(${c.publicPeers} * power(${u(19)}, 3))::int % 250))::inet END AS remote,
                  (ARRAY[443, 443, 443, 80, 22, 3389, 5432, 3306, 53, 8080, 6379, 123, 25, 8443, 9200, 27017])[1 + floor(16 * power(${u(21)}, 1.5))::int] AS svc,
                  $4::timestamptz + make_interval(secs => floor((obj::float8 + ${u(22)}) * $5::float8 / $3::float8)) AS st
             FROM (SELECT i, i / $6::bigint AS obj, (i % $6::bigint)::int + 1 AS line

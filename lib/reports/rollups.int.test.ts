@@ -10,7 +10,7 @@ import { migrate, MIGRATIONS_DIR } from "../db/migrate";
 import { enforceRetention } from "../ops/enforce-retention";
 import { cloudTrailKey, flowKey, ingestCloudTrail, ingestFlowLog } from "../search/testdata/ingest-fixtures";
 import { networkKpis, trafficByDirection, trafficOverTime } from "./network";
-import { eventsByAccountRegion, eventsOverTime, overviewKpis, topEventNames, topEventSources } from "./overview";
+import { errorsOverTime, eventsByAccountRegion, eventsOverTime, overviewKpis, topEventNames, topEventSources, topPrincipals, topSourceIps } from "./overview";
 import { measureCounts } from "./report-query";
 import { refreshRollups, ROLLUPS, startRollupRefresh } from "./rollups";
 import { silentLog } from "../../test/support/samples";
@@ -39,9 +39,9 @@ function event(n: number, minutes: number): Record<string, unknown> {
     eventSource: SOURCES[name],
     eventName: name,
     awsRegion: n % 4 === 0 ? "eu-west-1" : "us-east-1",
-    sourceIPAddress: "198.51.100.7",
+    sourceIPAddress: n % 11 === 0 ? "ec2.amazonaws.com" : `198.51.100.${n % 9}`,
     readOnly: name === "GetObject" || name === "Decrypt",
-    ...(n % 7 === 0 ? { errorCode: "AccessDenied", errorMessage: "denied" } : {}),
+    ...(n % 7 === 0 ? { errorCode: "AccessDenied", errorMessage: "denied" } : n % 10 === 0 ? { errorCode: "ThrottlingException", errorMessage: "slow down" } : {}),
     eventType: "AwsApiCall",
     recipientAccountId: account,
     userIdentity: { type: "IAMUser", arn: `arn:aws:iam::${account}:user/u${n % 5}`, accountId: account, userName: `u${n % 5}` },
@@ -114,18 +114,50 @@ async function assertPanelsEqualRaw(label: string): Promise<void> {
   );
   assert.deepEqual(new Map(days.filter((p) => p.read > 0).map((p) => [p.bucketStart.toISOString().slice(0, 10), p.read])), rawDays, `${label}: reads per day`);
 
-  // Mixed measures: the counts come from a rollup, distinct principals and the JSON-path count from raw rows.
+  // Mixed measures: counts and distinct principals and addresses from three rollups, the JSON-path count from raw rows.
   const { kpis } = await overviewKpis(SCOPE, db.pool);
   const rawKpis = await db.pool.query(
-    `SELECT count(*) AS events, count(*) FILTER (WHERE read_only IS NOT TRUE) AS writes, count(DISTINCT user_identity_arn) AS principals
+    `SELECT count(*) AS events, count(*) FILTER (WHERE read_only IS NOT TRUE) AS writes, count(DISTINCT user_identity_arn) AS principals,
+            count(DISTINCT source_ip_address) AS ips, count(*) FILTER (WHERE error_code IS NOT NULL) AS errors
        FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2`,
     [SCOPE.from, SCOPE.to],
   );
   assert.deepEqual(
-    { events: kpis.events, writeEvents: kpis.writeEvents, principals: kpis.principals },
-    { events: Number(rawKpis.rows[0].events), writeEvents: Number(rawKpis.rows[0].writes), principals: Number(rawKpis.rows[0].principals) },
+    { events: kpis.events, writeEvents: kpis.writeEvents, principals: kpis.principals, sourceIps: kpis.sourceIps, errors: kpis.errors },
+    {
+      events: Number(rawKpis.rows[0].events),
+      writeEvents: Number(rawKpis.rows[0].writes),
+      principals: Number(rawKpis.rows[0].principals),
+      sourceIps: Number(rawKpis.rows[0].ips),
+      errors: Number(rawKpis.rows[0].errors),
+    },
     `${label}: overview KPIs`,
   );
+
+  const principals = await topPrincipals({ ...SCOPE, limit: 100 }, db.pool);
+  const rawPrincipals = await rawCounts(`SELECT user_identity_arn AS k, count(*) AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND user_identity_arn IS NOT NULL GROUP BY 1`);
+  assert.deepEqual(new Map(principals.map((r) => [r.value, r.count])), rawPrincipals, `${label}: top principals`);
+  const ofAccount = await topPrincipals({ ...SCOPE, account: B, limit: 100 }, db.pool);
+  assert.deepEqual(new Map(ofAccount.map((r) => [r.value, r.count])), new Map([...rawPrincipals].filter(([arn]) => arn.includes(`::${B}:`))), `${label}: top principals of one account`);
+
+  const ips = await topSourceIps({ ...SCOPE, limit: 100 }, db.pool);
+  const rawIps = await rawCounts(`SELECT source_ip_address AS k, count(*) AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND source_ip_address IS NOT NULL GROUP BY 1`);
+  assert.deepEqual(new Map(ips.map((r) => [r.value, r.count])), rawIps, `${label}: top source addresses`);
+
+  const errors = await errorsOverTime(SCOPE, db.pool);
+  const rawErrors = await rawCounts(
+    `SELECT error_code || ' ' || to_char(date_trunc('hour', event_time AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24') AS k, count(*) AS n FROM cloudtrail_events
+      WHERE event_time >= $1 AND event_time < $2 AND error_code IS NOT NULL GROUP BY 1`,
+  );
+  const perCode = new Map<string, number>();
+  for (const p of errors.points) {
+    for (const s of errors.series) {
+      const n = (p as unknown as Record<string, number>)[s.key]!;
+      if (n > 0) perCode.set(`${s.label} ${p.bucketStart.toISOString().slice(0, 13)}`, n);
+    }
+  }
+  assert.equal(errors.series.length, 2, `${label}: one series per error code`);
+  assert.deepEqual(perCode, rawErrors, `${label}: errors per code and hour`);
 }
 
 async function assertFlowPanelsEqualRaw(label: string): Promise<void> {
@@ -187,11 +219,12 @@ describe("report rollups", () => {
 
   it("hold exactly the rollups of the catalogue, each with only its own fields", async () => {
     const columns: Record<string, string[]> = {
-      cloudtrail_rollup: ["recipient_account_id", "aws_region", "event_source", "event_name", "read_only", "error_code"],
+      cloudtrail_rollup: ["recipient_account_id", "aws_region", "event_source", "event_name", "read_only", "error_code", "user_identity_arn", "source_ip_address"],
       flow_rollup: ["account_id", "region", "action", "log_status", "flow_direction"],
     };
     const columnOf: Record<string, string> = {
       recipientAccountId: "recipient_account_id", awsRegion: "aws_region", eventSource: "event_source", eventName: "event_name", readOnly: "read_only", errorCode: "error_code",
+      "userIdentity.arn": "user_identity_arn", sourceIPAddress: "source_ip_address",
       "account-id": "account_id", region: "region", action: "action", "log-status": "log_status", "flow-direction": "flow_direction",
     };
     const stored: string[] = [];
@@ -221,6 +254,15 @@ describe("report rollups", () => {
     await nudge("cloudtrail_rollup", "activity", "day", "2026-11-19", -1000);
     await nudge("cloudtrail_rollup", "activity", "hour", "2026-11-20 05:00", -10);
     assert.equal(await total(), before);
+
+    // The actor rollups too: top principals and top source addresses read their day rows.
+    for (const [rollup, panel] of [["principals", topPrincipals], ["sources", topSourceIps]] as const) {
+      const sum = async () => (await panel({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.count, 0);
+      const was = await sum();
+      await nudge("cloudtrail_rollup", rollup, "day", "2026-11-19", 5);
+      assert.equal(await sum(), was + 5, `${rollup} day rows are read`);
+      await nudge("cloudtrail_rollup", rollup, "day", "2026-11-19", -5);
+    }
 
     const flows = async () => (await networkKpis(SCOPE, db.pool)).kpis.rejected;
     const rejected = await flows();
@@ -307,7 +349,7 @@ describe("report rollups kept fresh and upgraded", () => {
         [new Date(DAY0)],
       );
       const applied = await migrate(url.toString());
-      assert.deepEqual(applied.applied, ["20261204120000_report_rollups"]);
+      assert.deepEqual(applied.applied, ["20261204120000_report_rollups", "20261206100000_report_rollups_actors"]);
       const names = await topEventNames({ ...SCOPE, limit: 10 }, upgraded);
       const raw = await upgraded.query(`SELECT event_name AS k, count(*)::int AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 GROUP BY 1`, [SCOPE.from, SCOPE.to]);
       assert.deepEqual(new Map(names.map((r) => [r.value, r.count])), new Map(raw.rows.map((r) => [r.k, r.n])));

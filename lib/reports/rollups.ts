@@ -6,7 +6,8 @@ import { pause } from "../ops/heartbeat";
 import type { RecordSource } from "./selection";
 
 /**
- * The report rollups (tables `cloudtrail_rollup` and `flow_rollup`, migration 20261204120000_report_rollups):
+ * The report rollups (tables `cloudtrail_rollup` and `flow_rollup`, migrations 20261204120000_report_rollups and
+ * 20261206100000_report_rollups_actors):
  * records per UTC hour, and for the narrow rollups per UTC day, for each combination of a few
  * low-cardinality fields, with the first and last record time (and, for flows, the sums of `bytes` and
  * `packets`). The ingest transaction records the hours of the rows it stored ({@link markRollupHours});
@@ -30,10 +31,17 @@ export interface Rollup {
   daily: boolean;
 }
 
-/** Every rollup, narrowest first; the refresh function of the migration builds exactly these (rollups.int.test.ts checks). */
+/**
+ * Every rollup, narrowest first (fewest rows per hour on real trails): {@link rollupFor} takes the first that
+ * holds a panel's fields. The refresh function of the migrations builds exactly these (rollups.int.test.ts checks).
+ */
 export const ROLLUPS: readonly Rollup[] = [
+  { name: "errors", source: "cloudtrail", fields: ["errorCode"], sums: [], daily: true },
+  { name: "sources", source: "cloudtrail", fields: ["sourceIPAddress"], sums: [], daily: true },
   { name: "activity", source: "cloudtrail", fields: ["eventSource", "eventName", "readOnly", "errorCode"], sums: [], daily: true },
   { name: "accounts", source: "cloudtrail", fields: ["recipientAccountId", "awsRegion", "readOnly", "errorCode"], sums: [], daily: true },
+  // The ARN names its account: the account column adds no rows, and the account filter can use this rollup.
+  { name: "principals", source: "cloudtrail", fields: ["recipientAccountId", "userIdentity.arn"], sums: [], daily: true },
   { name: "detail", source: "cloudtrail", fields: ["recipientAccountId", "awsRegion", "eventSource", "eventName", "readOnly", "errorCode"], sums: [], daily: false },
   { name: "traffic", source: "vpcflow", fields: ["account-id", "region", "action", "log-status", "flow-direction"], sums: ["bytes", "packets"], daily: true },
 ];

@@ -1,0 +1,97 @@
+-- Three more CloudTrail rollups (issue 9): the dashboards' busiest raw reads were the principals and
+-- source addresses (top lists and distinct counts over every event of the range) and the error codes
+-- (the `activity` rollup multiplies them by every event name). lib/reports/rollups.ts is the catalogue.
+--   'errors'     hour, day  errorCode                            (a few rows per hour)
+--   'sources'    hour, day  sourceIPAddress                      (one row per address seen)
+--   'principals' hour, day  recipientAccountId, userIdentity.arn (one row per principal seen; the ARN names the account)
+ALTER TABLE "cloudtrail_rollup" ADD COLUMN "user_identity_arn" TEXT, ADD COLUMN "source_ip_address" TEXT;
+
+-- As in 20261204120000_report_rollups, plus: the hour rows of 'detail', 'principals' and 'sources' come from
+-- one scan of the hour's raw rows (GROUPING SETS); 'errors' hour rows from 'detail'; every daily rollup's day
+-- rows from its hour rows.
+CREATE OR REPLACE FUNCTION "trailwatch_refresh_rollups"() RETURNS INTEGER
+LANGUAGE plpgsql AS $$
+DECLARE
+  ct_hours TIMESTAMP(3)[];
+  flow_hours TIMESTAMP(3)[];
+  days TIMESTAMP(3)[];
+  one_hour TIMESTAMP(3);
+  one_day TIMESTAMP(3);
+BEGIN
+  PERFORM pg_advisory_xact_lock(72707371);
+  WITH taken AS (DELETE FROM rollup_dirty_hours RETURNING source, hour)
+  SELECT array_agg(DISTINCT hour) FILTER (WHERE source = 'cloudtrail'), array_agg(DISTINCT hour) FILTER (WHERE source = 'vpcflow')
+    INTO ct_hours, flow_hours FROM taken;
+
+  IF ct_hours IS NOT NULL THEN
+    DELETE FROM cloudtrail_rollup WHERE grain = 'hour' AND bucket = ANY(ct_hours);
+    -- One hour at a time: each statement is an index range scan of that hour's rows (a join of all the
+    -- hours with the table would make the planner compare every row with every hour).
+    FOREACH one_hour IN ARRAY ct_hours LOOP
+      INSERT INTO cloudtrail_rollup (rollup, grain, bucket, recipient_account_id, aws_region, event_source, event_name, read_only, error_code,
+                                     user_identity_arn, source_ip_address, records, first_time, last_time)
+      SELECT CASE WHEN GROUPING(event_name) = 0 THEN 'detail' WHEN GROUPING(user_identity_arn) = 0 THEN 'principals' ELSE 'sources' END,
+             'hour', one_hour, recipient_account_id, aws_region, event_source, event_name, read_only, error_code,
+             user_identity_arn, source_ip_address, count(*), min(event_time), max(event_time)
+        FROM cloudtrail_events
+       WHERE event_time >= one_hour AT TIME ZONE 'UTC' AND event_time < (one_hour + interval '1 hour') AT TIME ZONE 'UTC'
+       GROUP BY GROUPING SETS ((recipient_account_id, aws_region, event_source, event_name, read_only, error_code),
+                               (recipient_account_id, user_identity_arn),
+                               (source_ip_address));
+    END LOOP;
+    INSERT INTO cloudtrail_rollup (rollup, grain, bucket, event_source, event_name, read_only, error_code, records, first_time, last_time)
+    SELECT 'activity', 'hour', bucket, event_source, event_name, read_only, error_code, sum(records), min(first_time), max(last_time)
+      FROM cloudtrail_rollup WHERE rollup = 'detail' AND grain = 'hour' AND bucket = ANY(ct_hours)
+     GROUP BY 3, 4, 5, 6, 7;
+    INSERT INTO cloudtrail_rollup (rollup, grain, bucket, recipient_account_id, aws_region, read_only, error_code, records, first_time, last_time)
+    SELECT 'accounts', 'hour', bucket, recipient_account_id, aws_region, read_only, error_code, sum(records), min(first_time), max(last_time)
+      FROM cloudtrail_rollup WHERE rollup = 'detail' AND grain = 'hour' AND bucket = ANY(ct_hours)
+     GROUP BY 3, 4, 5, 6, 7;
+    INSERT INTO cloudtrail_rollup (rollup, grain, bucket, error_code, records, first_time, last_time)
+    SELECT 'errors', 'hour', bucket, error_code, sum(records), min(first_time), max(last_time)
+      FROM cloudtrail_rollup WHERE rollup = 'detail' AND grain = 'hour' AND bucket = ANY(ct_hours)
+     GROUP BY 3, 4;
+
+    SELECT array_agg(DISTINCT date_trunc('day', h)) INTO days FROM unnest(ct_hours) AS h;
+    DELETE FROM cloudtrail_rollup WHERE grain = 'day' AND bucket = ANY(days);
+    FOREACH one_day IN ARRAY days LOOP
+      -- A rollup's columns outside its fields are NULL, so grouping by every column groups each rollup by its own.
+      INSERT INTO cloudtrail_rollup (rollup, grain, bucket, recipient_account_id, aws_region, event_source, event_name, read_only, error_code,
+                                     user_identity_arn, source_ip_address, records, first_time, last_time)
+      SELECT rollup, 'day', one_day, recipient_account_id, aws_region, event_source, event_name, read_only, error_code,
+             user_identity_arn, source_ip_address, sum(records), min(first_time), max(last_time)
+        FROM cloudtrail_rollup
+       WHERE rollup IN ('activity', 'accounts', 'errors', 'principals', 'sources') AND grain = 'hour' AND bucket >= one_day AND bucket < one_day + interval '1 day'
+       GROUP BY 1, 4, 5, 6, 7, 8, 9, 10, 11;
+    END LOOP;
+  END IF;
+
+  IF flow_hours IS NOT NULL THEN
+    DELETE FROM flow_rollup WHERE grain = 'hour' AND bucket = ANY(flow_hours);
+    FOREACH one_hour IN ARRAY flow_hours LOOP
+      INSERT INTO flow_rollup (rollup, grain, bucket, account_id, region, action, log_status, flow_direction, records, bytes, packets, first_time, last_time)
+      SELECT 'traffic', 'hour', one_hour, account_id, region, action, log_status, flow_direction,
+             count(*), coalesce(sum(bytes), 0), coalesce(sum(packets), 0), min(start), max(start)
+        FROM flow_records
+       WHERE start >= one_hour AT TIME ZONE 'UTC' AND start < (one_hour + interval '1 hour') AT TIME ZONE 'UTC'
+       GROUP BY 4, 5, 6, 7, 8;
+    END LOOP;
+
+    SELECT array_agg(DISTINCT date_trunc('day', h)) INTO days FROM unnest(flow_hours) AS h;
+    DELETE FROM flow_rollup WHERE grain = 'day' AND bucket = ANY(days);
+    FOREACH one_day IN ARRAY days LOOP
+      INSERT INTO flow_rollup (rollup, grain, bucket, account_id, region, action, log_status, flow_direction, records, bytes, packets, first_time, last_time)
+      SELECT rollup, 'day', one_day, account_id, region, action, log_status, flow_direction,
+             sum(records), sum(bytes), sum(packets), min(first_time), max(last_time)
+        FROM flow_rollup
+       WHERE rollup = 'traffic' AND grain = 'hour' AND bucket >= one_day AND bucket < one_day + interval '1 day'
+       GROUP BY 1, 4, 5, 6, 7, 8;
+    END LOOP;
+  END IF;
+
+  RETURN coalesce(cardinality(ct_hours), 0) + coalesce(cardinality(flow_hours), 0);
+END
+$$;
+
+-- Every hour holding events is rebuilt, so the new rollups exist for rows stored before this migration.
+INSERT INTO rollup_dirty_hours (source, hour) SELECT DISTINCT 'cloudtrail', date_trunc('hour', event_time AT TIME ZONE 'UTC') FROM cloudtrail_events;
