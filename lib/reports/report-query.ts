@@ -7,6 +7,7 @@ import type { ReportScope } from "./report-filters";
 import { isLiteral, mergeSelections, selectionCondition, selectionLinkFilters, valueCondition, type RecordSource, type Selection } from "./selection";
 import { BUCKET_MS, BUCKET_UNITS, bucketEnd, bucketForSpan, type BucketUnit } from "./time-range";
 import { refreshRollups, rollupFor, rollupRelation, type Rollup } from "./rollups";
+import { SLICE_TABLES, sliceFor, type Slice } from "./slices";
 
 /**
  * The building blocks every report panel is made of, each a small parameterised SQL fragment
@@ -65,9 +66,10 @@ function scopeFilters(source: RecordSource, scope: ReportScope, selection: Selec
 }
 
 /**
- * What a panel's aggregate reads, always under the alias `e`: the raw table, or (panels that only count,
+ * What a panel's aggregate reads, always under the alias `e`: the raw table; or (panels that only count,
  * sum, group and filter by the fields of a rollup, over a range with whole hours) a rollup with the
- * range's partial edge hours from raw rows — the same numbers either way (lib/reports/rollups.ts).
+ * range's partial edge hours from raw rows (lib/reports/rollups.ts); or (panels whose records all lie in
+ * an event slice) the slice's copy of the raw rows (lib/reports/slices.ts) — the same numbers every way.
  */
 interface Relation {
   /** FROM item, aliased `e`, and its WHERE clause (time range, account, region, base selection). */
@@ -124,10 +126,29 @@ function chooseRollup(query: Query, measures: readonly Measure[], keys: readonly
 }
 
 /**
- * The relation a query reads: `rollup` (refreshed first) when one was chosen and the range holds a whole
- * hour, else the raw table. `grain` "hour" keeps day rows out (hourly buckets).
+ * The slice holding every record a query counts: its base selection's, or else (`measures` given: rows that
+ * are not groups, so rows no measure counts change nothing) the records of each measure. Null when none does.
  */
-async function relationFor(db: Queryable, query: Query, params: SqlParams, rollup: Rollup | null, grain: "hour" | "day" = "day"): Promise<Relation> {
+function sliceOf(query: Query, measures: readonly Measure[] | null): Slice | null {
+  const bySelection = sliceFor(query.source, [query.base]);
+  if (bySelection || !measures?.length || measures.some((m) => !m.where)) return bySelection;
+  return sliceFor(query.source, measures.map((m) => mergeSelections(query.base, m.where)));
+}
+
+/** The FROM item of raw rows, aliased `e`: the source's table, or a slice's (refreshed first) with its `slice = …` predicate. */
+async function rawRows(db: Queryable, source: RecordSource, slice: Slice | null, params: SqlParams): Promise<{ from: string; where: string }> {
+  if (!slice) return { from: `${SOURCE_TABLES[source].table} ${ALIAS}`, where: "" };
+  await refreshRollups(db);
+  return { from: `${SLICE_TABLES[source]} ${ALIAS}`, where: `${ALIAS}.slice = ${params.add(slice.name)}
+   AND ` };
+}
+
+/**
+ * The relation a query reads: `rollup` (refreshed first) when one was chosen and the range holds a whole
+ * hour, else `slice` when one holds the query's records, else the raw table. `grain` "hour" keeps day
+ * rows out (hourly buckets).
+ */
+async function relationFor(db: Queryable, query: Query, params: SqlParams, rollup: Rollup | null, grain: "hour" | "day" = "day", slice: Slice | null = null): Promise<Relation> {
   const { source, scope } = query;
   const relation = rollup ? rollupRelation(rollup, scope.from, scope.to, grain, params) : null;
   if (relation) {
@@ -143,9 +164,10 @@ async function relationFor(db: Queryable, query: Query, params: SqlParams, rollu
     };
   }
   const time = timeColumn(source);
+  const rows = await rawRows(db, source, slice, params);
   return {
-    from: `${SOURCE_TABLES[source].table} ${ALIAS}`,
-    where: scopeWhere(source, scope, query.base, params),
+    from: rows.from,
+    where: rows.where + scopeWhere(source, scope, query.base, params),
     count: (filter) => `count(*)${filter ? ` FILTER (WHERE ${filter})` : ""}`,
     bucket: (unit) => `date_trunc(${unit}, ${time} AT TIME ZONE 'UTC')`,
     first: `min(${time})`,
@@ -278,7 +300,8 @@ export async function measureCounts<M extends string>(
 /** One query computing some of a {@link measureCounts} query's measures from one relation: a row keyed by measure name. */
 async function measureRow<M extends string>(db: Queryable, query: Query & { measures: Record<M, Measure> }, names: readonly M[], rollup: Rollup | null): Promise<Record<string, unknown>> {
   const params = new SqlParams();
-  const relation = await relationFor(db, query, params, rollup);
+  const slice = rollup ? null : sliceOf(query, names.map((n) => query.measures[n]));
+  const relation = await relationFor(db, query, params, rollup, "day", slice);
   const select = names.map((name) => `${measureSql(query.source, query.measures[name], params, relation)} AS "${name}"`).join(",\n       ");
   const { rows } = await db.query(
     `SELECT ${select}
@@ -355,7 +378,8 @@ export async function timeSeries<S extends string>(
   const toSql = params.add(to);
   // Minute buckets are finer than the rollups' hours; hour buckets cannot read day rows.
   const rollup = bucket === "minute" ? null : chooseRollup(query, names.map((n) => query.series[n]));
-  const relation = await relationFor(db, query, params, rollup, bucket === "hour" ? "hour" : "day");
+  const slice = rollup ? null : sliceOf(query, names.map((n) => query.series[n]));
+  const relation = await relationFor(db, query, params, rollup, bucket === "hour" ? "hour" : "day", slice);
   const measures = names.map((name) => `${measureSql(query.source, query.series[name], params, relation)} AS "${name}"`).join(", ");
   // Bucketing happens on `timestamp` values in UTC, not on `timestamptz`: adding '1 day' to a timestamptz
   // follows the session's time zone across DST changes, which would shift buckets off midnight UTC.
@@ -471,7 +495,7 @@ export async function groupRows<K extends string, M extends string>(db: Queryabl
   const rollup = options.keysDiffer
     ? null
     : chooseRollup({ ...options, base }, measureNames.map((n) => options.measures[n]), keyNames.flatMap((k) => keyFields(options.keys[k])));
-  const relation = await relationFor(db, { ...options, base }, params, rollup);
+  const relation = await relationFor(db, { ...options, base }, params, rollup, "day", rollup ? null : sliceOf({ ...options, base }, null));
   const select = keySelect(source, options.keys, params);
   for (const name of measureNames) select.push(`${measureSql(source, options.measures[name], params, relation)} AS "m_${name}"`);
   select.push(`${relation.first} AS first_seen`, `${relation.last} AS last_seen`);
@@ -605,11 +629,12 @@ export async function groupBursts<K extends string>(db: Queryable, options: Burs
   const columns = keyColumns(options.keys);
   const time = timeColumn(source);
   const limit = Math.min(200, Math.max(1, Math.trunc(options.limit ?? 20)));
+  const raw = await rawRows(db, source, sliceOf(options, null), params);
   const { rows } = await db.query(
     `WITH matched AS (
        SELECT ${[...keySelect(source, options.keys, params), `${time} AS t`, ...distinct.map(([n, f]) => `${textSql(ALIAS, source, f, params)} AS "d_${n}"`)].join(", ")}
-         FROM ${SOURCE_TABLES[source].table} ${ALIAS}
-        WHERE ${scopeWhere(source, options.scope, options.base, params)}
+         FROM ${raw.from}
+        WHERE ${raw.where}${scopeWhere(source, options.scope, options.base, params)}
      ), marked AS (
        SELECT *, CASE WHEN t - lag(t) OVER (PARTITION BY ${columns} ORDER BY t) > make_interval(secs => ${params.add(options.gapSeconds)}) THEN 1 ELSE 0 END AS brk
          FROM matched
@@ -671,12 +696,13 @@ export async function firstSightings<K extends string>(db: Queryable, options: F
   const lookbackFrom = new Date(options.scope.from.getTime() - options.lookbackDays * 86_400_000);
   const fromSql = params.add(options.scope.from);
   const limit = Math.min(200, Math.max(1, Math.trunc(options.limit ?? 25)));
+  const raw = await rawRows(db, source, sliceOf(options, null), params);
   const { rows } = await db.query(
     `SELECT ${columns}, min(t) AS first_seen, count(*) FILTER (WHERE t >= ${fromSql}::timestamptz) AS n
        FROM (
          SELECT ${[...keySelect(source, options.keys, params), `${time} AS t`].join(", ")}
-           FROM ${SOURCE_TABLES[source].table} ${ALIAS}
-          WHERE ${scopeWhere(source, { ...options.scope, from: lookbackFrom }, options.base, params)}
+           FROM ${raw.from}
+          WHERE ${raw.where}${scopeWhere(source, { ...options.scope, from: lookbackFrom }, options.base, params)}
        ) m
       GROUP BY ${columns}
      HAVING min(t) >= ${fromSql}::timestamptz

@@ -349,7 +349,7 @@ describe("report rollups kept fresh and upgraded", () => {
         [new Date(DAY0)],
       );
       const applied = await migrate(url.toString());
-      assert.deepEqual(applied.applied, ["20261204120000_report_rollups", "20261206100000_report_rollups_actors"]);
+      assert.deepEqual(applied.applied, ["20261204120000_report_rollups", "20261206100000_report_rollups_actors_slices"]);
       const names = await topEventNames({ ...SCOPE, limit: 10 }, upgraded);
       const raw = await upgraded.query(`SELECT event_name AS k, count(*)::int AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 GROUP BY 1`, [SCOPE.from, SCOPE.to]);
       assert.deepEqual(new Map(names.map((r) => [r.value, r.count])), new Map(raw.rows.map((r) => [r.k, r.n])));

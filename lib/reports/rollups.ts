@@ -7,7 +7,7 @@ import type { RecordSource } from "./selection";
 
 /**
  * The report rollups (tables `cloudtrail_rollup` and `flow_rollup`, migrations 20261204120000_report_rollups and
- * 20261206100000_report_rollups_actors):
+ * 20261206100000_report_rollups_actors_slices):
  * records per UTC hour, and for the narrow rollups per UTC day, for each combination of a few
  * low-cardinality fields, with the first and last record time (and, for flows, the sums of `bytes` and
  * `packets`). The ingest transaction records the hours of the rows it stored ({@link markRollupHours});

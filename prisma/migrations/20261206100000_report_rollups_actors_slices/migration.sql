@@ -1,14 +1,28 @@
--- Three more CloudTrail rollups (issue 9): the dashboards' busiest raw reads were the principals and
--- source addresses (top lists and distinct counts over every event of the range) and the error codes
--- (the `activity` rollup multiplies them by every event name). lib/reports/rollups.ts is the catalogue.
+-- Three more CloudTrail rollups and the event slices (issue 9). The dashboards' busiest raw reads were the
+-- principals and source addresses (top lists and distinct counts over every event of the range), the error
+-- codes (the `activity` rollup multiplies them by every event name), and the sign-in and IAM panels, whose
+-- few records lie scattered among all the others. lib/reports/rollups.ts and lib/reports/slices.ts are the catalogues.
 --   'errors'     hour, day  errorCode                            (a few rows per hour)
 --   'sources'    hour, day  sourceIPAddress                      (one row per address seen)
 --   'principals' hour, day  recipientAccountId, userIdentity.arn (one row per principal seen; the ARN names the account)
 ALTER TABLE "cloudtrail_rollup" ADD COLUMN "user_identity_arn" TEXT, ADD COLUMN "source_ip_address" TEXT;
 
+-- Event slices: the full rows (every column of cloudtrail_events) of a few small subsets, stored together so a
+-- month of sign-ins is a few thousand adjacent pages instead of one row in each of millions.
+--   'signins'    eventName in ConsoleLogin, UserAuthentication, GetSigninToken, GetFederationToken, CheckMfa, SwitchRole
+--   'iam-writes' eventSource iam.amazonaws.com and readOnly not true
+-- A later column of cloudtrail_events must be added here too (lib/reports/slices.int.test.ts compares the columns).
+CREATE TABLE "cloudtrail_event_slices" (
+    "slice" TEXT NOT NULL,
+    LIKE "cloudtrail_events" INCLUDING DEFAULTS,
+
+    CONSTRAINT "cloudtrail_event_slices_pkey" PRIMARY KEY ("slice", "recipient_account_id", "event_id")
+);
+CREATE INDEX "cloudtrail_event_slices_time_idx" ON "cloudtrail_event_slices"("slice", "event_time");
+
 -- As in 20261204120000_report_rollups, plus: the hour rows of 'detail', 'principals' and 'sources' come from
 -- one scan of the hour's raw rows (GROUPING SETS); 'errors' hour rows from 'detail'; every daily rollup's day
--- rows from its hour rows.
+-- rows from its hour rows; the slices' rows of the hour are copied again from the raw rows.
 CREATE OR REPLACE FUNCTION "trailwatch_refresh_rollups"() RETURNS INTEGER
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -38,6 +52,16 @@ BEGIN
        GROUP BY GROUPING SETS ((recipient_account_id, aws_region, event_source, event_name, read_only, error_code),
                                (recipient_account_id, user_identity_arn),
                                (source_ip_address));
+      DELETE FROM cloudtrail_event_slices
+       WHERE event_time >= one_hour AT TIME ZONE 'UTC' AND event_time < (one_hour + interval '1 hour') AT TIME ZONE 'UTC';
+      INSERT INTO cloudtrail_event_slices
+      SELECT 'signins', e.* FROM cloudtrail_events e
+       WHERE event_time >= one_hour AT TIME ZONE 'UTC' AND event_time < (one_hour + interval '1 hour') AT TIME ZONE 'UTC'
+         AND event_name IN ('ConsoleLogin', 'UserAuthentication', 'GetSigninToken', 'GetFederationToken', 'CheckMfa', 'SwitchRole');
+      INSERT INTO cloudtrail_event_slices
+      SELECT 'iam-writes', e.* FROM cloudtrail_events e
+       WHERE event_time >= one_hour AT TIME ZONE 'UTC' AND event_time < (one_hour + interval '1 hour') AT TIME ZONE 'UTC'
+         AND event_source = 'iam.amazonaws.com' AND read_only IS NOT TRUE;
     END LOOP;
     INSERT INTO cloudtrail_rollup (rollup, grain, bucket, event_source, event_name, read_only, error_code, records, first_time, last_time)
     SELECT 'activity', 'hour', bucket, event_source, event_name, read_only, error_code, sum(records), min(first_time), max(last_time)
@@ -93,5 +117,5 @@ BEGIN
 END
 $$;
 
--- Every hour holding events is rebuilt, so the new rollups exist for rows stored before this migration.
+-- Every hour holding events is rebuilt, so the new rollups and the slices exist for rows stored before this migration.
 INSERT INTO rollup_dirty_hours (source, hour) SELECT DISTINCT 'cloudtrail', date_trunc('hour', event_time AT TIME ZONE 'UTC') FROM cloudtrail_events;

@@ -1,0 +1,203 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { createTestDatabase, type TestDatabase } from "../../test/support/database";
+import { conditionSql, SqlParams } from "../detect/compile-rule";
+import { enforceRetention } from "../ops/enforce-retention";
+import { cloudTrailKey, ingestCloudTrail } from "../search/testdata/ingest-fixtures";
+import { iamChangesByPrincipal, iamKpis } from "./iam-audit";
+import { failureBurstsByUser, firstSeenIps, loginKpis, loginsByUser } from "./login-audit";
+import { refreshRollups } from "./rollups";
+import { selectionCondition } from "./selection";
+import { SLICES } from "./slices";
+
+// Panels whose records lie in an event slice (lib/reports/slices.ts) read the slice's copy of the rows:
+// their numbers must be the raw rows' answer, computed here with plain SQL, after ingest, late data and
+// retention; and the slices must hold exactly the rows their TypeScript definitions select.
+
+let db: TestDatabase;
+const A = "111122223333";
+const DAY0 = Date.UTC(2026, 10, 18, 0, 0);
+// Partial hours at both edges: 2026-11-18 03:17 to 2026-11-20 21:43.
+const SCOPE = { from: new Date(DAY0 + 3 * 3_600_000 + 17 * 60_000), to: new Date(DAY0 + 2 * 86_400_000 + 21 * 3_600_000 + 43 * 60_000) };
+const at = (minutes: number) => new Date(DAY0 + minutes * 60_000).toISOString().replace(".000Z", "Z");
+
+/** A console sign-in: IAM users u0–u3 (a failure names the user but has no ARN), root every 9th, from one of five addresses. */
+function signIn(n: number, minutes: number, failed = n % 5 === 0): Record<string, unknown> {
+  const root = n % 9 === 0;
+  const user = `u${n % 4}`;
+  return {
+    eventVersion: "1.09",
+    eventID: `signin-${n}`,
+    eventTime: at(minutes),
+    eventSource: "signin.amazonaws.com",
+    eventName: "ConsoleLogin",
+    awsRegion: "us-east-1",
+    sourceIPAddress: `203.0.113.${n % 5}`,
+    eventType: "AwsConsoleSignIn",
+    recipientAccountId: A,
+    userIdentity: root
+      ? { type: "Root", arn: `arn:aws:iam::${A}:root`, accountId: A, principalId: A }
+      : failed
+        ? { type: "IAMUser", accountId: A, principalId: `AIDA${n}`, userName: user }
+        : { type: "IAMUser", arn: `arn:aws:iam::${A}:user/${user}`, accountId: A, principalId: `AIDA${n}`, userName: user },
+    responseElements: { ConsoleLogin: failed ? "Failure" : "Success" },
+    additionalEventData: { MFAUsed: n % 3 === 0 ? "Yes" : "No", LoginTo: "https://console.aws.amazon.com/" },
+    ...(failed ? { errorMessage: "Failed authentication" } : {}),
+  };
+}
+
+/** An IAM call: writes (some refused) and reads, by two principals, and an S3 read no slice holds. */
+function apiCall(n: number, minutes: number): Record<string, unknown> {
+  const kind = n % 4;
+  const [source, name, readOnly] =
+    kind === 0 ? ["iam.amazonaws.com", "CreateUser", false] : kind === 1 ? ["iam.amazonaws.com", "AttachUserPolicy", false] : kind === 2 ? ["iam.amazonaws.com", "ListUsers", true] : ["s3.amazonaws.com", "GetObject", true];
+  return {
+    eventVersion: "1.09",
+    eventID: `call-${n}`,
+    eventTime: at(minutes),
+    eventSource: source,
+    eventName: name,
+    awsRegion: "us-east-1",
+    sourceIPAddress: "198.51.100.4",
+    readOnly,
+    eventType: "AwsApiCall",
+    recipientAccountId: A,
+    userIdentity: { type: "IAMUser", arn: `arn:aws:iam::${A}:user/admin${n % 2}`, accountId: A, userName: `admin${n % 2}` },
+    ...(n % 7 === 0 ? { errorCode: "AccessDenied", errorMessage: "denied" } : {}),
+  };
+}
+
+const SIGN_INS = Array.from({ length: Math.floor((3 * 1440) / 17) }, (_, n) => signIn(n, n * 17));
+const CALLS = Array.from({ length: Math.floor((3 * 1440) / 7) }, (_, n) => apiCall(n, n * 7));
+// Six failures of u9 within ten minutes: one burst.
+const BURST = Array.from({ length: 6 }, (_, i) => ({ ...signIn(1000 + i, 1440 + 600 + 2 * i, true), userIdentity: { type: "IAMUser", accountId: A, principalId: "AIDA9", userName: "u9" } }));
+
+async function one(sql: string, params: unknown[] = [SCOPE.from, SCOPE.to]): Promise<Record<string, number>> {
+  const { rows } = await db.pool.query(sql, params);
+  return Object.fromEntries(Object.entries(rows[0]).map(([k, v]) => [k, Number(v)]));
+}
+
+async function assertEqualRaw(label: string): Promise<void> {
+  const { kpis } = await loginKpis(SCOPE, db.pool);
+  const raw = await one(
+    `SELECT count(*) AS "consoleLogins",
+            count(*) FILTER (WHERE raw #>> '{responseElements,ConsoleLogin}' = 'Success') AS successes,
+            count(*) FILTER (WHERE raw #>> '{responseElements,ConsoleLogin}' = 'Failure') AS failures,
+            count(*) FILTER (WHERE raw #>> '{responseElements,ConsoleLogin}' = 'Success' AND user_identity_type IN ('IAMUser', 'Root')
+                               AND raw #>> '{additionalEventData,MFAUsed}' IS DISTINCT FROM 'Yes') AS "withoutMfa",
+            count(*) FILTER (WHERE user_identity_type = 'Root') AS "rootLogins"
+       FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND event_name = 'ConsoleLogin'`,
+  );
+  assert.ok(raw.failures! > 0 && raw.rootLogins! > 0);
+  assert.deepEqual(
+    { consoleLogins: kpis.consoleLogins, successes: kpis.successes, failures: kpis.failures, withoutMfa: kpis.withoutMfa, rootLogins: kpis.rootLogins },
+    raw,
+    `${label}: login KPIs`,
+  );
+
+  const byUser = await loginsByUser({ ...SCOPE, limit: 100 }, db.pool);
+  const { rows: rawByUser } = await db.pool.query(
+    `SELECT coalesce(user_identity_user_name, user_identity_arn) AS k, count(*)::int AS n, count(DISTINCT source_ip_address)::int AS ips
+       FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND event_name = 'ConsoleLogin' GROUP BY 1`,
+    [SCOPE.from, SCOPE.to],
+  );
+  assert.deepEqual(
+    new Map(byUser.map((r) => [r.key.user, [r.values.logins, r.values.sourceIps]])),
+    new Map(rawByUser.map((r) => [r.k, [r.n, r.ips]])),
+    `${label}: sign-ins per user`,
+  );
+
+  const bursts = await failureBurstsByUser(SCOPE, db.pool);
+  assert.deepEqual(
+    bursts.map((b) => [b.key.user, b.count]),
+    [["u9", 6]],
+    `${label}: the one burst of failures`,
+  );
+
+  const firstSeen = await firstSeenIps(SCOPE, db.pool);
+  const { rows: rawFirst } = await db.pool.query(
+    `SELECT count(*)::int AS n FROM (
+       SELECT coalesce(user_identity_user_name, user_identity_arn), source_ip_address FROM cloudtrail_events
+        WHERE event_name = 'ConsoleLogin' AND raw #>> '{responseElements,ConsoleLogin}' = 'Success' AND event_time < $2
+        GROUP BY 1, 2 HAVING min(event_time) >= $1) f`,
+    [SCOPE.from, SCOPE.to],
+  );
+  assert.equal(firstSeen.length, Math.min(25, rawFirst[0].n), `${label}: first-seen addresses`);
+
+  const changers = await iamChangesByPrincipal({ ...SCOPE, limit: 100 }, db.pool);
+  const { rows: rawChangers } = await db.pool.query(
+    `SELECT user_identity_arn AS k, (count(*) FILTER (WHERE error_code IS NULL))::int AS ok, (count(*) FILTER (WHERE error_code IS NOT NULL))::int AS failed
+       FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND event_source = 'iam.amazonaws.com' AND read_only IS NOT TRUE GROUP BY 1`,
+    [SCOPE.from, SCOPE.to],
+  );
+  assert.deepEqual(
+    new Map(changers.map((r) => [r.key.principal, [r.values.changes, r.values.failed]])),
+    new Map(rawChangers.map((r) => [r.k, [r.ok, r.failed]])),
+    `${label}: IAM changes per principal`,
+  );
+  const iam = await iamKpis(SCOPE, db.pool);
+  const rawIam = await one(
+    `SELECT count(*) FILTER (WHERE error_code IS NULL) AS changes, count(DISTINCT user_identity_arn) FILTER (WHERE error_code IS NULL) AS changers
+       FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND event_source = 'iam.amazonaws.com' AND read_only IS NOT TRUE`,
+  );
+  assert.deepEqual({ changes: iam.kpis.changes, changers: iam.kpis.changers }, rawIam, `${label}: IAM KPIs`);
+}
+
+/** Each slice holds exactly the rows its TypeScript selection selects, compiled by the rule engine. */
+async function assertSlicesHoldTheirRows(label: string): Promise<void> {
+  for (const slice of SLICES) {
+    const params = new SqlParams();
+    const where = conditionSql("e", "cloudtrail", selectionCondition("cloudtrail", slice.selection)!, params);
+    const expected = await db.pool.query(`SELECT event_id FROM cloudtrail_events e WHERE ${where} ORDER BY 1`, params.values);
+    const held = await db.pool.query(`SELECT event_id FROM cloudtrail_event_slices WHERE slice = $1 ORDER BY 1`, [slice.name]);
+    assert.ok(expected.rows.length > 0, `${label}: the data has ${slice.name} events`);
+    assert.deepEqual(held.rows, expected.rows, `${label}: slice ${slice.name}`);
+  }
+}
+
+before(async () => {
+  db = await createTestDatabase("report_slices");
+  await ingestCloudTrail(db.pool, SIGN_INS, cloudTrailKey(A, "us-east-1"));
+  await ingestCloudTrail(db.pool, [...CALLS, ...BURST], cloudTrailKey(A, "us-east-1"));
+});
+after(() => db.drop());
+
+describe("event slices", () => {
+  it("serve the sign-in and IAM panels with the numbers of the raw rows", async () => {
+    await assertEqualRaw("after ingest");
+    await assertSlicesHoldTheirRows("after ingest");
+  });
+
+  it("have every column of the events table, in its order", async () => {
+    const columns = async (table: string) =>
+      (await db.pool.query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`, [table])).rows;
+    assert.deepEqual(await columns("cloudtrail_event_slices"), [{ column_name: "slice", data_type: "text" }, ...(await columns("cloudtrail_events"))]);
+  });
+
+  it("are what the panels read: a row taken out of a slice shows", async () => {
+    // (Counts by event name alone come from the `activity` rollup; the result of a sign-in is a JSON path: the slice.)
+    const successes = async () => (await loginKpis(SCOPE, db.pool)).kpis.successes;
+    const before = await successes();
+    const { rows } = await db.pool.query(
+      `DELETE FROM cloudtrail_event_slices
+        WHERE ctid = (SELECT ctid FROM cloudtrail_event_slices WHERE slice = 'signins' AND raw #>> '{responseElements,ConsoleLogin}' = 'Success' AND event_time >= $1 AND event_time < $2 LIMIT 1)
+       RETURNING event_time`,
+      [SCOPE.from, SCOPE.to],
+    );
+    assert.equal(await successes(), before - 1);
+    // Marking its hour dirty puts it back, as a late delivery to that hour would.
+    await db.pool.query(`INSERT INTO rollup_dirty_hours (source, hour) VALUES ('cloudtrail', date_trunc('hour', $1::timestamptz AT TIME ZONE 'UTC'))`, [rows[0].event_time]);
+    assert.equal(await successes(), before);
+  });
+
+  it("stay exact after late data and retention", async () => {
+    await ingestCloudTrail(db.pool, [signIn(5001, 4 * 60 + 5), signIn(5002, 3 * 60 + 20, true), apiCall(5004, 2 * 1440 + 20 * 60 + 59)], cloudTrailKey(A, "us-east-1"));
+    await assertEqualRaw("after late data");
+    await assertSlicesHoldTheirRows("after late data");
+    const deleted = await enforceRetention(db.pool, { cloudtrail: 2, vpcflow: 2 }, new Date(DAY0 + 2 * 86_400_000 + 11.5 * 3_600_000));
+    assert.ok(deleted[0]!.rowsDeleted > 0);
+    assert.ok((await refreshRollups(db.pool)) > 0);
+    await assertEqualRaw("after retention");
+    await assertSlicesHoldTheirRows("after retention");
+  });
+});

@@ -1,0 +1,68 @@
+import { IAM_WRITES } from "./change-catalogue";
+import type { FieldValue, FieldValues, RecordSource, Selection } from "./selection";
+
+/**
+ * Event slices (table `cloudtrail_event_slices`, migration 20261206100000_report_rollups_actors_slices): copies of the
+ * CloudTrail rows of a few small, much-read subsets — console and federation sign-ins, IAM changes — with every
+ * column of `cloudtrail_events`, the raw record included. A panel whose records all lie in a slice reads the
+ * slice instead of the events table, with the same SQL: at 10M events a month of sign-ins is ~0.5% of the rows,
+ * so JSON paths (`responseElements.ConsoleLogin`, `additionalEventData.MFAUsed`, …), bursts and first sightings
+ * over it no longer visit the other 99.5%.
+ *
+ * Kept exact like the rollups (lib/reports/rollups.ts): the refresh rebuilds the slice rows of every dirty hour
+ * from the raw rows, and a read refreshes first. The refresh function in the migration holds the same
+ * definitions in SQL; lib/reports/slices.int.test.ts checks they agree.
+ */
+
+export interface Slice {
+  /** The value of the table's `slice` column. */
+  name: string;
+  source: RecordSource;
+  /**
+   * The records it holds, as plain values only: `include` lists the values a field may take, `exclude` the
+   * values it may not (absent fields pass, as in a {@link Selection}).
+   */
+  selection: Selection;
+}
+
+/** Console sign-in, IAM Identity Center and federation-broker events (the Login audit's records). */
+export const SIGNIN_EVENT_NAMES = ["ConsoleLogin", "UserAuthentication", "GetSigninToken", "GetFederationToken", "CheckMfa", "SwitchRole"] as const;
+
+export const SLICES: readonly Slice[] = [
+  { name: "signins", source: "cloudtrail", selection: { include: { eventName: [...SIGNIN_EVENT_NAMES] } } },
+  { name: "iam-writes", source: "cloudtrail", selection: IAM_WRITES },
+];
+
+/** Each source's slice table (only CloudTrail has slices). */
+export const SLICE_TABLES: Partial<Record<RecordSource, string>> = { cloudtrail: "cloudtrail_event_slices" };
+
+function list(values: FieldValues | undefined): readonly FieldValue[] {
+  if (values === undefined) return [];
+  return Array.isArray(values) ? values : [values as FieldValue];
+}
+
+const isPlain = (v: FieldValue) => !(typeof v === "string" && (v.endsWith("*") || v.includes("/")));
+
+/**
+ * Whether every record `selection` selects is in `slice`: each field the slice includes is included by the
+ * selection with plain values the slice allows, and each value the slice excludes is excluded by it too.
+ * Conservative: a selection written another way (a prefix, a CIDR block) is not recognised, and then reads raw rows.
+ */
+export function sliceHolds(slice: Slice, selection: Selection | undefined): boolean {
+  for (const [field, allowed] of Object.entries(slice.selection.include ?? {})) {
+    const values = list(selection?.include?.[field]);
+    const ok = new Set(list(allowed).map(String));
+    if (values.length === 0 || !values.every((v) => isPlain(v) && ok.has(String(v)))) return false;
+  }
+  for (const [field, refused] of Object.entries(slice.selection.exclude ?? {})) {
+    const excluded = new Set(list(selection?.exclude?.[field]).map(String));
+    if (!list(refused).every((v) => excluded.has(String(v)))) return false;
+  }
+  return true;
+}
+
+/** The first slice of `source` holding every record of each of `selections` (all of them), or null. */
+export function sliceFor(source: RecordSource, selections: readonly (Selection | undefined)[]): Slice | null {
+  if (selections.length === 0) return null;
+  return SLICES.find((s) => s.source === source && selections.every((sel) => sliceHolds(s, sel))) ?? null;
+}
