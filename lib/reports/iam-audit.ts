@@ -33,14 +33,14 @@ export const DENIED: Selection = {
   include: { errorCode: ["AccessDenied", "AccessDeniedException", "Client.UnauthorizedOperation", "UnauthorizedOperation", "UnauthorizedAccess"] },
 };
 
-/** Calls that can grant permissions by policy ARN or document (trust policies are not grants). */
-const POLICY_GRANTS: Selection = {
-  include: {
-    eventSource: IAM,
-    eventName: ["AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy", "PutUserPolicy", "PutRolePolicy", "PutGroupPolicy", "CreatePolicyVersion", "CreatePolicy"],
-  },
-  exclude: { errorCode: "*" },
-};
+/**
+ * Calls that can grant permissions by policy ARN or document (trust policies are not grants). Written as
+ * IAM changes (not read-only) that succeeded, which these calls all are, so the IAM-changes event slice
+ * (lib/reports/slices.ts) is seen to hold them.
+ */
+const POLICY_GRANTS: Selection = mergeSelections(IAM_CHANGES, {
+  include: { eventName: ["AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy", "PutUserPolicy", "PutRolePolicy", "PutGroupPolicy", "CreatePolicyVersion", "CreatePolicy"] },
+});
 
 /** AdministratorAccess attached to a user, role or group (an exact, linkable selection). */
 export const ADMIN_POLICY_ATTACHED: Selection = mergeSelections(POLICY_GRANTS, { include: { "requestParameters.policyArn": [...ADMINISTRATOR_ACCESS_ARNS] } });

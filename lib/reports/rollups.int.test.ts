@@ -9,7 +9,7 @@ import { adminUrl, createTestDatabase, type TestDatabase } from "../../test/supp
 import { migrate, MIGRATIONS_DIR } from "../db/migrate";
 import { enforceRetention } from "../ops/enforce-retention";
 import { cloudTrailKey, flowKey, ingestCloudTrail, ingestFlowLog } from "../search/testdata/ingest-fixtures";
-import { networkKpis, trafficByDirection, trafficOverTime } from "./network";
+import { networkKpis, trafficByDirection, trafficByInterface, trafficOverTime } from "./network";
 import { errorsOverTime, eventsByAccountRegion, eventsOverTime, overviewKpis, topEventNames, topEventSources, topPrincipals, topSourceIps } from "./overview";
 import { measureCounts } from "./report-query";
 import { refreshRollups, ROLLUPS, startRollupRefresh } from "./rollups";
@@ -52,7 +52,7 @@ function event(n: number, minutes: number): Record<string, unknown> {
 const EVENTS = Array.from({ length: Math.floor((3 * 1440) / 13) }, (_, n) => event(n, n * 13));
 
 // Flow records in the version-5 custom format (with region and direction), one every 11 minutes.
-const FLOW_HEADER = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status region flow-direction";
+const FLOW_HEADER = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status region flow-direction vpc-id subnet-id";
 function flowLine(n: number, minutes: number): string {
   const start = Math.floor((DAY0 + minutes * 60_000) / 1000);
   const account = n % 3 === 0 ? B : A;
@@ -60,7 +60,7 @@ function flowLine(n: number, minutes: number): string {
   const status = n % 17 === 0 ? "NODATA" : "OK";
   const region = n % 4 === 0 ? "eu-west-1" : "us-east-1";
   const direction = n % 2 === 0 ? "ingress" : "egress";
-  return `5 ${account} eni-0${n % 4}a 10.0.0.${n % 250} 203.0.113.${n % 200} ${40000 + (n % 900)} ${n % 3 === 0 ? 22 : 443} 6 ${n % 40} ${n * 37} ${start} ${start + 60} ${action} ${status} ${region} ${direction}`;
+  return `5 ${account} eni-0${n % 4}a 10.0.0.${n % 250} 203.0.113.${n % 200} ${40000 + (n % 900)} ${n % 3 === 0 ? 22 : 443} 6 ${n % 40} ${n * 37} ${start} ${start + 60} ${action} ${status} ${region} ${direction} vpc-0${n % 2} subnet-0${n % 4}`;
 }
 const flowFile = (lines: readonly string[]) => [FLOW_HEADER, ...lines].join("\n") + "\n";
 const FLOWS = Array.from({ length: Math.floor((3 * 1440) / 11) }, (_, n) => flowLine(n, n * 11));
@@ -181,6 +181,18 @@ async function assertFlowPanelsEqualRaw(label: string): Promise<void> {
     `${label}: network KPIs of one account`,
   );
 
+  const interfaces = await trafficByInterface({ ...SCOPE, limit: 100 }, db.pool);
+  const { rows: rawInterfaces } = await db.pool.query(
+    `SELECT interface_id AS k, sum(bytes)::bigint AS bytes, count(*)::int AS flows, (count(*) FILTER (WHERE action = 'REJECT'))::int AS rejected
+       FROM flow_records WHERE start >= $1 AND start < $2 AND log_status = 'OK' GROUP BY 1`,
+    [SCOPE.from, SCOPE.to],
+  );
+  assert.deepEqual(
+    new Map(interfaces.map((r) => [r.key.eni, [r.values.bytes, r.values.flows, r.values.rejected]])),
+    new Map(rawInterfaces.map((r) => [r.k, [Number(r.bytes), r.flows, r.rejected]])),
+    `${label}: traffic per interface`,
+  );
+
   const direction = await trafficByDirection(SCOPE, db.pool);
   const rawDirection = await rawCounts(`SELECT flow_direction AS k, sum(packets) AS n FROM flow_records WHERE start >= $1 AND start < $2 AND log_status = 'OK' GROUP BY 1`);
   assert.deepEqual(new Map(direction.map((r) => [String(r.key.direction), r.values.packets])), rawDirection, `${label}: packets by direction`);
@@ -200,12 +212,12 @@ before(async () => {
 });
 after(() => db.drop());
 
-/** Adds `delta` to one stored rollup row of `rollup` at `grain` whose bucket is `bucket` (and, for flows, whose action is `action`): never done outside this test. */
-async function nudge(table: string, rollup: string, grain: string, bucket: string, delta: number, action?: string): Promise<void> {
+/** Adds `delta` to one stored rollup row of `rollup` at `grain` whose bucket is `bucket` (and, for flows, whose action and log-status are these): never done outside this test. */
+async function nudge(table: string, rollup: string, grain: string, bucket: string, delta: number, flow?: { action: string; status: string }): Promise<void> {
   const { rowCount } = await db.pool.query(
     `UPDATE ${table} SET records = records + $4
-      WHERE id = (SELECT min(id) FROM ${table} WHERE rollup = $1 AND grain = $2 AND bucket = $3${action ? " AND action = $5" : ""})`,
-    [rollup, grain, bucket, delta, ...(action ? [action] : [])],
+      WHERE id = (SELECT min(id) FROM ${table} WHERE rollup = $1 AND grain = $2 AND bucket = $3${flow ? " AND action = $5 AND log_status = $6" : ""})`,
+    [rollup, grain, bucket, delta, ...(flow ? [flow.action, flow.status] : [])],
   );
   assert.equal(rowCount, 1, `a ${rollup} ${grain} row at ${bucket}`);
 }
@@ -220,12 +232,13 @@ describe("report rollups", () => {
   it("hold exactly the rollups of the catalogue, each with only its own fields", async () => {
     const columns: Record<string, string[]> = {
       cloudtrail_rollup: ["recipient_account_id", "aws_region", "event_source", "event_name", "read_only", "error_code", "user_identity_arn", "source_ip_address"],
-      flow_rollup: ["account_id", "region", "action", "log_status", "flow_direction"],
+      flow_rollup: ["account_id", "region", "action", "log_status", "flow_direction", "vpc_id", "subnet_id", "interface_id"],
     };
     const columnOf: Record<string, string> = {
       recipientAccountId: "recipient_account_id", awsRegion: "aws_region", eventSource: "event_source", eventName: "event_name", readOnly: "read_only", errorCode: "error_code",
       "userIdentity.arn": "user_identity_arn", sourceIPAddress: "source_ip_address",
       "account-id": "account_id", region: "region", action: "action", "log-status": "log_status", "flow-direction": "flow_direction",
+      "vpc-id": "vpc_id", "subnet-id": "subnet_id", "interface-id": "interface_id",
     };
     const stored: string[] = [];
     for (const [table, cols] of Object.entries(columns)) {
@@ -264,11 +277,17 @@ describe("report rollups", () => {
       await nudge("cloudtrail_rollup", rollup, "day", "2026-11-19", -5);
     }
 
+    const perInterface = async () => (await trafficByInterface({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.flows, 0);
+    const interfaceFlows = await perInterface();
+    await nudge("flow_rollup", "interfaces", "day", "2026-11-19", 3, { action: "ACCEPT", status: "OK" });
+    assert.equal(await perInterface(), interfaceFlows + 3, "interfaces day rows are read");
+    await nudge("flow_rollup", "interfaces", "day", "2026-11-19", -3, { action: "ACCEPT", status: "OK" });
+
     const flows = async () => (await networkKpis(SCOPE, db.pool)).kpis.rejected;
     const rejected = await flows();
-    await nudge("flow_rollup", "traffic", "day", "2026-11-19", 7, "REJECT");
+    await nudge("flow_rollup", "traffic", "day", "2026-11-19", 7, { action: "REJECT", status: "OK" });
     assert.equal(await flows(), rejected + 7);
-    await nudge("flow_rollup", "traffic", "day", "2026-11-19", -7, "REJECT");
+    await nudge("flow_rollup", "traffic", "day", "2026-11-19", -7, { action: "REJECT", status: "OK" });
     assert.equal(await flows(), rejected);
   });
 

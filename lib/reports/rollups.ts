@@ -44,6 +44,8 @@ export const ROLLUPS: readonly Rollup[] = [
   { name: "principals", source: "cloudtrail", fields: ["recipientAccountId", "userIdentity.arn"], sums: [], daily: true },
   { name: "detail", source: "cloudtrail", fields: ["recipientAccountId", "awsRegion", "eventSource", "eventName", "readOnly", "errorCode"], sums: [], daily: false },
   { name: "traffic", source: "vpcflow", fields: ["account-id", "region", "action", "log-status", "flow-direction"], sums: ["bytes", "packets"], daily: true },
+  // An interface lives in one account, region, VPC and subnet: those columns add no rows.
+  { name: "interfaces", source: "vpcflow", fields: ["account-id", "region", "vpc-id", "subnet-id", "interface-id", "action", "log-status"], sums: ["bytes", "packets"], daily: true },
 ];
 
 /** Each source's rollup table (its raw table and time column are the rule engine's `SOURCE_TABLES`). */

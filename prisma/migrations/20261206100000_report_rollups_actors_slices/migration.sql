@@ -5,7 +5,10 @@
 --   'errors'     hour, day  errorCode                            (a few rows per hour)
 --   'sources'    hour, day  sourceIPAddress                      (one row per address seen)
 --   'principals' hour, day  recipientAccountId, userIdentity.arn (one row per principal seen; the ARN names the account)
+-- and one flow-log rollup, for traffic per network interface:
+--   'interfaces' hour, day  account-id, region, vpc-id, subnet-id, interface-id, action, log-status (+ bytes, packets)
 ALTER TABLE "cloudtrail_rollup" ADD COLUMN "user_identity_arn" TEXT, ADD COLUMN "source_ip_address" TEXT;
+ALTER TABLE "flow_rollup" ADD COLUMN "vpc_id" TEXT, ADD COLUMN "subnet_id" TEXT, ADD COLUMN "interface_id" TEXT;
 
 -- Event slices: the full rows (every column of cloudtrail_events) of a few small subsets, stored together so a
 -- month of sign-ins is a few thousand adjacent pages instead of one row in each of millions.
@@ -93,23 +96,27 @@ BEGIN
   IF flow_hours IS NOT NULL THEN
     DELETE FROM flow_rollup WHERE grain = 'hour' AND bucket = ANY(flow_hours);
     FOREACH one_hour IN ARRAY flow_hours LOOP
-      INSERT INTO flow_rollup (rollup, grain, bucket, account_id, region, action, log_status, flow_direction, records, bytes, packets, first_time, last_time)
-      SELECT 'traffic', 'hour', one_hour, account_id, region, action, log_status, flow_direction,
+      INSERT INTO flow_rollup (rollup, grain, bucket, account_id, region, action, log_status, flow_direction, vpc_id, subnet_id, interface_id,
+                               records, bytes, packets, first_time, last_time)
+      SELECT CASE WHEN GROUPING(interface_id) = 0 THEN 'interfaces' ELSE 'traffic' END, 'hour', one_hour,
+             account_id, region, action, log_status, flow_direction, vpc_id, subnet_id, interface_id,
              count(*), coalesce(sum(bytes), 0), coalesce(sum(packets), 0), min(start), max(start)
         FROM flow_records
        WHERE start >= one_hour AT TIME ZONE 'UTC' AND start < (one_hour + interval '1 hour') AT TIME ZONE 'UTC'
-       GROUP BY 4, 5, 6, 7, 8;
+       GROUP BY GROUPING SETS ((account_id, region, action, log_status, flow_direction),
+                               (account_id, region, vpc_id, subnet_id, interface_id, action, log_status));
     END LOOP;
 
     SELECT array_agg(DISTINCT date_trunc('day', h)) INTO days FROM unnest(flow_hours) AS h;
     DELETE FROM flow_rollup WHERE grain = 'day' AND bucket = ANY(days);
     FOREACH one_day IN ARRAY days LOOP
-      INSERT INTO flow_rollup (rollup, grain, bucket, account_id, region, action, log_status, flow_direction, records, bytes, packets, first_time, last_time)
-      SELECT rollup, 'day', one_day, account_id, region, action, log_status, flow_direction,
+      INSERT INTO flow_rollup (rollup, grain, bucket, account_id, region, action, log_status, flow_direction, vpc_id, subnet_id, interface_id,
+                               records, bytes, packets, first_time, last_time)
+      SELECT rollup, 'day', one_day, account_id, region, action, log_status, flow_direction, vpc_id, subnet_id, interface_id,
              sum(records), sum(bytes), sum(packets), min(first_time), max(last_time)
         FROM flow_rollup
-       WHERE rollup = 'traffic' AND grain = 'hour' AND bucket >= one_day AND bucket < one_day + interval '1 day'
-       GROUP BY 1, 4, 5, 6, 7, 8;
+       WHERE rollup IN ('traffic', 'interfaces') AND grain = 'hour' AND bucket >= one_day AND bucket < one_day + interval '1 day'
+       GROUP BY 1, 4, 5, 6, 7, 8, 9, 10, 11;
     END LOOP;
   END IF;
 
@@ -117,5 +124,6 @@ BEGIN
 END
 $$;
 
--- Every hour holding events is rebuilt, so the new rollups and the slices exist for rows stored before this migration.
+-- Every hour holding records is rebuilt, so the new rollups and the slices exist for rows stored before this migration.
 INSERT INTO rollup_dirty_hours (source, hour) SELECT DISTINCT 'cloudtrail', date_trunc('hour', event_time AT TIME ZONE 'UTC') FROM cloudtrail_events;
+INSERT INTO rollup_dirty_hours (source, hour) SELECT DISTINCT 'vpcflow', date_trunc('hour', start AT TIME ZONE 'UTC') FROM flow_records WHERE start IS NOT NULL;
