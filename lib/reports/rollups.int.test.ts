@@ -261,11 +261,11 @@ describe("report rollups", () => {
     const total = async () => (await topEventNames({ ...SCOPE, limit: 100 }, db.pool)).reduce((sum, r) => sum + r.count, 0);
     const before = await total();
     // 2026-11-19 is the scope's whole day (day rows); 2026-11-20 05:00 one of its whole hours after it (hour rows).
-    await nudge("cloudtrail_rollup", "activity", "day", "2026-11-19", 1000);
-    await nudge("cloudtrail_rollup", "activity", "hour", "2026-11-20 05:00", 10);
+    await nudge("cloudtrail_rollup", "names", "day", "2026-11-19", 1000);
+    await nudge("cloudtrail_rollup", "names", "hour", "2026-11-20 05:00", 10);
     assert.equal(await total(), before + 1010);
-    await nudge("cloudtrail_rollup", "activity", "day", "2026-11-19", -1000);
-    await nudge("cloudtrail_rollup", "activity", "hour", "2026-11-20 05:00", -10);
+    await nudge("cloudtrail_rollup", "names", "day", "2026-11-19", -1000);
+    await nudge("cloudtrail_rollup", "names", "hour", "2026-11-20 05:00", -10);
     assert.equal(await total(), before);
 
     // The actor rollups too: top principals and top source addresses read their day rows.

@@ -37,6 +37,9 @@ export interface Rollup {
  */
 export const ROLLUPS: readonly Rollup[] = [
   { name: "errors", source: "cloudtrail", fields: ["errorCode"], sums: [], daily: true },
+  // readOnly follows from the event name: it adds no rows to `names`, and few to `regions`.
+  { name: "names", source: "cloudtrail", fields: ["eventSource", "eventName", "readOnly"], sums: [], daily: true },
+  { name: "regions", source: "cloudtrail", fields: ["recipientAccountId", "awsRegion", "readOnly"], sums: [], daily: true },
   { name: "sources", source: "cloudtrail", fields: ["sourceIPAddress"], sums: [], daily: true },
   { name: "activity", source: "cloudtrail", fields: ["eventSource", "eventName", "readOnly", "errorCode"], sums: [], daily: true },
   { name: "accounts", source: "cloudtrail", fields: ["recipientAccountId", "awsRegion", "readOnly", "errorCode"], sums: [], daily: true },

@@ -3,6 +3,8 @@
 -- codes (the `activity` rollup multiplies them by every event name), and the sign-in and IAM panels, whose
 -- few records lie scattered among all the others. lib/reports/rollups.ts and lib/reports/slices.ts are the catalogues.
 --   'errors'     hour, day  errorCode                            (a few rows per hour)
+--   'names'      hour, day  eventSource, eventName, readOnly     (`activity` without the error codes that multiply it)
+--   'regions'    hour, day  recipientAccountId, awsRegion, readOnly (`accounts` without them)
 --   'sources'    hour, day  sourceIPAddress                      (one row per address seen)
 --   'principals' hour, day  recipientAccountId, userIdentity.arn (one row per principal seen; the ARN names the account)
 -- and one flow-log rollup, for traffic per network interface:
@@ -78,6 +80,14 @@ BEGIN
     SELECT 'errors', 'hour', bucket, error_code, sum(records), min(first_time), max(last_time)
       FROM cloudtrail_rollup WHERE rollup = 'detail' AND grain = 'hour' AND bucket = ANY(ct_hours)
      GROUP BY 3, 4;
+    INSERT INTO cloudtrail_rollup (rollup, grain, bucket, event_source, event_name, read_only, records, first_time, last_time)
+    SELECT 'names', 'hour', bucket, event_source, event_name, read_only, sum(records), min(first_time), max(last_time)
+      FROM cloudtrail_rollup WHERE rollup = 'detail' AND grain = 'hour' AND bucket = ANY(ct_hours)
+     GROUP BY 3, 4, 5, 6;
+    INSERT INTO cloudtrail_rollup (rollup, grain, bucket, recipient_account_id, aws_region, read_only, records, first_time, last_time)
+    SELECT 'regions', 'hour', bucket, recipient_account_id, aws_region, read_only, sum(records), min(first_time), max(last_time)
+      FROM cloudtrail_rollup WHERE rollup = 'detail' AND grain = 'hour' AND bucket = ANY(ct_hours)
+     GROUP BY 3, 4, 5, 6;
 
     SELECT array_agg(DISTINCT date_trunc('day', h)) INTO days FROM unnest(ct_hours) AS h;
     DELETE FROM cloudtrail_rollup WHERE grain = 'day' AND bucket = ANY(days);
@@ -88,7 +98,7 @@ BEGIN
       SELECT rollup, 'day', one_day, recipient_account_id, aws_region, event_source, event_name, read_only, error_code,
              user_identity_arn, source_ip_address, sum(records), min(first_time), max(last_time)
         FROM cloudtrail_rollup
-       WHERE rollup IN ('activity', 'accounts', 'errors', 'principals', 'sources') AND grain = 'hour' AND bucket >= one_day AND bucket < one_day + interval '1 day'
+       WHERE rollup IN ('activity', 'accounts', 'errors', 'names', 'regions', 'principals', 'sources') AND grain = 'hour' AND bucket >= one_day AND bucket < one_day + interval '1 day'
        GROUP BY 1, 4, 5, 6, 7, 8, 9, 10, 11;
     END LOOP;
   END IF;
