@@ -160,3 +160,13 @@ export const S3_ACCESS_CHANGE_CATEGORIES: readonly ChangeCategory[] = [
   },
   { id: "ownership", label: "Object ownership", selection: calls(S3, ["PutBucketOwnershipControls", "DeleteBucketOwnershipControls"]) },
 ];
+
+// ---- refusals and anonymous callers -------------------------------------------------------------
+
+/** Refusals: S3 and most services say `AccessDenied(Exception)`, EC2 `(Client.)UnauthorizedOperation`. */
+export const DENIED: Selection = {
+  include: { errorCode: ["AccessDenied", "AccessDeniedException", "Client.UnauthorizedOperation", "UnauthorizedOperation", "UnauthorizedAccess"] },
+};
+
+/** Unauthenticated requests (S3 records them with `userIdentity.accountId` "anonymous"). */
+export const ANONYMOUS: Selection = { include: { "userIdentity.accountId": "anonymous" } };

@@ -1,5 +1,7 @@
 import { getPool } from "../db/pool";
-import { IAM_CATEGORISED_NAMES, IAM_CHANGE_CATEGORIES, IAM_WRITES } from "./change-catalogue";
+import { DENIED, IAM_CATEGORISED_NAMES, IAM_CHANGE_CATEGORIES, IAM_WRITES } from "./change-catalogue";
+
+export { DENIED } from "./change-catalogue";
 import { ADMINISTRATOR_ACCESS_ARNS, fullAccessReason } from "./policy-grants";
 import type { Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
@@ -28,10 +30,6 @@ export const ACCESS_KEYS_CREATED: Selection = { include: { eventSource: IAM, eve
 /** Role assumption through STS: with credentials, a web identity (OIDC) or a SAML assertion. */
 export const ASSUME_ROLE: Selection = { include: { eventSource: "sts.amazonaws.com", eventName: ["AssumeRole", "AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"] } };
 
-/** Refusals: S3 and most services say `AccessDenied(Exception)`, EC2 `(Client.)UnauthorizedOperation`. */
-export const DENIED: Selection = {
-  include: { errorCode: ["AccessDenied", "AccessDeniedException", "Client.UnauthorizedOperation", "UnauthorizedOperation", "UnauthorizedAccess"] },
-};
 
 /**
  * Calls that can grant permissions by policy ARN or document (trust policies are not grants). Written as

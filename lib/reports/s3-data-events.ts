@@ -1,5 +1,7 @@
 import { getPool } from "../db/pool";
-import { S3_ACCESS_CHANGE_CATEGORIES } from "./change-catalogue";
+import { ANONYMOUS, S3_ACCESS_CHANGE_CATEGORIES } from "./change-catalogue";
+
+export { ANONYMOUS } from "./change-catalogue";
 import { changeCategories, type SensitiveChanges } from "./overview";
 import type { Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
@@ -38,7 +40,6 @@ const GET: Selection = { include: { eventName: "GetObject" } };
 const PUT: Selection = { include: { eventName: "PutObject" } };
 const DELETE: Selection = { include: { eventName: "DeleteObject" } };
 const FAILED: Selection = { include: { errorCode: "*" } };
-export const ANONYMOUS: Selection = { include: { "userIdentity.accountId": "anonymous" } };
 const ACCESS_DENIED: Selection = { include: { errorCode: "AccessDenied" } };
 const BYTES_OUT = "additionalEventData.bytesTransferredOut";
 const BUCKET = "requestParameters.bucketName";

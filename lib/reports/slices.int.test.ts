@@ -4,7 +4,8 @@ import { createTestDatabase, type TestDatabase } from "../../test/support/databa
 import { conditionSql, SqlParams } from "../detect/compile-rule";
 import { enforceRetention } from "../ops/enforce-retention";
 import { cloudTrailKey, ingestCloudTrail } from "../search/testdata/ingest-fixtures";
-import { iamChangesByPrincipal, iamKpis } from "./iam-audit";
+import { accessDeniedByPrincipal, iamChangesByPrincipal, iamKpis } from "./iam-audit";
+import { anonymousAccess } from "./s3-data-events";
 import { failureBurstsByUser, firstSeenIps, loginKpis, loginsByUser } from "./login-audit";
 import { refreshRollups } from "./rollups";
 import { selectionCondition } from "./selection";
@@ -67,8 +68,28 @@ function apiCall(n: number, minutes: number): Record<string, unknown> {
   };
 }
 
+/** An anonymous S3 read (a public bucket), from one of three addresses. */
+function anonymousRead(n: number, minutes: number): Record<string, unknown> {
+  return {
+    eventVersion: "1.09",
+    eventID: `anon-${n}`,
+    eventTime: at(minutes),
+    eventSource: "s3.amazonaws.com",
+    eventName: n % 3 === 0 ? "ListObjects" : "GetObject",
+    awsRegion: "us-east-1",
+    sourceIPAddress: `192.0.2.${n % 3}`,
+    readOnly: true,
+    eventType: "AwsApiCall",
+    eventCategory: "Data",
+    recipientAccountId: A,
+    userIdentity: { type: "AWSAccount", principalId: "", accountId: "anonymous" },
+    requestParameters: { bucketName: `public-${n % 2}`, key: `file-${n}` },
+  };
+}
+
 const SIGN_INS = Array.from({ length: Math.floor((3 * 1440) / 17) }, (_, n) => signIn(n, n * 17));
 const CALLS = Array.from({ length: Math.floor((3 * 1440) / 7) }, (_, n) => apiCall(n, n * 7));
+const ANONYMOUS_READS = Array.from({ length: Math.floor((3 * 1440) / 29) }, (_, n) => anonymousRead(n, n * 29 + 3));
 // Six failures of u9 within ten minutes: one burst.
 const BURST = Array.from({ length: 6 }, (_, i) => ({ ...signIn(1000 + i, 1440 + 600 + 2 * i, true), userIdentity: { type: "IAMUser", accountId: A, principalId: "AIDA9", userName: "u9" } }));
 
@@ -141,6 +162,30 @@ async function assertEqualRaw(label: string): Promise<void> {
        FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND event_source = 'iam.amazonaws.com' AND read_only IS NOT TRUE`,
   );
   assert.deepEqual({ changes: iam.kpis.changes, changers: iam.kpis.changers }, rawIam, `${label}: IAM KPIs`);
+
+  const denied = await accessDeniedByPrincipal({ ...SCOPE, limit: 100 }, db.pool);
+  const { rows: rawDenied } = await db.pool.query(
+    `SELECT user_identity_arn AS k, count(*)::int AS n, count(DISTINCT event_name)::int AS actions FROM cloudtrail_events
+      WHERE event_time >= $1 AND event_time < $2 AND error_code = 'AccessDenied' GROUP BY 1`,
+    [SCOPE.from, SCOPE.to],
+  );
+  assert.deepEqual(
+    new Map(denied.map((r) => [r.key.principal, [r.values.denied, r.values.actions]])),
+    new Map(rawDenied.map((r) => [r.k, [r.n, r.actions]])),
+    `${label}: refusals per principal`,
+  );
+
+  const anonymous = await anonymousAccess({ ...SCOPE, limit: 100 }, db.pool);
+  const { rows: rawAnonymous } = await db.pool.query(
+    `SELECT (raw #>> '{requestParameters,bucketName}') || ' ' || event_name || ' ' || source_ip_address AS k, count(*)::int AS n FROM cloudtrail_events
+      WHERE event_time >= $1 AND event_time < $2 AND user_identity_account_id = 'anonymous' GROUP BY 1`,
+    [SCOPE.from, SCOPE.to],
+  );
+  assert.deepEqual(
+    new Map(anonymous.map((r) => [`${r.key.bucket} ${r.key.name} ${r.key.ip}`, r.values.requests])),
+    new Map(rawAnonymous.map((r) => [r.k, r.n])),
+    `${label}: anonymous access`,
+  );
 }
 
 /** Each slice holds exactly the rows its TypeScript selection selects, compiled by the rule engine. */
@@ -158,12 +203,12 @@ async function assertSlicesHoldTheirRows(label: string): Promise<void> {
 before(async () => {
   db = await createTestDatabase("report_slices");
   await ingestCloudTrail(db.pool, SIGN_INS, cloudTrailKey(A, "us-east-1"));
-  await ingestCloudTrail(db.pool, [...CALLS, ...BURST], cloudTrailKey(A, "us-east-1"));
+  await ingestCloudTrail(db.pool, [...CALLS, ...BURST, ...ANONYMOUS_READS], cloudTrailKey(A, "us-east-1"));
 });
 after(() => db.drop());
 
 describe("event slices", () => {
-  it("serve the sign-in and IAM panels with the numbers of the raw rows", async () => {
+  it("serve the sign-in, IAM, refusal and anonymous-access panels with the numbers of the raw rows", async () => {
     await assertEqualRaw("after ingest");
     await assertSlicesHoldTheirRows("after ingest");
   });

@@ -1,9 +1,10 @@
-import { IAM_WRITES } from "./change-catalogue";
+import { ANONYMOUS, DENIED, IAM_WRITES } from "./change-catalogue";
 import type { FieldValue, FieldValues, RecordSource, Selection } from "./selection";
 
 /**
  * Event slices (table `cloudtrail_event_slices`, migration 20261206100000_report_rollups_actors_slices): copies of the
- * CloudTrail rows of a few small, much-read subsets — console and federation sign-ins, IAM changes — with every
+ * CloudTrail rows of a few small, much-read subsets — console and federation sign-ins, IAM changes, refused calls,
+ * anonymous requests — with every
  * column of `cloudtrail_events`, the raw record included. A panel whose records all lie in a slice reads the
  * slice instead of the events table, with the same SQL: at 10M events a month of sign-ins is ~0.5% of the rows,
  * so JSON paths (`responseElements.ConsoleLogin`, `additionalEventData.MFAUsed`, …), bursts and first sightings
@@ -31,6 +32,8 @@ export const SIGNIN_EVENT_NAMES = ["ConsoleLogin", "UserAuthentication", "GetSig
 export const SLICES: readonly Slice[] = [
   { name: "signins", source: "cloudtrail", selection: { include: { eventName: [...SIGNIN_EVENT_NAMES] } } },
   { name: "iam-writes", source: "cloudtrail", selection: IAM_WRITES },
+  { name: "denied", source: "cloudtrail", selection: DENIED },
+  { name: "anonymous", source: "cloudtrail", selection: ANONYMOUS },
 ];
 
 /** Each source's slice table (only CloudTrail has slices). */

@@ -12,10 +12,12 @@
 ALTER TABLE "cloudtrail_rollup" ADD COLUMN "user_identity_arn" TEXT, ADD COLUMN "source_ip_address" TEXT;
 ALTER TABLE "flow_rollup" ADD COLUMN "vpc_id" TEXT, ADD COLUMN "subnet_id" TEXT, ADD COLUMN "interface_id" TEXT;
 
--- Event slices: the full rows (every column of cloudtrail_events) of a few small subsets, stored together so a
+-- Event slices: the full rows (every column of cloudtrail_events) of a few small subsets (in real trails), stored together so a
 -- month of sign-ins is a few thousand adjacent pages instead of one row in each of millions.
 --   'signins'    eventName in ConsoleLogin, UserAuthentication, GetSigninToken, GetFederationToken, CheckMfa, SwitchRole
 --   'iam-writes' eventSource iam.amazonaws.com and readOnly not true
+--   'denied'     errorCode in AccessDenied, AccessDeniedException, Client.UnauthorizedOperation, UnauthorizedOperation, UnauthorizedAccess
+--   'anonymous'  userIdentity.accountId anonymous
 -- A later column of cloudtrail_events must be added here too (lib/reports/slices.int.test.ts compares the columns).
 CREATE TABLE "cloudtrail_event_slices" (
     "slice" TEXT NOT NULL,
@@ -67,6 +69,14 @@ BEGIN
       SELECT 'iam-writes', e.* FROM cloudtrail_events e
        WHERE event_time >= one_hour AT TIME ZONE 'UTC' AND event_time < (one_hour + interval '1 hour') AT TIME ZONE 'UTC'
          AND event_source = 'iam.amazonaws.com' AND read_only IS NOT TRUE;
+      INSERT INTO cloudtrail_event_slices
+      SELECT 'denied', e.* FROM cloudtrail_events e
+       WHERE event_time >= one_hour AT TIME ZONE 'UTC' AND event_time < (one_hour + interval '1 hour') AT TIME ZONE 'UTC'
+         AND error_code IN ('AccessDenied', 'AccessDeniedException', 'Client.UnauthorizedOperation', 'UnauthorizedOperation', 'UnauthorizedAccess');
+      INSERT INTO cloudtrail_event_slices
+      SELECT 'anonymous', e.* FROM cloudtrail_events e
+       WHERE event_time >= one_hour AT TIME ZONE 'UTC' AND event_time < (one_hour + interval '1 hour') AT TIME ZONE 'UTC'
+         AND user_identity_account_id = 'anonymous';
     END LOOP;
     INSERT INTO cloudtrail_rollup (rollup, grain, bucket, event_source, event_name, read_only, error_code, records, first_time, last_time)
     SELECT 'activity', 'hour', bucket, event_source, event_name, read_only, error_code, sum(records), min(first_time), max(last_time)
