@@ -23,6 +23,15 @@ export function databaseUrl(): string | undefined {
 }
 
 /**
+ * Settings of every connection the app opens (libpq `options`, applied by the server at connect):
+ * - `work_mem` 64 MB: a 30-day report panel aggregates up to ~100k rollup rows, which PostgreSQL's default
+ *   4 MB sorts on disk instead of hashing in memory;
+ * - `jit` off: PostgreSQL compiles any query its planner costs above 100,000 (most 30-day panels at 10M events),
+ *   and on these short aggregates compiling takes longer than it saves (docs/performance.md).
+ */
+export const SESSION_OPTIONS = "-c work_mem=64MB -c jit=off";
+
+/**
  * The process-wide connection pool. Report and ingest SQL goes through it with
  * parameters (`pool.query(text, values)`), never string concatenation.
  * Throws when no database is known: entry points start the embedded one first.
@@ -31,7 +40,7 @@ export function getPool(): pg.Pool {
   if (!pool) {
     const url = databaseUrl();
     if (!url) throw new Error("DATABASE_URL is not set: start the embedded database (lib/db/embedded.ts) or set it");
-    pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
+    pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000, options: SESSION_OPTIONS });
     pool.on("error", () => undefined); // an idle client's broken connection is replaced on next use
     // A checked-out client whose server goes away (Postgres restarted mid-transaction) emits
     // 'error' between queries; unheard, that would crash the process. Its pending or next query

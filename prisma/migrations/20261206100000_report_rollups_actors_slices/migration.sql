@@ -140,6 +140,15 @@ BEGIN
     END LOOP;
   END IF;
 
+  -- After a large rebuild (a backfill, this migration) the planner's statistics describe tables that no longer
+  -- exist: without them it sorts where it should hash. ANALYZE samples a fixed number of rows, so this is cheap.
+  IF coalesce(cardinality(ct_hours), 0) >= 24 THEN
+    ANALYZE cloudtrail_rollup;
+    ANALYZE cloudtrail_event_slices;
+  END IF;
+  IF coalesce(cardinality(flow_hours), 0) >= 24 THEN
+    ANALYZE flow_rollup;
+  END IF;
   RETURN coalesce(cardinality(ct_hours), 0) + coalesce(cardinality(flow_hours), 0);
 END
 $$;
