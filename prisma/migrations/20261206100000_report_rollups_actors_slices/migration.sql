@@ -59,24 +59,20 @@ BEGIN
        GROUP BY GROUPING SETS ((recipient_account_id, aws_region, event_source, event_name, read_only, error_code),
                                (recipient_account_id, user_identity_arn),
                                (source_ip_address));
+      -- The slices' rows of the hour, from one scan of it (a row may belong to several slices).
       DELETE FROM cloudtrail_event_slices
-       WHERE event_time >= one_hour AT TIME ZONE 'UTC' AND event_time < (one_hour + interval '1 hour') AT TIME ZONE 'UTC';
+       WHERE slice IN ('signins', 'iam-writes', 'denied', 'anonymous')
+         AND event_time >= one_hour AT TIME ZONE 'UTC' AND event_time < (one_hour + interval '1 hour') AT TIME ZONE 'UTC';
       INSERT INTO cloudtrail_event_slices
-      SELECT 'signins', e.* FROM cloudtrail_events e
-       WHERE event_time >= one_hour AT TIME ZONE 'UTC' AND event_time < (one_hour + interval '1 hour') AT TIME ZONE 'UTC'
-         AND event_name IN ('ConsoleLogin', 'UserAuthentication', 'GetSigninToken', 'GetFederationToken', 'CheckMfa', 'SwitchRole');
-      INSERT INTO cloudtrail_event_slices
-      SELECT 'iam-writes', e.* FROM cloudtrail_events e
-       WHERE event_time >= one_hour AT TIME ZONE 'UTC' AND event_time < (one_hour + interval '1 hour') AT TIME ZONE 'UTC'
-         AND event_source = 'iam.amazonaws.com' AND read_only IS NOT TRUE;
-      INSERT INTO cloudtrail_event_slices
-      SELECT 'denied', e.* FROM cloudtrail_events e
-       WHERE event_time >= one_hour AT TIME ZONE 'UTC' AND event_time < (one_hour + interval '1 hour') AT TIME ZONE 'UTC'
-         AND error_code IN ('AccessDenied', 'AccessDeniedException', 'Client.UnauthorizedOperation', 'UnauthorizedOperation', 'UnauthorizedAccess');
-      INSERT INTO cloudtrail_event_slices
-      SELECT 'anonymous', e.* FROM cloudtrail_events e
-       WHERE event_time >= one_hour AT TIME ZONE 'UTC' AND event_time < (one_hour + interval '1 hour') AT TIME ZONE 'UTC'
-         AND user_identity_account_id = 'anonymous';
+      SELECT s.slice, e.* FROM cloudtrail_events e
+       CROSS JOIN LATERAL (VALUES
+         ('signins', e.event_name IN ('ConsoleLogin', 'UserAuthentication', 'GetSigninToken', 'GetFederationToken', 'CheckMfa', 'SwitchRole')),
+         ('iam-writes', e.event_source = 'iam.amazonaws.com' AND e.read_only IS NOT TRUE),
+         ('denied', e.error_code IN ('AccessDenied', 'AccessDeniedException', 'Client.UnauthorizedOperation', 'UnauthorizedOperation', 'UnauthorizedAccess')),
+         ('anonymous', e.user_identity_account_id = 'anonymous')
+       ) AS s(slice, holds)
+       WHERE e.event_time >= one_hour AT TIME ZONE 'UTC' AND e.event_time < (one_hour + interval '1 hour') AT TIME ZONE 'UTC'
+         AND s.holds;
     END LOOP;
     INSERT INTO cloudtrail_rollup (rollup, grain, bucket, event_source, event_name, read_only, error_code, records, first_time, last_time)
     SELECT 'activity', 'hour', bucket, event_source, event_name, read_only, error_code, sum(records), min(first_time), max(last_time)
