@@ -143,12 +143,19 @@ async function rawRows(db: Queryable, source: RecordSource, slice: Slice | null,
    AND ` };
 }
 
+/** Where a query may read from: the rollup and slice chosen for it (null: none serves it), and the coarsest rollup grain it may use. */
+interface ReadFrom {
+  rollup: Rollup | null;
+  slice: Slice | null;
+  /** "hour" keeps day rows out (hourly buckets); default "day". */
+  grain?: "hour" | "day";
+}
+
 /**
  * The relation a query reads: `rollup` (refreshed first) when one was chosen and the range holds a whole
- * hour, else `slice` when one holds the query's records, else the raw table. `grain` "hour" keeps day
- * rows out (hourly buckets).
+ * hour, else `slice` when one holds the query's records, else the raw table.
  */
-async function relationFor(db: Queryable, query: Query, params: SqlParams, rollup: Rollup | null, grain: "hour" | "day" = "day", slice: Slice | null = null): Promise<Relation> {
+async function relationFor(db: Queryable, query: Query, params: SqlParams, { rollup, slice, grain = "day" }: ReadFrom): Promise<Relation> {
   const { source, scope } = query;
   const relation = rollup ? rollupRelation(rollup, scope.from, scope.to, grain, params) : null;
   if (relation) {
@@ -301,7 +308,7 @@ export async function measureCounts<M extends string>(
 async function measureRow<M extends string>(db: Queryable, query: Query & { measures: Record<M, Measure> }, names: readonly M[], rollup: Rollup | null): Promise<Record<string, unknown>> {
   const params = new SqlParams();
   const slice = rollup ? null : sliceOf(query, names.map((n) => query.measures[n]));
-  const relation = await relationFor(db, query, params, rollup, "day", slice);
+  const relation = await relationFor(db, query, params, { rollup, slice });
   const select = names.map((name) => `${measureSql(query.source, query.measures[name], params, relation)} AS "${name}"`).join(",\n       ");
   const { rows } = await db.query(
     `SELECT ${select}
@@ -379,7 +386,7 @@ export async function timeSeries<S extends string>(
   // Minute buckets are finer than the rollups' hours; hour buckets cannot read day rows.
   const rollup = bucket === "minute" ? null : chooseRollup(query, names.map((n) => query.series[n]));
   const slice = rollup ? null : sliceOf(query, names.map((n) => query.series[n]));
-  const relation = await relationFor(db, query, params, rollup, bucket === "hour" ? "hour" : "day", slice);
+  const relation = await relationFor(db, query, params, { rollup, slice, grain: bucket === "hour" ? "hour" : "day" });
   const measures = names.map((name) => `${measureSql(query.source, query.series[name], params, relation)} AS "${name}"`).join(", ");
   // Bucketing happens on `timestamp` values in UTC, not on `timestamptz`: adding '1 day' to a timestamptz
   // follows the session's time zone across DST changes, which would shift buckets off midnight UTC.
@@ -495,7 +502,7 @@ export async function groupRows<K extends string, M extends string>(db: Queryabl
   const rollup = options.keysDiffer
     ? null
     : chooseRollup({ ...options, base }, measureNames.map((n) => options.measures[n]), keyNames.flatMap((k) => keyFields(options.keys[k])));
-  const relation = await relationFor(db, { ...options, base }, params, rollup, "day", rollup ? null : sliceOf({ ...options, base }, null));
+  const relation = await relationFor(db, { ...options, base }, params, { rollup, slice: rollup ? null : sliceOf({ ...options, base }, null) });
   const select = keySelect(source, options.keys, params);
   for (const name of measureNames) select.push(`${measureSql(source, options.measures[name], params, relation)} AS "m_${name}"`);
   select.push(`${relation.first} AS first_seen`, `${relation.last} AS last_seen`);
