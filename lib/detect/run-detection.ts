@@ -13,6 +13,8 @@ export interface DetectionContext {
   log: Logger;
   /** The rules to run; default: the enabled rules with the team's overrides, read at the start of each pass. */
   rules?: readonly Rule[];
+  /** Rows of a rule's result read per FETCH (default FINDINGS_PAGE_ROWS, lib/detect/find-findings.ts); tests force tiny pages. */
+  pageRows?: number;
 }
 
 async function rulesOf(ctx: DetectionContext): Promise<readonly Rule[]> {
@@ -145,7 +147,7 @@ async function runRule(client: pg.PoolClient, ctx: DetectionContext, rule: Rule,
   try {
     const states: GroupState[] = [];
     const changes: AlertChange[] = [];
-    await scanFindings(client, rule, scope, run.options ?? {}, async (page) => {
+    await scanFindings(client, rule, scope, { pageRows: ctx.pageRows, ...run.options }, async (page) => {
       const findings = run.select ? await run.select(page) : page.findings;
       changes.push(...(await recordFindings(client, rule, findings)));
       states.push(...page.states);
