@@ -27,7 +27,8 @@ export type FindingReason = { kind: "match" } | ThresholdReason;
 
 /**
  * What a rule found for one group: the raw material of an alert.
- * Times are UTC; `matchCount` is exact, `events` lists at most MAX_EVENTS_PER_FINDING.
+ * Times are UTC; `matchCount` is exact; `events` lists at most MAX_EVENTS_PER_FINDING (a threshold finding: at most
+ * that many per breaching period).
  */
 export interface Finding {
   /** Group field (AWS name) → value, e.g. `{ "userIdentity.arn": "arn:aws:iam::…:user/alice" }`. */
@@ -59,19 +60,21 @@ export interface Evaluated {
 /**
  * Rows of a rule's result read per FETCH (see `scanFindings`). A row carries up to MAX_EVENTS_PER_FINDING event refs,
  * about 1.3 MB in the process at that cap (the parsed arrays plus their EventRefs), so a page holds at most ~20 MB
- * whatever the scope's size; recording a finding takes four or more statements, so a FETCH per 16 rows adds few
- * round trips.
+ * whatever the scope's size (a threshold rule also holds the datapoints of the group being read: at most one per
+ * period of the span). Recording a finding takes four or more statements, so a FETCH per 16 rows adds few round trips.
  */
 export const FINDINGS_PAGE_ROWS = 16;
 
 /**
  * Runs a rule's compiled SQL over `scope` and returns everything it found, findings ordered by `firstSeen`.
- * Read-only: serves the preview, the CLI and the rule tests (`scanFindings` for what it does and needs).
- * Holds all findings with their events: for scopes of any size, detection uses `scanFindings`.
+ * Read-only: serves the preview and the rule tests (`scanFindings` for what it does and needs). It holds all findings
+ * with their events, so it reads the result in one FETCH unless `options.pageRows` says otherwise: pages would save
+ * nothing, and one statement keeps a caller's `statement_timeout` (the preview's) a bound on the whole query.
+ * Detection, over scopes of any size, uses `scanFindings`.
  */
 export async function findFindings(client: pg.ClientBase, rule: Rule, scope: Scope, options: FindOptions = {}): Promise<Evaluated> {
   const all: Evaluated = { findings: [], states: [] };
-  await scanFindings(client, rule, scope, options, async (page) => {
+  await scanFindings(client, rule, scope, { pageRows: Infinity, ...options }, async (page) => {
     all.findings.push(...page.findings);
     all.states.push(...page.states);
   });
@@ -111,7 +114,7 @@ export interface FindOptions {
   everyPeriod?: boolean;
   /** With everyPeriod: evaluate only the last complete period of the span (the scheduler's "state now"). */
   latestOnly?: boolean;
-  /** Result rows read per FETCH (default FINDINGS_PAGE_ROWS); only tests change it, to force many pages. */
+  /** Result rows read per FETCH (scanFindings: default FINDINGS_PAGE_ROWS; Infinity: one FETCH ALL); tests force tiny pages. */
   pageRows?: number;
 }
 

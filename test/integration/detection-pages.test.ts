@@ -73,15 +73,15 @@ async function store(records: Record<string, unknown>[]): Promise<number> {
 
 /** Everything detection wrote, without ids (alert ids follow the order alerts open in; threshold findings come group by group). */
 async function detectionState() {
-  const alerts = await db.pool.query(
+  const alerts = await db.pool.query<{ rule_id: string; group_key: string; match_count: number; events: string[] } & Record<string, unknown>>(
     `SELECT a.rule_id, a.group_key, a.group_values, a.account_id, a.first_seen, a.last_seen, a.match_count, a.reason, a.state,
             (SELECT array_agg(e.event_account || '/' || e.event_ref ORDER BY e.event_ref) FROM alert_events e WHERE e.alert_id = a.id) AS events,
             (SELECT array_agg(h.action ORDER BY h.id) FROM alert_history h WHERE h.alert_id = a.id) AS history,
             (SELECT array_agg(o.event ORDER BY o.id) FROM notification_outbox o WHERE o.alert_id = a.id) AS outbox
        FROM alerts a ORDER BY a.rule_id, a.group_key, a.first_seen`,
   );
-  const counts = await db.pool.query("SELECT (SELECT count(*) FROM alert_events)::int AS events, (SELECT count(*) FROM detection_queue)::int AS queued");
-  return { alerts: alerts.rows, ...counts.rows[0] };
+  const counts = await db.pool.query<{ events: number; queued: number }>("SELECT (SELECT count(*) FROM alert_events)::int AS events, (SELECT count(*) FROM detection_queue)::int AS queued");
+  return { alerts: alerts.rows, ...counts.rows[0]! };
 }
 
 /** Detection from scratch over both objects, as the worker runs it (one drain per object), reading `pageRows` rows per FETCH. */
@@ -112,7 +112,7 @@ describe("detection read in pages", () => {
     assert.equal(byRule(bursts.id).length, 12 * 5 + 1 + 1);
     assert.ok(byRule(perMinute.id).length >= 12 + 1, `${byRule(perMinute.id).length} threshold alerts`);
     assert.ok(whole.state.alerts.length > 4 * FINDINGS_PAGE_ROWS);
-    const bulk = byRule(bursts.id).find((a) => a.group_key.endsWith("user/bulk"));
+    const bulk = byRule(bursts.id).find((a) => a.group_key.endsWith("user/bulk"))!;
     assert.equal(bulk.match_count, 1540, "the second object's calls joined the open alert");
     assert.equal(bulk.events.length, 1540);
     assert.ok(whole.changes.some((c) => c.endsWith("updated 15")), "some alerts were updated by the second object");
