@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { queryPages } from "../db/query-pages";
 import { compileDatapointsQuery, compileMatchQuery, groupFields, SOURCE_TABLES, type Scope } from "./compile-rule";
-import { evaluateAlarm, missingDataCanAlarm, type AlarmState, type Datapoint } from "./evaluate-alarm";
+import { breaches, evaluateAlarm, missingDataCanAlarm, type AlarmState, type Datapoint } from "./evaluate-alarm";
 import type { Aggregation, Rule } from "./rule-schema";
 
 /** One event behind a finding: CloudTrail (`recipientAccountId`, `eventID`); flow record (`""`, `"<object id>:<line>"`). */
@@ -60,8 +60,8 @@ export interface Evaluated {
 /**
  * Rows of a rule's result read per FETCH (see `scanFindings`). A row carries up to MAX_EVENTS_PER_FINDING event refs,
  * about 1.3 MB in the process at that cap (the parsed arrays plus their EventRefs), so a page holds at most ~20 MB
- * whatever the scope's size (a threshold rule also holds the datapoints of the group being read: at most one per
- * period of the span). Recording a finding takes four or more statements, so a FETCH per 16 rows adds few round trips.
+ * whatever the scope's size (a threshold rule also holds the datapoints of the group being read, at most one per
+ * period of the span, with events only when they breach). Recording a finding takes four or more statements, so a FETCH per 16 rows adds few round trips.
  */
 export const FINDINGS_PAGE_ROWS = 16;
 
@@ -172,7 +172,7 @@ async function scanAlarms(
   const alarmSpan: AlarmSpan = { firstEnd, lastEnd, everyPeriod: options.everyPeriod, latestOnly: options.latestOnly };
 
   // The rows of one group are consecutive (the query orders by group, then bucket): a group is evaluated when the
-  // next one starts, or at the end; only its rows are held until then.
+  // next one starts, or at the end; only its rows (and their events when they breach) are held until then.
   let current = null as GroupRows | null;
   await queryPages<DatapointRow>(client, compileDatapointsQuery(rule, { from, to }, !options.everyPeriod), options.pageRows, async (rows) => {
     const page: Evaluated = { findings: [], states: [] };
@@ -183,6 +183,9 @@ async function scanAlarms(
         current = null;
       }
       current ??= { ...g, rows: [] };
+      // Only a breaching datapoint's events can be behind a finding: the others' (read when every period is
+      // evaluated, e.g. the scheduler's day of look-back) are let go as they arrive.
+      if (!breaches(row.value, agg)) row.refs = row.accounts = [];
       current.rows.push(row);
     }
     if (page.findings.length || page.states.length) await onPage(page);

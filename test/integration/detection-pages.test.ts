@@ -7,7 +7,7 @@ import { eq } from "../../lib/detect/conditions";
 import { findFindings, FINDINGS_PAGE_ROWS } from "../../lib/detect/find-findings";
 import { ruleSchema, type Rule } from "../../lib/detect/rule-schema";
 import { cloudTrailEvent } from "../../lib/detect/rules/examples";
-import { detectRange, drainDetectionQueue, type DetectionContext } from "../../lib/detect/run-detection";
+import { detectRange, drainDetectionQueue, evaluateSchedule, type DetectionContext } from "../../lib/detect/run-detection";
 import { importFiles } from "../../lib/ingest/import-files";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { silentLog } from "../support/samples";
@@ -47,6 +47,11 @@ const perMinute = ruleSchema.parse({
   aggregation: { statistic: "count", periodSeconds: 60, evaluationPeriods: 2, datapointsToAlarm: 1, threshold: 10, comparison: "GreaterThanOrEqualToThreshold", treatMissingData: "notBreaching" },
 });
 const RULES: Rule[] = [bursts, perMinute];
+/** Raised by missing data (the scheduler's): every principal that called in the last day and not in the last 2 minutes. */
+const quiet = ruleSchema.parse({
+  ...common, id: "test-pages-quiet", title: "Gone quiet",
+  aggregation: { statistic: "count", periodSeconds: 60, evaluationPeriods: 2, datapointsToAlarm: 2, threshold: 1, comparison: "LessThanThreshold", treatMissingData: "breaching" },
+});
 
 // Object 1: 12 users × 5 bursts (6 minutes apart) × 20 calls (2 s apart), and one user with 1,500 calls 1 s apart
 // (one burst of 25 minutes, each minute breaching). Object 2 continues some bursts within the dedup window (their
@@ -134,6 +139,22 @@ describe("detection read in pages", () => {
     assert.deepEqual((await drainDetectionQueue(ctx)).changes, []);
     assert.deepEqual((await detectRange(ctx, { from: new Date("2026-11-02T00:00:00Z"), to: new Date("2026-11-03T00:00:00Z") })).changes, []);
     assert.deepEqual(await detectionState(), before);
+  });
+
+  test("the scheduler's pass read in pages: the same alerts and alarm states", async () => {
+    const pass = async (pageRows: number) => {
+      await db.pool.query("DELETE FROM alerts; DELETE FROM alarm_states");
+      const ctx: DetectionContext = { pool: db.pool, log: silentLog, rules: [quiet, perMinute], pageRows };
+      for (const now of ["2026-11-02T11:10:00Z", "2026-11-02T11:40:00Z", "2026-11-02T12:30:00Z"]) {
+        assert.deepEqual((await evaluateSchedule(ctx, new Date(now))).ruleErrors, []);
+      }
+      const states = await db.pool.query("SELECT rule_id, group_key, state, state_since, evaluated_until, last_value FROM alarm_states ORDER BY rule_id, group_key");
+      return { ...(await detectionState()), states: states.rows };
+    };
+    const whole = await pass(Infinity);
+    assert.ok(whole.states.length >= USERS.length + 2, `${whole.states.length} alarm states`);
+    assert.ok(whole.alerts.filter((a) => a.rule_id === quiet.id).length >= USERS.length, "principals that went quiet");
+    for (const pageRows of [1, 3]) assert.deepEqual(await pass(pageRows), whole, `${pageRows} row(s) per page`);
   });
 
   test("findFindings (preview, CLI, rule tests) returns the same findings whatever the page size", async () => {
