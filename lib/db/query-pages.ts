@@ -5,11 +5,11 @@ let cursors = 0;
 /**
  * Runs one query as a server-side cursor (`DECLARE … NO SCROLL CURSOR`, then `FETCH pageRows` until a short page)
  * and hands its rows to `onPage`, `pageRows` at a time (≥ 1; Infinity: all of them in one `FETCH ALL`), in the
- * query's order: the process holds one page, not the whole result. `onPage` may run other statements on the same client between pages (the cursor keeps the snapshot
- * it was declared in). Must run inside a transaction on `client` (a cursor lives until its transaction ends); the
- * cursor is closed when the rows are read, and by the rollback when anything throws. Planned like the plain query,
- * for all its rows: Postgres would otherwise plan a cursor for its first 10 % (`cursor_tuple_fraction`), which can
- * pick a slower plan for a result that is always read to the end.
+ * query's order: the process holds one page, not the whole result. `onPage` may run other statements on the same
+ * client between pages (the cursor keeps the snapshot it was declared in). Must run inside a transaction on `client`
+ * (a cursor lives until its transaction ends); the cursor is closed when the rows are read, and by the rollback when
+ * anything throws. Planned like the plain query, for all its rows: Postgres would otherwise plan a cursor for its
+ * first 10 % (`cursor_tuple_fraction`), which can pick a slower plan for a result that is always read to the end.
  */
 export async function queryPages<R extends pg.QueryResultRow>(
   client: pg.ClientBase,
