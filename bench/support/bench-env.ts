@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
@@ -74,6 +74,11 @@ export interface WorkerProcess {
   pid: number;
   /** Peak resident set size so far, MiB (the kernel's VmHWM of the process, kB / 1024). */
   peakRssMb(): number;
+  /**
+   * Starts a new peak: the kernel's VmHWM is reset to the current RSS (`/proc/<pid>/clear_refs` = 5, Linux ≥ 4.0), so
+   * the next `peakRssMb()` is the peak of what the process did since. Returns false when the kernel refused.
+   */
+  resetPeak(): boolean;
   /** SIGTERM (again after 5 s, which exits at once), then waits for the exit. */
   stop(): Promise<void>;
 }
@@ -115,6 +120,16 @@ export function startWorkerProcess(aws: BenchAws, databaseUrl: string, env: Reco
     peakRssMb: () => {
       sample();
       return peak;
+    },
+    resetPeak: () => {
+      try {
+        writeFileSync(`/proc/${pid}/clear_refs`, "5");
+      } catch {
+        return false;
+      }
+      peak = 0;
+      sample();
+      return true;
     },
     async stop() {
       sample();

@@ -100,8 +100,8 @@ ORDER BY first_seen`;
 /**
  * Datapoints of an aggregation rule: one row per group and period
  * (`bucket` = floor(epoch seconds / periodSeconds)) with the statistic as
- * `value`, `matches`, `first_seen`, `last_seen`, `accounts`, `refs`.
- * With `onlyBreaching`, periods whose value does not breach the threshold are left out.
+ * `value`, `matches`, `first_seen`, `last_seen`, `accounts`, `refs`, ordered by group, then bucket (so a reader can
+ * evaluate one group at a time). With `onlyBreaching`, periods whose value does not breach the threshold are left out.
  * Throws when the rule has no aggregation.
  */
 export function compileDatapointsQuery(rule: Rule, scope: Scope, onlyBreaching: boolean): CompiledQuery {
@@ -133,7 +133,7 @@ SELECT ${[...g, `floor(extract(epoch FROM t) / ${period})::bigint AS bucket`, `$
 FROM matched
 GROUP BY ${[...g, "bucket"].join(", ")}
 ${having}
-ORDER BY bucket`;
+ORDER BY ${[...g, "bucket"].join(", ")}`;
   return { text, values: params.values };
 }
 

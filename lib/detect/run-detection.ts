@@ -2,7 +2,7 @@ import type pg from "pg";
 import type { Logger } from "../log";
 import { missingDataCanAlarm } from "./evaluate-alarm";
 import { enabledRules } from "./load-rules";
-import { findFindings, type Evaluated, type Finding, type FindOptions } from "./find-findings";
+import { scanFindings, type Evaluated, type Finding, type FindOptions, type GroupState } from "./find-findings";
 import type { Scope } from "./compile-rule";
 import { recordAlarmStates, recordFindings, type AlertChange } from "./record-findings";
 import type { Rule } from "./rule-schema";
@@ -13,6 +13,8 @@ export interface DetectionContext {
   log: Logger;
   /** The rules to run; default: the enabled rules with the team's overrides, read at the start of each pass. */
   rules?: readonly Rule[];
+  /** Rows of a rule's result read per FETCH (default FINDINGS_PAGE_ROWS, lib/detect/find-findings.ts); tests force tiny pages. */
+  pageRows?: number;
 }
 
 async function rulesOf(ctx: DetectionContext): Promise<readonly Rule[]> {
@@ -101,7 +103,7 @@ export async function evaluateSchedule(ctx: DetectionContext, now: Date = new Da
     const windowMs = 2 * agg.evaluationPeriods * agg.periodSeconds * 1000;
     const from = new Date(now.getTime() - (missingDataCanAlarm(agg) ? Math.max(windowMs, QUIET_BASELINE_MS) : windowMs));
     await inTransaction(ctx.pool, async (client) => {
-      const evaluated = await runRule(client, ctx, rule, { from, to: now }, stats, {
+      const states = await runRule(client, ctx, rule, { from, to: now }, stats, {
         options: { everyPeriod: true, latestOnly: true },
         select: async (e) => {
           const { rows } = await client.query<{ group_key: string }>(
@@ -112,15 +114,15 @@ export async function evaluateSchedule(ctx: DetectionContext, now: Date = new Da
           return e.findings.filter((f) => !alreadyInAlarm.has(f.groupKey));
         },
       });
-      if (!evaluated) return;
-      await recordAlarmStates(client, rule.id, evaluated.states);
+      if (!states) return;
+      await recordAlarmStates(client, rule.id, states);
       const quietState = { missing: "INSUFFICIENT_DATA", notBreaching: "OK", breaching: "ALARM", ignore: null }[agg.treatMissingData];
       if (quietState) {
         // Groups that reported before but have no datapoint in the window.
         await client.query(
           `UPDATE alarm_states SET state = $3, state_since = CASE WHEN state = $3 THEN state_since ELSE $4 END, evaluated_until = $4, last_value = NULL, updated_at = now()
             WHERE rule_id = $1 AND NOT (group_key = ANY($2::text[])) AND evaluated_until < $4`,
-          [rule.id, evaluated.states.map((s) => s.groupKey), quietState, now],
+          [rule.id, states.map((s) => s.groupKey), quietState, now],
         );
       }
     });
@@ -130,19 +132,29 @@ export async function evaluateSchedule(ctx: DetectionContext, now: Date = new Da
 
 interface RunRuleOptions {
   options?: FindOptions;
-  /** Which findings become alerts (default: all). */
-  select?: (evaluated: Evaluated) => Promise<Finding[]>;
+  /** Which findings of a page become alerts (default: all). */
+  select?: (page: Evaluated) => Promise<Finding[]>;
 }
 
-/** One rule over one scope, in its own savepoint: a failing rule is logged and skipped, never blocking the others. */
-async function runRule(client: pg.PoolClient, ctx: DetectionContext, rule: Rule, scope: Scope, stats: DetectionStats, run: RunRuleOptions = {}): Promise<Evaluated | null> {
+/**
+ * One rule over one scope, in its own savepoint: a failing rule is logged and skipped, never blocking the others.
+ * Findings are recorded page by page as `scanFindings` reads them, so the process holds one page of a rule's result
+ * (not all its findings and their events) whatever the scope's size. Returns the groups' alarm states (threshold
+ * rules evaluated on every period; one small record per group), or null when the rule failed.
+ */
+async function runRule(client: pg.PoolClient, ctx: DetectionContext, rule: Rule, scope: Scope, stats: DetectionStats, run: RunRuleOptions = {}): Promise<GroupState[] | null> {
   await client.query("SAVEPOINT tw_rule");
   try {
-    const evaluated = await findFindings(client, rule, scope, run.options);
-    const findings = run.select ? await run.select(evaluated) : evaluated.findings;
-    stats.changes.push(...(await recordFindings(client, rule, findings)));
+    const states: GroupState[] = [];
+    const changes: AlertChange[] = [];
+    await scanFindings(client, rule, scope, { pageRows: ctx.pageRows, ...run.options }, async (page) => {
+      const findings = run.select ? await run.select(page) : page.findings;
+      changes.push(...(await recordFindings(client, rule, findings)));
+      states.push(...page.states);
+    });
     await client.query("RELEASE SAVEPOINT tw_rule");
-    return evaluated;
+    stats.changes.push(...changes);
+    return states;
   } catch (error) {
     await client.query("ROLLBACK TO SAVEPOINT tw_rule");
     const reason = (error as Error).message;
