@@ -50,15 +50,15 @@ export function rollupFor(source: RecordSource, fields: readonly string[], sums:
 }
 
 /**
- * Marks UTC hours of `source` for the next refresh. `hours`: the start of each hour (a Date on a whole UTC
- * hour; repeats are harmless). The loader (lib/ingest/load-rows.ts) passes the hours of the rows it loaded,
+ * Marks UTC hours of `source` for the next refresh: the hour holding each of `hours` (any time in it, e.g.
+ * its start; repeats are harmless). The loader (lib/ingest/load-rows.ts) passes the hours of the rows it loaded,
  * collected as it encoded them, inside its transaction, so the marks commit with the rows: no scan of the
  * stored rows. Throws when the database fails.
  */
 export async function markRollupHours(db: Queryable, source: RecordSource, hours: readonly Date[]): Promise<void> {
   if (hours.length === 0) return;
   await db.query(
-    `INSERT INTO rollup_dirty_hours (source, hour) SELECT $1::text, h AT TIME ZONE 'UTC' FROM unnest($2::timestamptz[]) h`,
+    `INSERT INTO rollup_dirty_hours (source, hour) SELECT $1::text, date_trunc('hour', h AT TIME ZONE 'UTC') FROM unnest($2::timestamptz[]) h`,
     [source, hours],
   );
 }
