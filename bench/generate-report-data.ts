@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { SOURCE_TABLES } from "../lib/detect/compile-rule";
 import { markRollupHours, refreshRollups } from "../lib/reports/rollups";
 import { S3_DATA_EVENT_NAMES } from "../lib/reports/s3-data-events";
 
@@ -396,11 +397,19 @@ export async function generateReportData(db: pg.Pool, options: GenerateOptions):
 
 /**
  * What production maintains beyond the rows themselves, by production's own code: the hours of every
- * loaded object are marked as the load transaction marks them, and the hourly rollup is rebuilt from the
- * marks as the first report read would.
+ * generated object are marked as the load transaction marks them (`markRollupHours`; the loader collects
+ * them while it loads, the generator's rows were never loaded, so they are read back here), and the hourly
+ * rollup is rebuilt from the marks as the first report read would.
  */
 async function afterLoad(db: pg.Pool, cloudTrailObjects: bigint[], flowObjects: bigint[]): Promise<void> {
-  await markRollupHours(db, "cloudtrail", cloudTrailObjects);
-  await markRollupHours(db, "vpcflow", flowObjects);
+  for (const [source, objects] of [["cloudtrail", cloudTrailObjects], ["vpcflow", flowObjects]] as const) {
+    const { table, time } = SOURCE_TABLES[source];
+    const { rows } = await db.query<{ hour: Date }>(
+      `SELECT DISTINCT date_trunc('hour', ${time} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour
+         FROM ${table} WHERE object_id = ANY($1::bigint[]) AND ${time} IS NOT NULL`,
+      [objects.map(String)],
+    );
+    await markRollupHours(db, source, rows.map((r) => r.hour));
+  }
   await refreshRollups(db);
 }

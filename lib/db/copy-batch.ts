@@ -41,18 +41,23 @@ export class CopyBatch {
    * place in its file (a line number or a record index).
    */
   push(line: string, position: number): void {
-    const length = Buffer.byteLength(line);
     let chunk = this.chunkList[this.current];
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8: where that much room is left (nearly always), the
+    // line is written straight away and `write` says how long it was; measuring it first would read it twice.
+    let length = 3 * line.length;
     if (chunk === undefined || this.used + length > chunk.length) {
-      this.current += 1;
-      chunk = this.chunkList[this.current];
-      if (chunk === undefined || chunk.length < length) {
-        chunk = Buffer.allocUnsafeSlow(Math.max(COPY_CHUNK_BYTES, length));
-        this.chunkList[this.current] = chunk;
+      length = Buffer.byteLength(line);
+      if (chunk === undefined || this.used + length > chunk.length) {
+        this.current += 1;
+        chunk = this.chunkList[this.current];
+        if (chunk === undefined || chunk.length < length) {
+          chunk = Buffer.allocUnsafeSlow(Math.max(COPY_CHUNK_BYTES, length));
+          this.chunkList[this.current] = chunk;
+        }
+        this.used = 0;
       }
-      this.used = 0;
     }
-    chunk.write(line, this.used, "utf8");
+    length = chunk.write(line, this.used, "utf8");
     if (this.index.length < (this.count + 1) * 4) {
       const grown = new Float64Array(this.index.length * 2);
       grown.set(this.index);

@@ -1,7 +1,6 @@
 import type pg from "pg";
 import type { Rejection } from "../parse-result";
 import type { ObjectKind } from "./types";
-import { markRollupHours } from "../reports/rollups";
 
 /**
  * The object ledger (`ingest_objects`): one row per S3 object (bucket, key, etag)
@@ -140,9 +139,6 @@ export async function completeObject(client: pg.ClientBase | pg.Pool, objectId: 
     );
   }
   if (done.stored > 0) await client.query("INSERT INTO detection_queue (object_id) VALUES ($1) ON CONFLICT DO NOTHING", [objectId]);
-  // Whatever the kind said (not only `cloudtrail` objects store events); a flow object finds none, by index.
-  // Rows are stored by CloudTrail (events and Insights) and flow-log objects only.
-  if (done.stored > 0) await markRollupHours(client, done.kind === "vpcflow" ? "vpcflow" : "cloudtrail", [objectId]);
 }
 
 /** Records a failed attempt with its reason (outside any load transaction, which has been rolled back). */

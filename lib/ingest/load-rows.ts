@@ -2,6 +2,8 @@ import type pg from "pg";
 import { copyText, encodeCopyRow, type CopyValue } from "../db/copy";
 import { CopyBatch } from "../db/copy-batch";
 import { excerptOf, type ParseResult, type Rejection } from "../parse-result";
+import { markRollupHours } from "../reports/rollups";
+import type { RecordSource } from "../reports/selection";
 
 /** How a parser's rows map onto an event table. Identifiers here are trusted constants. */
 export interface TableSpec<Row> {
@@ -12,6 +14,12 @@ export interface TableSpec<Row> {
   values(row: Row): CopyValue[];
   /** Where a row sits in its file, for rejections (flow logs: line number); default: its index among the file's records. */
   position?(row: Row): number;
+  /**
+   * The report rollups the table feeds (lib/reports/rollups.ts), when it feeds any: their `source`, and
+   * `time(row)`, the row's value of the source's time column (`SOURCE_TABLES[source].time`: CloudTrail
+   * `eventTime`, flow-log `start`), by whose UTC hour the rollups count it; null when the row has none.
+   */
+  rollup?: { source: RecordSource; time(row: Row): Date | null };
 }
 
 /** Default of `LoadOptions.batchBytes`: 4 MiB of COPY text per batch. */
@@ -40,6 +48,8 @@ export interface LoadCounts {
   rejections: Rejection[];
 }
 
+const HOUR_MS = 3_600_000;
+
 /**
  * Loads parsed rows into `spec.table` inside the caller's open transaction.
  * Fast path: each batch is COPYed straight into the table under a savepoint
@@ -54,8 +64,13 @@ export interface LoadCounts {
  * rejected with Postgres's reason and the rest are stored.
  * Each row is encoded to COPY text once, as it arrives, into a `CopyBatch`
  * (UTF-8 bytes outside the JS heap, reused from batch to batch): memory holds one
- * batch of text (at most `batchRows` rows or about `batchBytes` bytes). Throws on
- * database errors other than a refused row.
+ * batch of text (at most `batchRows` rows or about `batchBytes` bytes).
+ * When the table feeds report rollups (`spec.rollup`) and rows were stored, the UTC
+ * hours of the rows sent to Postgres are marked dirty (`markRollupHours`) in the
+ * same transaction: collected as the rows are encoded, so every hour that got a
+ * stored row is marked (an hour whose rows all proved duplicates or were refused
+ * is marked too, which costs a refresh of that hour and nothing else) and the
+ * stored rows are not read back. Throws on database errors other than a refused row.
  */
 export async function loadRows<Row>(
   client: pg.ClientBase,
@@ -100,10 +115,20 @@ export async function loadRows<Row>(
     batch.clear();
   };
 
+  const objectIdText = `${options.objectId}\t`;
+  // The UTC hours (ms since the epoch / HOUR_MS) of the rows encoded; rows come mostly in time order, so
+  // comparing with the last row's hour spares the set nearly every lookup.
+  const hours = new Set<number>();
+  let lastHour = Number.NaN;
   let index = 0;
   for await (const result of results) {
     if (result.ok) {
-      batch.push(encodeCopyRow([options.objectId, ...spec.values(result.row)]), spec.position?.(result.row) ?? index);
+      const time = spec.rollup?.time(result.row);
+      if (time) {
+        const hour = Math.floor(time.getTime() / HOUR_MS);
+        if (hour !== lastHour) hours.add((lastHour = hour));
+      }
+      batch.push(objectIdText + encodeCopyRow(spec.values(result.row)), spec.position?.(result.row) ?? index);
       if (batch.rows >= options.batchRows || batch.bytes >= batchBytes) await flush();
     } else {
       reject(result.rejection);
@@ -111,6 +136,9 @@ export async function loadRows<Row>(
     index += 1;
   }
   await flush();
+  if (spec.rollup && counts.stored > 0) {
+    await markRollupHours(client, spec.rollup.source, Array.from(hours, (hour) => new Date(hour * HOUR_MS)));
+  }
   return counts;
 }
 

@@ -10,7 +10,7 @@ import type { RecordSource } from "./selection";
  * 20261206100000_report_rollups_actors_slices):
  * records per UTC hour, and for the narrow rollups per UTC day, for each combination of a few
  * low-cardinality fields, with the first and last record time (and, for flows, the sums of `bytes` and
- * `packets`). The ingest transaction records the hours of the rows it stored ({@link markRollupHours});
+ * `packets`). The ingest transaction records the hours of the rows it loaded ({@link markRollupHours});
  * triggers record the hours every update and delete touched (retention); {@link refreshRollups} recomputes
  * those hours and their days from the raw rows, so a rollup equals the raw answer once refreshed, whatever
  * arrived (re-delivered duplicates store nothing; late data marks its old hour).
@@ -63,16 +63,16 @@ export function rollupFor(source: RecordSource, fields: readonly string[], sums:
 }
 
 /**
- * Marks the UTC hours of the rows these ledger objects (`ingest_objects.id`) stored in `source`'s table
- * for the next refresh: part of the load transaction, so the marks commit with the rows.
- * Throws when the database fails.
+ * Marks UTC hours of `source` for the next refresh: the hour holding each of `hours` (any time in it, e.g.
+ * its start; repeats are harmless). The loader (lib/ingest/load-rows.ts) passes the hours of the rows it loaded,
+ * collected as it encoded them, inside its transaction, so the marks commit with the rows: no scan of the
+ * stored rows. Throws when the database fails.
  */
-export async function markRollupHours(db: Queryable, source: RecordSource, objectIds: readonly bigint[]): Promise<void> {
-  const { table: raw, time } = SOURCE_TABLES[source];
+export async function markRollupHours(db: Queryable, source: RecordSource, hours: readonly Date[]): Promise<void> {
+  if (hours.length === 0) return;
   await db.query(
-    `INSERT INTO rollup_dirty_hours (source, hour)
-     SELECT DISTINCT $2::text, date_trunc('hour', ${time} AT TIME ZONE 'UTC') FROM ${raw} WHERE object_id = ANY($1::bigint[]) AND ${time} IS NOT NULL`,
-    [objectIds.map(String), source],
+    `INSERT INTO rollup_dirty_hours (source, hour) SELECT $1::text, date_trunc('hour', h AT TIME ZONE 'UTC') FROM unnest($2::timestamptz[]) h`,
+    [source, hours],
   );
 }
 
