@@ -23,13 +23,18 @@ export interface AlertChange {
  * - new events join the open (or acknowledged) alert of the same rule and group
  *   key whose last match is at most `rule.dedupMinutes` before them; otherwise
  *   a new alert opens.
- * Concurrent evaluators serialise per (rule, group key) with an advisory lock.
+ * Concurrent evaluators serialise per rule with one advisory lock, held to the end of the transaction (another
+ * worker must see this one's alerts before it looks for an open one). One lock per rule, not per group key: a rule
+ * with thousands of findings on one object took a lock each and filled PostgreSQL's shared lock table
+ * (`max_locks_per_transaction` × connections), failing the rule and any other session's statement meanwhile.
+ * Workers take rule locks in the catalogue's order, so they cannot deadlock.
  * An opened alert also enters `notification_outbox`, in the same transaction.
  */
 export async function recordFindings(client: pg.ClientBase, rule: Rule, findings: readonly Finding[]): Promise<AlertChange[]> {
   const changes: AlertChange[] = [];
+  if (findings.length === 0) return changes;
+  await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`findings\n${rule.id}`]);
   for (const finding of findings) {
-    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${rule.id}\n${finding.groupKey}`]);
     const fresh = await newEvents(client, rule.id, finding);
     if (finding.events.length > 0 && fresh.accounts.length === 0) continue;
     const alreadyAttached = finding.events.length - fresh.accounts.length;
