@@ -1,7 +1,5 @@
 import { getPool } from "../db/pool";
 import { DENIED, IAM_CATEGORISED_NAMES, IAM_CHANGE_CATEGORIES, IAM_WRITES } from "./change-catalogue";
-
-export { DENIED } from "./change-catalogue";
 import { ADMINISTRATOR_ACCESS_ARNS, fullAccessReason } from "./policy-grants";
 import type { Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";

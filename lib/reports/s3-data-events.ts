@@ -1,7 +1,5 @@
 import { getPool } from "../db/pool";
 import { ANONYMOUS, S3_ACCESS_CHANGE_CATEGORIES } from "./change-catalogue";
-
-export { ANONYMOUS } from "./change-catalogue";
 import { changeCategories, type SensitiveChanges } from "./overview";
 import type { Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";

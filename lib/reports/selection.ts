@@ -31,7 +31,8 @@ export interface Selection {
 /** The selection of every record. */
 export const EVERYTHING: Selection = {};
 
-function list(values: FieldValues): readonly FieldValue[] {
+/** A selection's value or values as a list. */
+export function list(values: FieldValues): readonly FieldValue[] {
   return Array.isArray(values) ? values : [values as FieldValue];
 }
 
@@ -88,7 +89,7 @@ function sameValues(a: readonly FieldValue[], b: readonly FieldValue[]): boolean
 }
 
 // A prefix pattern ("Foo*"), "present" ("*"), or something shaped like a CIDR block.
-const isPattern = (v: FieldValue) => typeof v === "string" && (v.endsWith("*") || /^[0-9a-f:.]+\/\d{1,3}$/i.test(v));
+export const isPattern = (v: FieldValue) => typeof v === "string" && (v.endsWith("*") || /^[0-9a-f:.]+\/\d{1,3}$/i.test(v));
 
 /** Whether plain value `v` satisfies `pattern` ("*" or a "Foo*" prefix). CIDR blocks are not evaluated here. */
 function satisfies(v: FieldValue, pattern: FieldValue): boolean {

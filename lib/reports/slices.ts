@@ -1,5 +1,5 @@
 import { ANONYMOUS, DENIED, IAM_WRITES } from "./change-catalogue";
-import type { FieldValue, FieldValues, RecordSource, Selection } from "./selection";
+import { isPattern, list, type RecordSource, type Selection } from "./selection";
 
 /**
  * Event slices (table `cloudtrail_event_slices`, migration 20261206100000_report_rollups_actors_slices): copies of the
@@ -39,13 +39,6 @@ export const SLICES: readonly Slice[] = [
 /** Each source's slice table (only CloudTrail has slices). */
 export const SLICE_TABLES: Partial<Record<RecordSource, string>> = { cloudtrail: "cloudtrail_event_slices" };
 
-function list(values: FieldValues | undefined): readonly FieldValue[] {
-  if (values === undefined) return [];
-  return Array.isArray(values) ? values : [values as FieldValue];
-}
-
-const isPlain = (v: FieldValue) => !(typeof v === "string" && (v.endsWith("*") || v.includes("/")));
-
 /**
  * Whether every record `selection` selects is in `slice`: each field the slice includes is included by the
  * selection with plain values the slice allows, and each value the slice excludes is excluded by it too.
@@ -53,12 +46,12 @@ const isPlain = (v: FieldValue) => !(typeof v === "string" && (v.endsWith("*") |
  */
 export function sliceHolds(slice: Slice, selection: Selection | undefined): boolean {
   for (const [field, allowed] of Object.entries(slice.selection.include ?? {})) {
-    const values = list(selection?.include?.[field]);
+    const values = list(selection?.include?.[field] ?? []);
     const ok = new Set(list(allowed).map(String));
-    if (values.length === 0 || !values.every((v) => isPlain(v) && ok.has(String(v)))) return false;
+    if (values.length === 0 || !values.every((v) => !isPattern(v) && ok.has(String(v)))) return false;
   }
   for (const [field, refused] of Object.entries(slice.selection.exclude ?? {})) {
-    const excluded = new Set(list(selection?.exclude?.[field]).map(String));
+    const excluded = new Set(list(selection?.exclude?.[field] ?? []).map(String));
     if (!list(refused).every((v) => excluded.has(String(v)))) return false;
   }
   return true;
