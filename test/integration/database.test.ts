@@ -8,6 +8,7 @@ import pg from "pg";
 import { startEmbeddedDatabase } from "../../lib/db/embedded";
 import { migrate, MIGRATIONS_DIR } from "../../lib/db/migrate";
 import { createTestDatabase } from "../support/database";
+import { freePort } from "../support/fault-harness";
 import { REPO_ROOT } from "../support/samples";
 
 test("migrations apply once, are recorded as Prisma records them, and re-running applies nothing", async () => {
@@ -34,7 +35,9 @@ test("migrations apply once, are recorded as Prisma records them, and re-running
 test("the embedded PostgreSQL starts from npm-shipped binaries, keeps its data across restarts", async () => {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "trailwatch-embedded-"));
   await chmod(dataDir, 0o755); // mkdtemp makes it private; as root the server runs as `postgres`
-  const port = 56000 + Math.floor(Math.random() * 3000);
+  // A port the kernel says is free: a random one in 56000–59000 (inside Linux's ephemeral range) was at times
+  // held by an outgoing connection, and the server then failed to start.
+  const port = await freePort();
   try {
     const first = await startEmbeddedDatabase({ dataDir, port });
     await migrate(first.url);
