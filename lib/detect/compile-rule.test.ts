@@ -33,13 +33,20 @@ describe("compileMatchQuery", () => {
   });
 
   it("names JSON paths only as jsonpath parameters", () => {
-    const q = compileMatchQuery(rule({ match: eq("requestParameters.policyArn", "arn:aws:iam::aws:policy/AdministratorAccess") }), {});
-    assert.ok(q.values.includes(`lax $."requestParameters"."policyArn"[*]`));
-    assert.ok(!q.text.includes("policyArn"));
+    const q = compileMatchQuery(rule({ match: eq("requestParameters.groupName", "Admins") }), {});
+    assert.ok(q.values.includes(`lax $."requestParameters"."groupName"[*]`));
+    assert.ok(!q.text.includes("groupName"));
+  });
+
+  it("reads a JSON path stored as a generated column from the column, casting it for numeric tests", () => {
+    const q = compileMatchQuery(rule({ match: { all: [eq("requestParameters.policyArn", "arn:aws:iam::aws:policy/AdministratorAccess"), { field: "additionalEventData.bytesTransferredOut", op: "gt", value: 1000 }] } }), {});
+    assert.match(q.text, /e\."request_policy_arn" = \$\d+::text/);
+    assert.match(q.text, /trailwatch_numeric\(e\."additional_bytes_transferred_out"\) > \$\d+::numeric/);
+    assert.ok(!q.text.includes("jsonb_path"), "no JSON path is evaluated");
   });
 
   it("compares two fields of one record", () => {
-    const q = compileMatchQuery(rule({ match: sameAs("requestParameters.userName", "userIdentity.userName") }), {});
+    const q = compileMatchQuery(rule({ match: sameAs("requestParameters.roleName", "userIdentity.userName") }), {});
     assert.match(q.text, /jsonb_path_query_first\(e\.raw, \$\d+::jsonpath\) #>> '\{\}'\) = e\."user_identity_user_name"/);
   });
 });

@@ -187,7 +187,8 @@ function predicateSql(alias: string, source: RuleSource, p: Predicate, params: S
     return `coalesce(${inet} <<= ANY(${params.add(list(p.value))}::inet[]), false)`;
   }
   if (p.op === "gt" || p.op === "gte" || p.op === "lt" || p.op === "lte") {
-    return `coalesce(${expr} ${OPS[p.op]} ${params.add(p.value)}::numeric, false)`;
+    const number = field.type === "number" ? expr : `trailwatch_numeric(${expr})`;
+    return `coalesce(${number} ${OPS[p.op]} ${params.add(p.value)}::numeric, false)`;
   }
   if (field.type === "boolean") return sargableEquals(expr, `${params.add(p.value)}::boolean`);
   if (field.type === "number" && (p.op === "equals" || p.op === "in")) {

@@ -30,6 +30,11 @@ export interface ColumnField {
   type: FieldType;
   /** A text column that holds an IP address or a service name (CloudTrail `sourceIPAddress`): CIDR tests cast it safely. */
   mayHoldIp?: boolean;
+  /**
+   * A generated column holding a JSON path of the raw record ({@link RAW_PATH_COLUMNS}): tested like that path
+   * (CIDR and numeric comparisons cast its text safely), but on its first value only.
+   */
+  fromRaw?: boolean;
 }
 
 /** A path into CloudTrail's raw record (`raw` jsonb), searched through arrays. */
@@ -83,6 +88,25 @@ export const CLOUDTRAIL_COLUMNS: readonly ColumnField[] = [
   column("vpcEndpointId", "vpc_endpoint_id"),
 ];
 
+/**
+ * JSON paths the reports read over many rows, as generated columns of `cloudtrail_events` (migration
+ * 20261206120000_raw_path_columns): Postgres evaluates each path once, at insert, instead of per row and query
+ * (a few microseconds each). A column holds the first value its lax path reaches, as text — what a group key or a
+ * distinct count of the path always read ({@link resolveField}'s JSON fields) — so tests on these fields compare
+ * that first value: a path reaching several values (through an array) no longer matches on a later one.
+ */
+export const RAW_PATH_COLUMNS: readonly ColumnField[] = [
+  ["responseElements.ConsoleLogin", "response_console_login"],
+  ["additionalEventData.MFAUsed", "additional_mfa_used"],
+  ["requestParameters.userName", "request_user_name"],
+  ["requestParameters.policyArn", "request_policy_arn"],
+  ["requestParameters.roleArn", "request_role_arn"],
+  ["requestParameters.roleSessionName", "request_role_session_name"],
+  ["requestParameters.sourceIdentity", "request_source_identity"],
+  ["requestParameters.bucketName", "request_bucket_name"],
+  ["additionalEventData.bytesTransferredOut", "additional_bytes_transferred_out"],
+].map(([name, column]): ColumnField => ({ kind: "column", name: name!, column: column!, type: "text", fromRaw: true }));
+
 /** Top-level CloudTrail record members a JSON path may start with. */
 export const RAW_ROOTS = [
   "requestParameters",
@@ -113,7 +137,7 @@ const FLOW_TYPES: Record<FlowFieldType, FieldType> = {
 export const FLOW_COLUMNS: readonly ColumnField[] = FLOW_FIELDS.map((f) => column(f.name, f.column, FLOW_TYPES[f.type]));
 
 const BY_SOURCE: Record<RuleSource, Map<string, ColumnField>> = {
-  cloudtrail: new Map(CLOUDTRAIL_COLUMNS.map((f) => [f.name, f])),
+  cloudtrail: new Map([...CLOUDTRAIL_COLUMNS, ...RAW_PATH_COLUMNS].map((f) => [f.name, f])),
   vpcflow: new Map(FLOW_COLUMNS.map((f) => [f.name, f])),
 };
 
@@ -135,7 +159,12 @@ export function isField(source: RuleSource, name: string): boolean {
 
 /** Column fields of a source, for the rule editor's field picker. */
 export function catalogue(source: RuleSource): readonly ColumnField[] {
-  return source === "cloudtrail" ? CLOUDTRAIL_COLUMNS : FLOW_COLUMNS;
+  return source === "cloudtrail" ? [...CLOUDTRAIL_COLUMNS, ...RAW_PATH_COLUMNS] : FLOW_COLUMNS;
+}
+
+/** Whether a field holds text of the raw record (a JSON path, or a column generated from one): CIDR and numeric tests cast it. */
+export function holdsRawText(field: ResolvedField): boolean {
+  return field.kind === "json" || field.fromRaw === true;
 }
 
 /** `"10.0.0.0/8"`, `"203.0.113.7"` or `"::/0"`: a network or address Postgres `inet` accepts. */
@@ -155,7 +184,7 @@ export function predicateProblem(source: RuleSource, p: Predicate): string | nul
   const values = p.op === "exists" ? [] : Array.isArray(p.value) ? p.value : [p.value];
   if (field.type === "time" && p.op !== "exists") return `${p.field} is a time: only "exists" applies`;
   if (p.op === "cidr") {
-    if (field.type !== "ip" && !(field.kind === "column" && field.mayHoldIp) && field.kind !== "json") return `${p.field} is not an IP address field`;
+    if (field.type !== "ip" && !(field.kind === "column" && field.mayHoldIp) && !holdsRawText(field)) return `${p.field} is not an IP address field`;
     const bad = values.find((v) => !isNetwork(String(v)));
     return bad === undefined ? null : `"${bad}" is not an IP network (e.g. 10.0.0.0/8)`;
   }
@@ -166,6 +195,6 @@ export function predicateProblem(source: RuleSource, p: Predicate): string | nul
   if (field.type === "boolean" && p.op !== "exists") {
     if (p.op !== "equals" || typeof p.value !== "boolean") return `${p.field} is true or false: use equals with a boolean`;
   }
-  if (["gt", "gte", "lt", "lte"].includes(p.op) && field.type !== "number" && field.kind !== "json") return `${p.field} is not a number`;
+  if (["gt", "gte", "lt", "lte"].includes(p.op) && field.type !== "number" && !holdsRawText(field)) return `${p.field} is not a number`;
   return null;
 }

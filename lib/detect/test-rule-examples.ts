@@ -39,7 +39,7 @@ export async function testRuleExamples(client: pg.ClientBase, rules: readonly Bu
   await client.query("BEGIN");
   try {
     for (const table of ["cloudtrail_events", "flow_records"]) {
-      await client.query(`CREATE TEMP TABLE ${table} (LIKE public.${table} INCLUDING DEFAULTS INCLUDING INDEXES) ON COMMIT DROP`);
+      await client.query(`CREATE TEMP TABLE ${table} (LIKE public.${table} INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING INDEXES) ON COMMIT DROP`);
     }
     for (const { rule, examples } of rules) {
       for (const example of examples) {

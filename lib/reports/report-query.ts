@@ -6,7 +6,7 @@ import { toNumber, type Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
 import { isLiteral, mergeSelections, selectionCondition, selectionLinkFilters, valueCondition, type RecordSource, type Selection } from "./selection";
 import { BUCKET_MS, BUCKET_UNITS, bucketEnd, bucketForSpan, type BucketUnit } from "./time-range";
-import { refreshRollups, rollupFor, rollupRelation, type Rollup } from "./rollups";
+import { refreshRollups, rollupFor, rollupRelation, type Rollup, type RollupGrain } from "./rollups";
 import { SLICE_TABLES, sliceFor, type Slice } from "./slices";
 
 /**
@@ -147,15 +147,15 @@ async function rawRows(db: Queryable, source: RecordSource, slice: Slice | null,
 interface ReadFrom {
   rollup: Rollup | null;
   slice: Slice | null;
-  /** "hour" keeps day rows out (hourly buckets); default "day". */
-  grain?: "hour" | "day";
+  /** "hour" keeps day and week rows out (hourly buckets), "day" week rows (daily buckets); default "week". */
+  grain?: RollupGrain;
 }
 
 /**
  * The relation a query reads: `rollup` (refreshed first) when one was chosen and the range holds a whole
  * hour, else `slice` when one holds the query's records, else the raw table.
  */
-async function relationFor(db: Queryable, query: Query, params: SqlParams, { rollup, slice, grain = "day" }: ReadFrom): Promise<Relation> {
+async function relationFor(db: Queryable, query: Query, params: SqlParams, { rollup, slice, grain = "week" }: ReadFrom): Promise<Relation> {
   const { source, scope } = query;
   const relation = rollup ? rollupRelation(rollup, scope.from, scope.to, grain, params) : null;
   if (relation) {

@@ -253,7 +253,7 @@ describe("report rollups", () => {
         assert.deepEqual(cols.filter((c) => r[c]), cols.filter((c) => kept.includes(c)), `${r.rollup}/${r.grain} fills exactly its fields' columns`);
       }
     }
-    const listed = ROLLUPS.flatMap((r) => (r.daily ? [`${r.name}/day`, `${r.name}/hour`] : [`${r.name}/hour`]));
+    const listed = ROLLUPS.flatMap((r) => (r.daily ? [`${r.name}/day`, `${r.name}/hour`, `${r.name}/week`] : [`${r.name}/hour`]));
     assert.deepEqual(stored.sort(), listed.sort(), "every rollup of the catalogue is built at its grains");
   });
 
@@ -319,6 +319,78 @@ describe("report rollups", () => {
   });
 });
 
+describe("report rollups over weeks", () => {
+  // Three weeks before the data above (retention has cut everything before 2026-11-18 11:30 by now): a range from
+  // Friday 2026-10-30 05:41 to Tuesday 2026-11-17 19:07 holds the whole weeks of Monday 2 and Monday 9 November,
+  // the whole days around them, whole hours and partial hours at both edges.
+  const WIDE = { from: new Date("2026-10-30T05:41:00Z"), to: new Date("2026-11-17T19:07:00Z") };
+  const start = Date.parse("2026-10-29T00:00:00Z");
+  const minutesFromDay0 = (ms: number) => (ms - DAY0) / 60_000;
+
+  before(async () => {
+    const events = Array.from({ length: Math.floor((20 * 1440) / 17) }, (_, n) => event(60_000 + n, minutesFromDay0(start) + n * 17));
+    for (let i = 0; i < events.length; i += 500) await ingestCloudTrail(db.pool, events.slice(i, i + 500), cloudTrailKey(A, "us-east-1"));
+    const flows = Array.from({ length: Math.floor((20 * 1440) / 19) }, (_, n) => flowLine(70_000 + n, minutesFromDay0(start) + n * 19));
+    await ingestFlowLog(db.pool, flowFile(flows), flowKey(A, "us-east-1"));
+  });
+
+  it("give the raw rows' numbers over a range holding whole weeks", async () => {
+    const raw = async (sql: string) => {
+      const { rows } = await db.pool.query(sql, [WIDE.from, WIDE.to]);
+      return new Map(rows.map((r) => [String(r.k), Number(r.n)]));
+    };
+    const names = await topEventNames({ ...WIDE, limit: 100 }, db.pool);
+    assert.deepEqual(new Map(names.map((r) => [r.value, r.count])), await raw(`SELECT event_name AS k, count(*) AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 GROUP BY 1`));
+    const principals = await topPrincipals({ ...WIDE, limit: 100 }, db.pool);
+    assert.deepEqual(
+      new Map(principals.map((r) => [r.value, r.count])),
+      await raw(`SELECT user_identity_arn AS k, count(*) AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 GROUP BY 1`),
+    );
+    const { kpis } = await overviewKpis(WIDE, db.pool);
+    const { rows } = await db.pool.query(
+      `SELECT count(*)::int AS events, count(DISTINCT user_identity_arn)::int AS principals, count(DISTINCT source_ip_address)::int AS ips
+         FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2`,
+      [WIDE.from, WIDE.to],
+    );
+    assert.deepEqual({ events: kpis.events, principals: kpis.principals, sourceIps: kpis.sourceIps }, { events: rows[0].events, principals: rows[0].principals, sourceIps: rows[0].ips });
+    const interfaces = await trafficByInterface({ ...WIDE, limit: 100 }, db.pool);
+    assert.deepEqual(
+      new Map(interfaces.map((r) => [r.key.eni, r.values.bytes])),
+      await raw(`SELECT interface_id AS k, sum(bytes) AS n FROM flow_records WHERE start >= $1 AND start < $2 AND log_status = 'OK' GROUP BY 1`),
+    );
+    // Daily buckets never read week rows.
+    const days = await eventsOverTime({ ...WIDE, bucket: "day" }, db.pool);
+    assert.deepEqual(
+      new Map(days.filter((p) => p.read > 0).map((p) => [p.bucketStart.toISOString().slice(0, 10), p.read])),
+      await raw(
+        `SELECT to_char(date_trunc('day', event_time AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS k, count(*) AS n FROM cloudtrail_events
+          WHERE event_time >= $1 AND event_time < $2 AND read_only IS TRUE GROUP BY 1`,
+      ),
+    );
+  });
+
+  it("read the week rows for whole weeks, and day rows beside them", async () => {
+    const total = async () => (await topEventNames({ ...WIDE, limit: 100 }, db.pool)).reduce((sum, r) => sum + r.count, 0);
+    const before = await total();
+    await nudge("cloudtrail_rollup", "names", "week", "2026-11-02", 100);
+    await nudge("cloudtrail_rollup", "names", "day", "2026-11-16", 1);
+    // A day row inside a whole week is not read: the week row stands for it.
+    await nudge("cloudtrail_rollup", "names", "day", "2026-11-10", 10_000);
+    assert.equal(await total(), before + 101);
+    await nudge("cloudtrail_rollup", "names", "week", "2026-11-02", -100);
+    await nudge("cloudtrail_rollup", "names", "day", "2026-11-16", -1);
+    await nudge("cloudtrail_rollup", "names", "day", "2026-11-10", -10_000);
+    assert.equal(await total(), before);
+  });
+
+  it("are rebuilt when late data arrives for a day inside a week", async () => {
+    await ingestCloudTrail(db.pool, [event(90_001, minutesFromDay0(Date.parse("2026-11-11T12:34:00Z")))], cloudTrailKey(B, "eu-west-1"));
+    const names = await topEventNames({ ...WIDE, limit: 100 }, db.pool);
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2`, [WIDE.from, WIDE.to]);
+    assert.equal(names.reduce((sum, r) => sum + r.count, 0), rows[0].n);
+  });
+});
+
 describe("report rollups kept fresh and upgraded", () => {
   it("are refreshed by the worker's background job, before any report read", async () => {
     await ingestCloudTrail(db.pool, [event(50_001, 1440 + 100), event(50_002, 1440 + 101)], cloudTrailKey(A, "us-east-1"));
@@ -348,7 +420,8 @@ describe("report rollups kept fresh and upgraded", () => {
     const before = await mkdtemp(path.join(os.tmpdir(), "tw-migrations-"));
     const upgraded = new pg.Pool({ connectionString: url.toString(), max: 4 });
     try {
-      await cp(MIGRATIONS_DIR, before, { recursive: true, filter: (src) => !src.includes("report_rollups") });
+      // The migrations before the first rollup one (names sort in the order they apply).
+      await cp(MIGRATIONS_DIR, before, { recursive: true, filter: (src) => path.relative(MIGRATIONS_DIR, src).split(path.sep)[0]! < "20261204120000_report_rollups" });
       await migrate(url.toString(), before);
       // Rows as an earlier version stored them: 3 days of events and flow records, no rollup anywhere.
       await upgraded.query(
@@ -368,7 +441,7 @@ describe("report rollups kept fresh and upgraded", () => {
         [new Date(DAY0)],
       );
       const applied = await migrate(url.toString());
-      assert.deepEqual(applied.applied, ["20261204120000_report_rollups", "20261206100000_report_rollups_actors_slices"]);
+      assert.deepEqual(applied.applied.slice(0, 2), ["20261204120000_report_rollups", "20261206100000_report_rollups_actors_slices"]);
       const names = await topEventNames({ ...SCOPE, limit: 10 }, upgraded);
       const raw = await upgraded.query(`SELECT event_name AS k, count(*)::int AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 GROUP BY 1`, [SCOPE.from, SCOPE.to]);
       assert.deepEqual(new Map(names.map((r) => [r.value, r.count])), new Map(raw.rows.map((r) => [r.k, r.n])));

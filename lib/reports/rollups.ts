@@ -7,12 +7,12 @@ import type { RecordSource } from "./selection";
 
 /**
  * The report rollups (tables `cloudtrail_rollup` and `flow_rollup`, migrations 20261204120000_report_rollups and
- * 20261206100000_report_rollups_actors_slices):
- * records per UTC hour, and for the narrow rollups per UTC day, for each combination of a few
+ * 20261206100000_report_rollups_actors_slices; week rows: 20261206130000_rollup_weeks):
+ * records per UTC hour, and for the narrow rollups per UTC day and week, for each combination of a few
  * low-cardinality fields, with the first and last record time (and, for flows, the sums of `bytes` and
  * `packets`). The ingest transaction records the hours of the rows it loaded ({@link markRollupHours});
  * triggers record the hours every update and delete touched (retention); {@link refreshRollups} recomputes
- * those hours and their days from the raw rows, so a rollup equals the raw answer once refreshed, whatever
+ * those hours, their days and weeks from the raw rows, so a rollup equals the raw answer once refreshed, whatever
  * arrived (re-delivered duplicates store nothing; late data marks its old hour).
  *
  * lib/reports/report-query.ts reads the narrowest rollup holding every field a panel counts, groups and
@@ -27,7 +27,7 @@ export interface Rollup {
   fields: readonly string[];
   /** Numeric fields stored as sums (under the raw column's name). */
   sums: readonly string[];
-  /** Whether day rows are kept besides hour rows (the rollups small enough to be worth it). */
+  /** Whether day and week rows are kept besides hour rows (the rollups small enough to be worth it). */
   daily: boolean;
 }
 
@@ -56,6 +56,12 @@ const ROLLUP_TABLES: Record<RecordSource, string> = { cloudtrail: "cloudtrail_ro
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+/** 1970-01-05, the first Monday after the epoch (a Thursday). */
+const MONDAY_MS = 4 * DAY_MS;
+
+/** The coarsest rows a read may use: "hour" for hourly buckets, "day" for daily ones, "week" when rows are not bucketed in time. */
+export type RollupGrain = "hour" | "day" | "week";
 
 /** The narrowest rollup of `source` keeping every one of `fields` and summing every one of `sums`, or null. */
 export function rollupFor(source: RecordSource, fields: readonly string[], sums: readonly string[] = []): Rollup | null {
@@ -113,19 +119,23 @@ function columnOf(source: RecordSource, field: string): string {
 }
 
 /**
- * A relation with the rollup's columns (`bucket`: the UTC hour or day as a `timestamp`; the field and sum
- * columns; `records`; `first_time`, `last_time`) covering `[from, to)` exactly: day rows for the whole UTC
- * days of the range (when the rollup keeps days and `grain` allows them), hour rows for the other whole
- * hours, and raw rows of the partial hours at the edges aggregated the same way. Null when the range
- * holds no whole hour (then raw rows are as cheap). Parameters are added to `params`.
+ * A relation with the rollup's columns (`bucket`: the UTC hour, day or week as a `timestamp`; the field and sum
+ * columns; `records`; `first_time`, `last_time`) covering `[from, to)` exactly: week rows for the whole UTC weeks
+ * of the range (from Monday 00:00, as `date_trunc('week')`) when `grain` is "week", day rows for its other whole
+ * UTC days (when the rollup keeps days and `grain` allows them), hour rows for the other whole hours, and raw rows
+ * of the partial hours at the edges aggregated the same way. Null when the range holds no whole hour (then raw
+ * rows are as cheap). Parameters are added to `params`.
  */
-export function rollupRelation(rollup: Rollup, from: Date, to: Date, grain: "hour" | "day", params: SqlParams): string | null {
+export function rollupRelation(rollup: Rollup, from: Date, to: Date, grain: RollupGrain, params: SqlParams): string | null {
   const firstHour = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS;
   const endHour = Math.floor(to.getTime() / HOUR_MS) * HOUR_MS;
   if (endHour <= firstHour) return null;
   let firstDay = Math.ceil(firstHour / DAY_MS) * DAY_MS;
   let endDay = Math.floor(endHour / DAY_MS) * DAY_MS;
   if (!rollup.daily || grain === "hour" || endDay <= firstDay) firstDay = endDay = endHour;
+  let firstWeek = weekStart(firstDay + WEEK_MS - 1);
+  let endWeek = weekStart(endDay);
+  if (grain !== "week" || endWeek <= firstWeek) firstWeek = endWeek = endDay;
 
   const table = ROLLUP_TABLES[rollup.source];
   const { table: raw, time } = SOURCE_TABLES[rollup.source];
@@ -134,11 +144,18 @@ export function rollupRelation(rollup: Rollup, from: Date, to: Date, grain: "hou
   const columns = [...fields, ...sums].join(", ");
   const name = params.add(rollup.name);
   const at = (ms: number) => `(${params.add(new Date(ms))}::timestamptz AT TIME ZONE 'UTC')`;
-  const stored = (g: "hour" | "day", start: number, end: number) =>
-    `SELECT bucket, ${columns}, records, first_time, last_time FROM ${table}
-      WHERE rollup = ${name} AND grain = '${g}' AND bucket >= ${at(start)} AND bucket < ${at(end)}`;
-  const parts = [stored("hour", firstHour, firstDay), stored("hour", endDay, endHour)];
-  if (endDay > firstDay) parts.push(stored("day", firstDay, endDay));
+  const parts: string[] = [];
+  // Stored rows of one grain in [start, end), when that span is not empty.
+  const stored = (g: RollupGrain, start: number, end: number) => {
+    if (end <= start) return;
+    parts.push(`SELECT bucket, ${columns}, records, first_time, last_time FROM ${table}
+      WHERE rollup = ${name} AND grain = '${g}' AND bucket >= ${at(start)} AND bucket < ${at(end)}`);
+  };
+  stored("hour", firstHour, firstDay);
+  stored("day", firstDay, firstWeek);
+  stored("week", firstWeek, endWeek);
+  stored("day", endWeek, endDay);
+  stored("hour", endDay, endHour);
   const f = params.add(from);
   const fh = params.add(new Date(firstHour));
   const eh = params.add(new Date(endHour));
@@ -150,4 +167,9 @@ export function rollupRelation(rollup: Rollup, from: Date, to: Date, grain: "hou
       GROUP BY ${Array.from({ length: fields.length + 1 }, (_, i) => i + 1).join(", ")}`,
   );
   return `(${parts.join("\n UNION ALL\n ")})`;
+}
+
+/** The start (ms since the epoch) of the UTC week holding `ms`: Monday 00:00, as Postgres's `date_trunc('week')`. */
+function weekStart(ms: number): number {
+  return Math.floor((ms - MONDAY_MS) / WEEK_MS) * WEEK_MS + MONDAY_MS;
 }

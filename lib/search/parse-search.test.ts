@@ -128,12 +128,12 @@ describe("valueCondition", () => {
 describe("search SQL", () => {
   it("carries every value as a parameter; the text holds only catalogue identifiers and placeholders", () => {
     const hostile = `x'); DROP TABLE cloudtrail_events; --`;
-    const q = parse(`f.eventName=${encodeURIComponent(hostile)}&f.requestParameters.bucketName=${encodeURIComponent(`"]') OR 1=1 --`)}&x.sourceIPAddress=10.0.0.0/8&account=111122223333`);
+    const q = parse(`f.eventName=${encodeURIComponent(hostile)}&f.requestParameters.key=${encodeURIComponent(`"]') OR 1=1 --`)}&x.sourceIPAddress=10.0.0.0/8&account=111122223333`);
     const params = new SqlParams();
     const sql = searchWhereSql(q, "e", params);
     assert.ok(!sql.includes("DROP") && !sql.includes("OR 1=1") && !sql.includes("111122223333") && !sql.includes("10.0.0.0"), sql);
     assert.ok(params.values.includes(hostile));
-    assert.ok(params.values.includes('lax $."requestParameters"."bucketName"[*]'));
+    assert.ok(params.values.includes('lax $."requestParameters"."key"[*]'));
     assert.match(sql, /e\."event_time" >= \$1::timestamptz/);
     // One value: `=` with a scalar parameter and NULL-safe without coalesce, so the (event_name, time) index serves it.
     assert.match(sql, /\(e\."event_name" = \$\d+::text AND e\."event_name" IS NOT NULL\)/);
