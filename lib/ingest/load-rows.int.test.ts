@@ -42,8 +42,9 @@ before(async () => {
 after(async () => db?.drop());
 
 /**
- * What reaches pg (the library) from one client: the COPY statements, how many statements are open at once, and
- * hooks on a COPY's start and end and on a failed statement. Only observes: every call goes to pg unchanged.
+ * What reaches pg (the library) from one client: the COPY statements, how many statements are open at once, how
+ * many failed, a hook when each COPY finishes, and `until` to wait for one of these. Only observes: every call goes
+ * to pg unchanged.
  */
 class Watcher {
   copies: string[] = [];
@@ -173,12 +174,12 @@ describe("loadRows", () => {
 // generators: they never wait for I/O, so whenever the loader waits for Postgres they are not running, and how many
 // rows they had yielded when a COPY finished says exactly whether the loader kept parsing while it was in flight.
 describe("loadRows, parsing the next batch while Postgres stores one", { timeout: 30_000 }, () => {
-  /** Yields `rows`, counting them; `before(n)` runs before the n-th row (0-based) and may wait or throw. */
-  function counted(rows: TestRow[], before?: (n: number) => Promise<void> | void) {
+  /** Yields `rows`, counting them; `beforeRow(n)` runs before the n-th row (0-based) and may wait or throw. */
+  function counted(rows: TestRow[], beforeRow?: (n: number) => Promise<void> | void) {
     const state = { yielded: 0 };
     async function* generate(): AsyncGenerator<ParseResult<TestRow>> {
       for (const row of rows) {
-        await before?.(state.yielded);
+        await beforeRow?.(state.yielded);
         state.yielded += 1;
         yield { ok: true, row };
       }
@@ -186,33 +187,27 @@ describe("loadRows, parsing the next batch while Postgres stores one", { timeout
     return { state, results: generate() };
   }
 
-  /** Runs `loadRows` in a transaction on a watched client; `run` gets the watcher and the transaction is rolled back after it. */
-  async function inTransaction<T>(run: (watcher: Watcher) => Promise<T>): Promise<T> {
-    const client = await db.pool.connect();
-    try {
-      await client.query("BEGIN");
-      return await run(new Watcher(client));
-    } finally {
-      await client.query("ROLLBACK");
-      client.release();
-    }
-  }
-
   it("encodes the next batch while the COPY of the current one is in flight, one statement at a time", async () => {
     const rows = rowsOf(40);
     const { state, results: parsed } = counted(rows);
+    const client = await db.pool.connect();
+    const watcher = new Watcher(client);
     const yieldedAtCopyDone: number[] = [];
-    const counts = await inTransaction(async (watcher) => {
-      watcher.onCopyDone = () => yieldedAtCopyDone.push(state.yielded);
-      const c = await loadRows(watcher.client, spec, parsed, { objectId: 10n, batchRows: 5 });
-      assert.equal(watcher.maxOpen, 1, "never two statements at once on the connection");
-      assert.deepEqual(await stored(10n), []); // not yet committed: seen from another connection
-      return c;
-    });
-    assert.deepEqual(counts, { stored: 40, duplicate: 0, rejected: 0, rejections: [] });
+    watcher.onCopyDone = () => yieldedAtCopyDone.push(state.yielded);
+    let counts;
+    try {
+      await client.query("BEGIN");
+      counts = await loadRows(watcher.client, spec, parsed, { objectId: 10n, batchRows: 5 });
+      await client.query("COMMIT");
+    } finally {
+      client.release();
+    }
+    assert.equal(watcher.maxOpen, 1, "never two statements at once on the connection");
     // When the COPY of batch k finished, batch k+1 (rows up to 5(k+1)) had been parsed; not more, since
     // it waits for batch k before it is sent. Loading batch after batch would give 5, 10, …, 40.
     assert.deepEqual(yieldedAtCopyDone, [10, 15, 20, 25, 30, 35, 40, 40]);
+    assert.deepEqual(counts, { stored: 40, duplicate: 0, rejected: 0, rejections: [] });
+    assert.deepEqual(await stored(10n), rows);
   });
 
   it("sends the batch being encoded when the one before it was refused by the staging path too, with exact counts", async () => {
