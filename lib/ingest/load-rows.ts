@@ -63,14 +63,19 @@ const HOUR_MS = 3_600_000;
  * refused even by the staging table is retried row by row so one bad row is
  * rejected with Postgres's reason and the rest are stored.
  * Each row is encoded to COPY text once, as it arrives, into a `CopyBatch`
- * (UTF-8 bytes outside the JS heap, reused from batch to batch): memory holds one
- * batch of text (at most `batchRows` rows or about `batchBytes` bytes).
+ * (UTF-8 bytes outside the JS heap, reused from batch to batch). Parse-ahead: while
+ * Postgres stores one batch, the next is parsed into a second `CopyBatch`, and is
+ * sent once the first is stored; memory holds at most two batches of text (each at
+ * most `batchRows` rows or about `batchBytes` bytes), and the connection runs one
+ * statement at a time. When parsing throws, the batch in flight is let finish
+ * before the error is rethrown, so the caller can roll back at once.
  * When the table feeds report rollups (`spec.rollup`) and rows were stored, the UTC
  * hours of the rows sent to Postgres are marked dirty (`markRollupHours`) in the
  * same transaction: collected as the rows are encoded, so every hour that got a
  * stored row is marked (an hour whose rows all proved duplicates or were refused
  * is marked too, which costs a refresh of that hour and nothing else) and the
- * stored rows are not read back. Throws on database errors other than a refused row.
+ * stored rows are not read back. Throws on database errors other than a refused row,
+ * and the parser's errors. `rejections` are in file order (by position).
  */
 export async function loadRows<Row>(
   client: pg.ClientBase,
@@ -94,9 +99,8 @@ export async function loadRows<Row>(
   if (options.direct === false) await startStaging();
 
   const batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES;
-  const batch = new CopyBatch();
-  const flush = async () => {
-    if (batch.rows === 0) return;
+  /** Stores one batch and empties it. Only `send` calls it, one batch after the other, so `staging` and the counts change in batch order. */
+  const flush = async (batch: CopyBatch) => {
     if (!staging) {
       if (await copyDirect(client, spec, batch)) {
         counts.stored += batch.rows;
@@ -115,30 +119,58 @@ export async function loadRows<Row>(
     batch.clear();
   };
 
+  // Parse-ahead: while Postgres stores one batch, the next is parsed and encoded into the other, so neither
+  // waits for the other (sequentially, load connections sat idle in their transaction a third of the time while
+  // their object was parsed; docs/performance.md). `inFlight` is the storing of the batch last sent; the next is
+  // sent only once it has settled, so the connection runs one statement at a time and memory holds two batches.
+  let filling = new CopyBatch();
+  let spare = new CopyBatch();
+  let inFlight: Promise<void> = Promise.resolve();
+  const send = async () => {
+    if (filling.rows === 0) return;
+    await inFlight; // throws the previous batch's error, if any
+    const sending = filling;
+    [filling, spare] = [spare, sending];
+    inFlight = flush(sending);
+    // Its error is thrown where it is awaited (the next send, the end, or the catch below); until then parsing
+    // goes on, and without a handler a failure meanwhile would be an unhandled rejection (which ends the process).
+    inFlight.catch(() => undefined);
+  };
+
   const objectIdText = `${options.objectId}\t`;
   // The UTC hours (ms since the epoch / HOUR_MS) of the rows encoded; rows come mostly in time order, so
   // comparing with the last row's hour spares the set nearly every lookup.
   const hours = new Set<number>();
   let lastHour = Number.NaN;
   let index = 0;
-  for await (const result of results) {
-    if (result.ok) {
-      const time = spec.rollup?.time(result.row);
-      if (time) {
-        const hour = Math.floor(time.getTime() / HOUR_MS);
-        if (hour !== lastHour) hours.add((lastHour = hour));
+  try {
+    for await (const result of results) {
+      if (result.ok) {
+        const time = spec.rollup?.time(result.row);
+        if (time) {
+          const hour = Math.floor(time.getTime() / HOUR_MS);
+          if (hour !== lastHour) hours.add((lastHour = hour));
+        }
+        filling.push(objectIdText + encodeCopyRow(spec.values(result.row)), spec.position?.(result.row) ?? index);
+        if (filling.rows >= options.batchRows || filling.bytes >= batchBytes) await send();
+      } else {
+        reject(result.rejection);
       }
-      batch.push(objectIdText + encodeCopyRow(spec.values(result.row)), spec.position?.(result.row) ?? index);
-      if (batch.rows >= options.batchRows || batch.bytes >= batchBytes) await flush();
-    } else {
-      reject(result.rejection);
+      index += 1;
     }
-    index += 1;
+    await send();
+    await inFlight;
+  } catch (error) {
+    // The parser (or a batch) failed: let the batch in flight finish first, so the caller's ROLLBACK finds the
+    // connection between statements, not in the middle of a COPY. Its own error, if any, is secondary.
+    await inFlight.catch(() => undefined);
+    throw error;
   }
-  await flush();
   if (spec.rollup && counts.stored > 0) {
     await markRollupHours(client, spec.rollup.source, Array.from(hours, (hour) => new Date(hour * HOUR_MS)));
   }
+  // The parser's rejections and Postgres's (found while the next batch was parsed) arrive interleaved: file order.
+  counts.rejections.sort((a, b) => a.position - b.position);
   return counts;
 }
 
