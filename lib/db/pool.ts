@@ -27,9 +27,12 @@ export function databaseUrl(): string | undefined {
  * - `work_mem` 64 MB: a 30-day report panel aggregates up to ~100k rollup rows, which PostgreSQL's default
  *   4 MB sorts on disk instead of hashing in memory;
  * - `jit` off: PostgreSQL compiles any query its planner costs above 100,000 (most 30-day panels at 10M events),
- *   and on these short aggregates compiling takes longer than it saves (docs/performance.md).
+ *   and on these short aggregates compiling takes longer than it saves (docs/performance.md);
+ * - `max_parallel_workers_per_gather` 0: on the 2-core box Trailwatch targets, starting parallel workers cost
+ *   10–120 ms per query (a 3 ms rollup read took 128 ms), and even the large raw scans ran faster serially
+ *   beside the worker's own load (docs/performance.md, "Connection settings").
  */
-export const SESSION_OPTIONS = "-c work_mem=64MB -c jit=off";
+export const SESSION_OPTIONS = "-c work_mem=64MB -c jit=off -c max_parallel_workers_per_gather=0";
 
 /**
  * The process-wide connection pool. Report and ingest SQL goes through it with

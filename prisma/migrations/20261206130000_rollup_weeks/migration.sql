@@ -151,18 +151,20 @@ END
 $$;
 
 -- Week rows for the data already rolled up, from its day rows (partial weeks at the data's edges included:
--- a week row sums the days it has).
+-- a week row sums the days it has), stored by rollup and week as the refresh writes them.
 INSERT INTO cloudtrail_rollup (rollup, grain, bucket, recipient_account_id, aws_region, event_source, event_name, read_only, error_code,
                                user_identity_arn, source_ip_address, records, first_time, last_time)
 SELECT rollup, 'week', date_trunc('week', bucket), recipient_account_id, aws_region, event_source, event_name, read_only, error_code,
        user_identity_arn, source_ip_address, sum(records), min(first_time), max(last_time)
   FROM cloudtrail_rollup WHERE grain = 'day'
- GROUP BY 1, 3, 4, 5, 6, 7, 8, 9, 10, 11;
+ GROUP BY 1, 3, 4, 5, 6, 7, 8, 9, 10, 11
+ ORDER BY 1, 3;
 INSERT INTO flow_rollup (rollup, grain, bucket, account_id, region, action, log_status, flow_direction, vpc_id, subnet_id, interface_id,
                          records, bytes, packets, first_time, last_time)
 SELECT rollup, 'week', date_trunc('week', bucket), account_id, region, action, log_status, flow_direction, vpc_id, subnet_id, interface_id,
        sum(records), sum(bytes), sum(packets), min(first_time), max(last_time)
   FROM flow_rollup WHERE grain = 'day'
- GROUP BY 1, 3, 4, 5, 6, 7, 8, 9, 10, 11;
+ GROUP BY 1, 3, 4, 5, 6, 7, 8, 9, 10, 11
+ ORDER BY 1, 3;
 ANALYZE cloudtrail_rollup;
 ANALYZE flow_rollup;
