@@ -106,19 +106,26 @@ class Watcher {
   }
 }
 
-/** Loads `rows` as object `objectId` in one committed transaction; `copies` collects the COPY statements sent. */
-async function load(objectId: bigint, rows: TestRow[], options: { batchRows: number; batchBytes?: number }, copies: string[] = []) {
+/** Loads `parsed` as object `objectId` in one committed transaction, through a {@link Watcher} (`onCopyDone`: its hook). */
+async function loadWatched(objectId: bigint, parsed: AsyncIterable<ParseResult<TestRow>>, options: { batchRows: number; batchBytes?: number }, onCopyDone?: () => void) {
   const client = await db.pool.connect();
   const watcher = new Watcher(client);
+  if (onCopyDone) watcher.onCopyDone = onCopyDone;
   try {
     await client.query("BEGIN");
-    const counts = await loadRows(watcher.client, spec, results(rows), { objectId, ...options });
+    const counts = await loadRows(watcher.client, spec, parsed, { objectId, ...options });
     await client.query("COMMIT");
-    copies.push(...watcher.copies);
-    return counts;
+    return { counts, watcher };
   } finally {
     client.release();
   }
+}
+
+/** Loads `rows` as object `objectId` in one committed transaction; `copies` collects the COPY statements sent. */
+async function load(objectId: bigint, rows: TestRow[], options: { batchRows: number; batchBytes?: number }, copies: string[] = []) {
+  const { counts, watcher } = await loadWatched(objectId, results(rows), options);
+  copies.push(...watcher.copies);
+  return counts;
 }
 
 async function stored(objectId: bigint) {
@@ -190,18 +197,8 @@ describe("loadRows, parsing the next batch while Postgres stores one", { timeout
   it("encodes the next batch while the COPY of the current one is in flight, one statement at a time", async () => {
     const rows = rowsOf(40);
     const { state, results: parsed } = counted(rows);
-    const client = await db.pool.connect();
-    const watcher = new Watcher(client);
     const yieldedAtCopyDone: number[] = [];
-    watcher.onCopyDone = () => yieldedAtCopyDone.push(state.yielded);
-    let counts;
-    try {
-      await client.query("BEGIN");
-      counts = await loadRows(watcher.client, spec, parsed, { objectId: 10n, batchRows: 5 });
-      await client.query("COMMIT");
-    } finally {
-      client.release();
-    }
+    const { counts, watcher } = await loadWatched(10n, parsed, { batchRows: 5 }, () => yieldedAtCopyDone.push(state.yielded));
     assert.equal(watcher.maxOpen, 1, "never two statements at once on the connection");
     // When the COPY of batch k finished, batch k+1 (rows up to 5(k+1)) had been parsed; not more, since
     // it waits for batch k before it is sent. Loading batch after batch would give 5, 10, …, 40.
@@ -216,18 +213,8 @@ describe("loadRows, parsing the next batch while Postgres stores one", { timeout
     await db.pool.query("INSERT INTO tw_load_test VALUES (11, 2, '192.0.2.2', 'earlier'), (11, 13, '192.0.2.13', 'earlier')");
     const rows = rowsOf(18, { 9: "not-an-address" });
     const { state, results: parsed } = counted(rows);
-    const client = await db.pool.connect();
-    const watcher = new Watcher(client);
     const yieldedAtCopyDone: number[] = [];
-    watcher.onCopyDone = () => yieldedAtCopyDone.push(state.yielded);
-    let counts;
-    try {
-      await client.query("BEGIN");
-      counts = await loadRows(watcher.client, spec, parsed, { objectId: 11n, batchRows: 4 });
-      await client.query("COMMIT");
-    } finally {
-      client.release();
-    }
+    const { counts, watcher } = await loadWatched(11n, parsed, { batchRows: 4 }, () => yieldedAtCopyDone.push(state.yielded));
     assert.equal(yieldedAtCopyDone[0], 8, "batch 2 was encoded while batch 1 was being refused");
     assert.equal(watcher.maxOpen, 1);
     assert.deepEqual(
