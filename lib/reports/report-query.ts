@@ -762,7 +762,7 @@ export interface ListEventsOptions<F extends string> {
   limit?: number;
 }
 
-/** CloudTrail events of the scope and selection, each with its own link. Throws for an unknown field. */
+/** CloudTrail events of the scope and selection (from a slice when one holds them), each with its own link. Throws for an unknown field. */
 export async function listEvents<F extends string = never>(db: Queryable, options: ListEventsOptions<F>): Promise<EventRow<F>[]> {
   const source = "cloudtrail";
   const params = new SqlParams();
@@ -774,12 +774,13 @@ export async function listEvents<F extends string = never>(db: Queryable, option
       ? `${numberSql(source, options.orderBy.largest, params)} DESC NULLS LAST, ${timeColumn(source)} DESC`
       : `${timeColumn(source)} DESC`;
   const limit = Math.min(500, Math.max(1, Math.trunc(options.limit ?? 20)));
+  const from = await rawRows(db, source, sliceOf({ source, scope: options.scope, base: options.base }, null), params);
   const { rows } = await db.query(
     `SELECT e.event_time, e.event_id, e.recipient_account_id, e.aws_region, e.event_source, e.event_name,
             coalesce(e.user_identity_arn, e.user_identity_user_name, e.user_identity_invoked_by) AS principal,
             e.source_ip_address, e.error_code, e.error_message${extra.length ? `,\n            ${extra.join(", ")}` : ""}
-       FROM cloudtrail_events ${ALIAS}
-      WHERE ${scopeWhere(source, options.scope, options.base, params)}
+       FROM ${from.from}
+      WHERE ${from.where}${scopeWhere(source, options.scope, options.base, params)}
       ORDER BY ${order}, e.event_id
       LIMIT ${params.add(limit)}`,
     params.values,

@@ -6,7 +6,7 @@ import { enforceRetention } from "../ops/enforce-retention";
 import { cloudTrailKey, ingestCloudTrail } from "../search/testdata/ingest-fixtures";
 import { accessDeniedByPrincipal, iamChangesByPrincipal, iamKpis } from "./iam-audit";
 import { anonymousAccess } from "./s3-data-events";
-import { failureBurstsByUser, firstSeenIps, loginKpis, loginsByUser } from "./login-audit";
+import { failureBurstsByUser, firstSeenIps, loginKpis, loginsByUser, rootLogins } from "./login-audit";
 import { refreshRollups } from "./rollups";
 import { selectionCondition } from "./selection";
 import { SLICES } from "./slices";
@@ -233,6 +233,15 @@ describe("event slices", () => {
     // Marking its hour dirty puts it back, as a late delivery to that hour would.
     await db.pool.query(`INSERT INTO rollup_dirty_hours (source, hour) VALUES ('cloudtrail', date_trunc('hour', $1::timestamptz AT TIME ZONE 'UTC'))`, [rows[0].event_time]);
     assert.equal(await successes(), before);
+
+    // Event lists too: the newest root sign-ins.
+    const roots = async () => (await rootLogins({ ...SCOPE, limit: 500 }, db.pool)).map((r) => r.eventId);
+    const listed = await roots();
+    assert.ok(listed.length > 0);
+    await db.pool.query(`DELETE FROM cloudtrail_event_slices WHERE slice = 'signins' AND event_id = $1`, [listed[0]]);
+    assert.deepEqual(await roots(), listed.slice(1), "the list is read from the slice");
+    await db.pool.query(`INSERT INTO rollup_dirty_hours (source, hour) SELECT 'cloudtrail', date_trunc('hour', event_time AT TIME ZONE 'UTC') FROM cloudtrail_events WHERE event_id = $1`, [listed[0]]);
+    assert.deepEqual(await roots(), listed);
   });
 
   it("stay exact after late data and retention", async () => {
