@@ -28,7 +28,6 @@ export const ACCESS_KEYS_CREATED: Selection = { include: { eventSource: IAM, eve
 /** Role assumption through STS: with credentials, a web identity (OIDC) or a SAML assertion. */
 export const ASSUME_ROLE: Selection = { include: { eventSource: "sts.amazonaws.com", eventName: ["AssumeRole", "AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"] } };
 
-
 /**
  * Calls that can grant permissions by policy ARN or document (trust policies are not grants). Written as
  * IAM changes (not read-only) that succeeded, which these calls all are, so the IAM-changes event slice

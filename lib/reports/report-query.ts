@@ -135,27 +135,32 @@ function sliceOf(query: Query, measures: readonly Measure[] | null): Slice | nul
   return sliceFor(query.source, measures.map((m) => mergeSelections(query.base, m.where)));
 }
 
-/** The FROM item of raw rows, aliased `e`: the source's table, or a slice's (refreshed first) with its `slice = …` predicate. */
-async function rawRows(db: Queryable, source: RecordSource, slice: Slice | null, params: SqlParams): Promise<{ from: string; where: string }> {
-  if (!slice) return { from: `${SOURCE_TABLES[source].table} ${ALIAS}`, where: "" };
+/**
+ * The FROM item of a query's raw rows, aliased `e`, and the start of its WHERE clause: the slice holding its
+ * records ({@link sliceOf}; refreshed first) with its `slice = … AND `, else the source's table and "".
+ */
+async function rawRows(db: Queryable, query: Query, measures: readonly Measure[] | null, params: SqlParams): Promise<{ from: string; where: string }> {
+  const slice = sliceOf(query, measures);
+  if (!slice) return { from: `${SOURCE_TABLES[query.source].table} ${ALIAS}`, where: "" };
   await refreshRollups(db);
-  return { from: `${SLICE_TABLES[source]} ${ALIAS}`, where: `${ALIAS}.slice = ${params.add(slice.name)}
+  return { from: `${SLICE_TABLES[query.source]} ${ALIAS}`, where: `${ALIAS}.slice = ${params.add(slice.name)}
    AND ` };
 }
 
-/** Where a query may read from: the rollup and slice chosen for it (null: none serves it), and the coarsest rollup grain it may use. */
+/** Where a query may read from: the rollup chosen for it (null: none serves it), the coarsest rollup grain it may use, and its measures (for the slice). */
 interface ReadFrom {
   rollup: Rollup | null;
-  slice: Slice | null;
   /** "hour" keeps day and week rows out (hourly buckets), "day" week rows (daily buckets); default "week". */
   grain?: RollupGrain;
+  /** The measures, when rows are not groups (see {@link sliceOf}); null for groups. */
+  measures?: readonly Measure[] | null;
 }
 
 /**
  * The relation a query reads: `rollup` (refreshed first) when one was chosen and the range holds a whole
- * hour, else `slice` when one holds the query's records, else the raw table.
+ * hour, else the slice holding the query's records, else the raw table.
  */
-async function relationFor(db: Queryable, query: Query, params: SqlParams, { rollup, slice, grain = "week" }: ReadFrom): Promise<Relation> {
+async function relationFor(db: Queryable, query: Query, params: SqlParams, { rollup, grain = "week", measures = null }: ReadFrom): Promise<Relation> {
   const { source, scope } = query;
   const relation = rollup ? rollupRelation(rollup, scope.from, scope.to, grain, params) : null;
   if (relation) {
@@ -171,7 +176,7 @@ async function relationFor(db: Queryable, query: Query, params: SqlParams, { rol
     };
   }
   const time = timeColumn(source);
-  const rows = await rawRows(db, source, slice, params);
+  const rows = await rawRows(db, query, measures, params);
   return {
     from: rows.from,
     where: rows.where + scopeWhere(source, scope, query.base, params),
@@ -307,8 +312,7 @@ export async function measureCounts<M extends string>(
 /** One query computing some of a {@link measureCounts} query's measures from one relation: a row keyed by measure name. */
 async function measureRow<M extends string>(db: Queryable, query: Query & { measures: Record<M, Measure> }, names: readonly M[], rollup: Rollup | null): Promise<Record<string, unknown>> {
   const params = new SqlParams();
-  const slice = rollup ? null : sliceOf(query, names.map((n) => query.measures[n]));
-  const relation = await relationFor(db, query, params, { rollup, slice });
+  const relation = await relationFor(db, query, params, { rollup, measures: names.map((n) => query.measures[n]) });
   const select = names.map((name) => `${measureSql(query.source, query.measures[name], params, relation)} AS "${name}"`).join(",\n       ");
   const { rows } = await db.query(
     `SELECT ${select}
@@ -385,8 +389,7 @@ export async function timeSeries<S extends string>(
   const toSql = params.add(to);
   // Minute buckets are finer than the rollups' hours; hour buckets cannot read day rows.
   const rollup = bucket === "minute" ? null : chooseRollup(query, names.map((n) => query.series[n]));
-  const slice = rollup ? null : sliceOf(query, names.map((n) => query.series[n]));
-  const relation = await relationFor(db, query, params, { rollup, slice, grain: bucket === "hour" ? "hour" : "day" });
+  const relation = await relationFor(db, query, params, { rollup, grain: bucket === "hour" ? "hour" : "day", measures: names.map((n) => query.series[n]) });
   const measures = names.map((name) => `${measureSql(query.source, query.series[name], params, relation)} AS "${name}"`).join(", ");
   // Bucketing happens on `timestamp` values in UTC, not on `timestamptz`: adding '1 day' to a timestamptz
   // follows the session's time zone across DST changes, which would shift buckets off midnight UTC.
@@ -502,7 +505,7 @@ export async function groupRows<K extends string, M extends string>(db: Queryabl
   const rollup = options.keysDiffer
     ? null
     : chooseRollup({ ...options, base }, measureNames.map((n) => options.measures[n]), keyNames.flatMap((k) => keyFields(options.keys[k])));
-  const relation = await relationFor(db, { ...options, base }, params, { rollup, slice: rollup ? null : sliceOf({ ...options, base }, null) });
+  const relation = await relationFor(db, { ...options, base }, params, { rollup });
   const select = keySelect(source, options.keys, params);
   for (const name of measureNames) select.push(`${measureSql(source, options.measures[name], params, relation)} AS "m_${name}"`);
   select.push(`${relation.first} AS first_seen`, `${relation.last} AS last_seen`);
@@ -636,7 +639,7 @@ export async function groupBursts<K extends string>(db: Queryable, options: Burs
   const columns = keyColumns(options.keys);
   const time = timeColumn(source);
   const limit = Math.min(200, Math.max(1, Math.trunc(options.limit ?? 20)));
-  const raw = await rawRows(db, source, sliceOf(options, null), params);
+  const raw = await rawRows(db, options, null, params);
   const { rows } = await db.query(
     `WITH matched AS (
        SELECT ${[...keySelect(source, options.keys, params), `${time} AS t`, ...distinct.map(([n, f]) => `${textSql(ALIAS, source, f, params)} AS "d_${n}"`)].join(", ")}
@@ -703,7 +706,7 @@ export async function firstSightings<K extends string>(db: Queryable, options: F
   const lookbackFrom = new Date(options.scope.from.getTime() - options.lookbackDays * 86_400_000);
   const fromSql = params.add(options.scope.from);
   const limit = Math.min(200, Math.max(1, Math.trunc(options.limit ?? 25)));
-  const raw = await rawRows(db, source, sliceOf(options, null), params);
+  const raw = await rawRows(db, options, null, params);
   const { rows } = await db.query(
     `SELECT ${columns}, min(t) AS first_seen, count(*) FILTER (WHERE t >= ${fromSql}::timestamptz) AS n
        FROM (
@@ -774,7 +777,7 @@ export async function listEvents<F extends string = never>(db: Queryable, option
       ? `${numberSql(source, options.orderBy.largest, params)} DESC NULLS LAST, ${timeColumn(source)} DESC`
       : `${timeColumn(source)} DESC`;
   const limit = Math.min(500, Math.max(1, Math.trunc(options.limit ?? 20)));
-  const from = await rawRows(db, source, sliceOf({ source, scope: options.scope, base: options.base }, null), params);
+  const from = await rawRows(db, { source, scope: options.scope, base: options.base }, null, params);
   const { rows } = await db.query(
     `SELECT e.event_time, e.event_id, e.recipient_account_id, e.aws_region, e.event_source, e.event_name,
             coalesce(e.user_identity_arn, e.user_identity_user_name, e.user_identity_invoked_by) AS principal,
