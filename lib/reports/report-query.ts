@@ -6,7 +6,7 @@ import { toNumber, type Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
 import { isLiteral, mergeSelections, selectionCondition, selectionLinkFilters, valueCondition, type RecordSource, type Selection } from "./selection";
 import { BUCKET_MS, BUCKET_UNITS, bucketEnd, bucketForSpan, type BucketUnit } from "./time-range";
-import { refreshRollups, rollupFor, rollupRelation, type Rollup, type RollupGrain } from "./rollups";
+import { refreshRollups, rollupColumn, rollupFor, rollupRelation, type Rollup, type RollupGrain } from "./rollups";
 import { SLICE_TABLES, sliceFor, type Slice } from "./slices";
 
 /**
@@ -79,6 +79,8 @@ interface Relation {
   count: (filter: string | null) => string;
   /** The UTC `timestamp` bucket of a row, for a whitelisted `date_trunc` unit (a parameter). */
   bucket: (unitSql: string) => string;
+  /** A numeric field of a row as `numeric`, to be summed (a rollup row holds its sum). */
+  number: (field: string) => string;
   first: string;
   last: string;
 }
@@ -171,6 +173,8 @@ async function relationFor(db: Queryable, query: Query, params: SqlParams, { rol
       where: where === "" ? "true" : where,
       count: (filter) => `coalesce(sum(${ALIAS}.records)${filter ? ` FILTER (WHERE ${filter})` : ""}, 0)`,
       bucket: (unit) => `date_trunc(${unit}, ${ALIAS}.bucket)`,
+      // A rollup's sums are `numeric` columns under the raw column's name (chooseRollup only picks rollups holding them).
+      number: (field) => `${ALIAS}.${rollupColumn(source, field)}`,
       first: `min(${ALIAS}.first_time)`,
       last: `max(${ALIAS}.last_time)`,
     };
@@ -182,6 +186,7 @@ async function relationFor(db: Queryable, query: Query, params: SqlParams, { rol
     where: rows.where + scopeWhere(source, scope, query.base, params),
     count: (filter) => `count(*)${filter ? ` FILTER (WHERE ${filter})` : ""}`,
     bucket: (unit) => `date_trunc(${unit}, ${time} AT TIME ZONE 'UTC')`,
+    number: (field) => numberSql(source, field, params),
     first: `min(${time})`,
     last: `max(${time})`,
   };
@@ -253,7 +258,7 @@ function measureSql(source: RecordSource, measure: Measure, params: SqlParams, r
     case "count":
       return relation.count(filter);
     case "sum":
-      return `coalesce(sum(${numberSql(source, measure.field, params)})${f}, 0)`;
+      return `coalesce(sum(${relation.number(measure.field)})${f}, 0)`;
     case "distinct": {
       const texts = keyFields(measure.field).map((field) => textSql(ALIAS, source, field, params));
       return `count(DISTINCT ${texts.length === 1 ? texts[0] : `coalesce(${texts.join(", ")})`})${f}`;

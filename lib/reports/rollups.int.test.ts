@@ -12,6 +12,7 @@ import { cloudTrailKey, flowKey, ingestCloudTrail, ingestFlowLog } from "../sear
 import { networkKpis, trafficByDirection, trafficByInterface, trafficOverTime } from "./network";
 import { errorsOverTime, eventsByAccountRegion, eventsOverTime, overviewKpis, topEventNames, topEventSources, topPrincipals, topSourceIps } from "./overview";
 import { measureCounts } from "./report-query";
+import { s3Kpis, topBuckets } from "./s3-data-events";
 import { refreshRollups, ROLLUPS, startRollupRefresh } from "./rollups";
 import { silentLog } from "../../test/support/samples";
 
@@ -45,6 +46,9 @@ function event(n: number, minutes: number): Record<string, unknown> {
     eventType: "AwsApiCall",
     recipientAccountId: account,
     userIdentity: { type: "IAMUser", arn: `arn:aws:iam::${account}:user/u${n % 5}`, accountId: account, userName: `u${n % 5}` },
+    // S3 calls name a bucket; downloads report their bytes, some as text and some not a number (summed as the raw rows are).
+    ...(SOURCES[name] === "s3.amazonaws.com" ? { requestParameters: { bucketName: `bucket-${n % 3}`, key: `k${n}` } } : {}),
+    ...(name === "GetObject" ? { additionalEventData: { bytesTransferredOut: n % 6 === 0 ? String(n * 100) : n % 13 === 0 ? "unknown" : n * 1000 } } : {}),
   };
 }
 
@@ -158,6 +162,23 @@ async function assertPanelsEqualRaw(label: string): Promise<void> {
   }
   assert.equal(errors.series.length, 2, `${label}: one series per error code`);
   assert.deepEqual(perCode, rawErrors, `${label}: errors per code and hour`);
+
+  // The `buckets` rollup: object calls, errors and bytes out per bucket, and the S3 KPIs summing the bytes.
+  const buckets = await topBuckets({ ...SCOPE, limit: 100 }, db.pool);
+  const { rows: rawBuckets } = await db.pool.query(
+    `SELECT request_bucket_name AS k, count(*)::int AS calls, (count(*) FILTER (WHERE event_name = 'GetObject'))::int AS gets,
+            (count(*) FILTER (WHERE error_code IS NOT NULL))::int AS errors, coalesce(sum(trailwatch_numeric(raw #>> '{additionalEventData,bytesTransferredOut}')), 0)::bigint AS bytes
+       FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND event_source = 's3.amazonaws.com' AND request_bucket_name IS NOT NULL GROUP BY 1`,
+    [SCOPE.from, SCOPE.to],
+  );
+  assert.equal(rawBuckets.length, 3, `${label}: three buckets`);
+  assert.deepEqual(
+    new Map(buckets.map((r) => [r.key.bucket, [r.values.requests, r.values.gets, r.values.errors, r.values.bytesOut]])),
+    new Map(rawBuckets.map((r) => [r.k, [r.calls, r.gets, r.errors, Number(r.bytes)]])),
+    `${label}: top buckets`,
+  );
+  const s3 = await s3Kpis(SCOPE, db.pool);
+  assert.equal(s3.kpis.bytesOut, rawBuckets.reduce((n, r) => n + Number(r.bytes), 0), `${label}: S3 bytes out`);
 }
 
 async function assertFlowPanelsEqualRaw(label: string): Promise<void> {
@@ -222,6 +243,31 @@ async function nudge(table: string, rollup: string, grain: string, bucket: strin
   assert.equal(rowCount, 1, `a ${rollup} ${grain} row at ${bucket}`);
 }
 
+/**
+ * Runs `body` on a new database migrated with the migrations before `migration` (names sort in the order they
+ * apply), then drops it. `upgrade()` applies the rest and returns the names it applied.
+ */
+async function withDatabaseBefore(migration: string, body: (pool: pg.Pool, upgrade: () => Promise<string[]>) => Promise<void>): Promise<void> {
+  const name = `tw_test_rollup_upgrade_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  const before = await mkdtemp(path.join(os.tmpdir(), "tw-migrations-"));
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+  try {
+    await cp(MIGRATIONS_DIR, before, { recursive: true, filter: (src) => path.relative(MIGRATIONS_DIR, src).split(path.sep)[0]! < migration });
+    await migrate(url.toString(), before);
+    await body(pool, async () => (await migrate(url.toString())).applied);
+  } finally {
+    await pool.end();
+    await rm(before, { recursive: true, force: true });
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
 describe("report rollups", () => {
   it("serve the panels from rollup rows, with the numbers of the raw rows", async () => {
     await assertAllEqualRaw("after ingest");
@@ -231,14 +277,14 @@ describe("report rollups", () => {
 
   it("hold exactly the rollups of the catalogue, each with only its own fields", async () => {
     const columns: Record<string, string[]> = {
-      cloudtrail_rollup: ["recipient_account_id", "aws_region", "event_source", "event_name", "read_only", "error_code", "user_identity_arn", "source_ip_address"],
-      flow_rollup: ["account_id", "region", "action", "log_status", "flow_direction", "vpc_id", "subnet_id", "interface_id"],
+      cloudtrail_rollup: ["recipient_account_id", "aws_region", "event_source", "event_name", "read_only", "error_code", "user_identity_arn", "source_ip_address", "request_bucket_name", "additional_bytes_transferred_out"],
+      flow_rollup: ["account_id", "region", "action", "log_status", "flow_direction", "vpc_id", "subnet_id", "interface_id", "bytes", "packets"],
     };
     const columnOf: Record<string, string> = {
       recipientAccountId: "recipient_account_id", awsRegion: "aws_region", eventSource: "event_source", eventName: "event_name", readOnly: "read_only", errorCode: "error_code",
-      "userIdentity.arn": "user_identity_arn", sourceIPAddress: "source_ip_address",
+      "userIdentity.arn": "user_identity_arn", sourceIPAddress: "source_ip_address", "requestParameters.bucketName": "request_bucket_name", "additionalEventData.bytesTransferredOut": "additional_bytes_transferred_out",
       "account-id": "account_id", region: "region", action: "action", "log-status": "log_status", "flow-direction": "flow_direction",
-      "vpc-id": "vpc_id", "subnet-id": "subnet_id", "interface-id": "interface_id",
+      "vpc-id": "vpc_id", "subnet-id": "subnet_id", "interface-id": "interface_id", bytes: "bytes", packets: "packets",
     };
     const stored: string[] = [];
     for (const [table, cols] of Object.entries(columns)) {
@@ -249,8 +295,8 @@ describe("report rollups", () => {
         stored.push(`${r.rollup}/${r.grain}`);
         const rollup = ROLLUPS.find((x) => x.name === r.rollup);
         assert.ok(rollup, `${table} holds rollup ${r.rollup}, which lib/reports/rollups.ts does not list`);
-        const kept = rollup.fields.map((f) => columnOf[f]);
-        assert.deepEqual(cols.filter((c) => r[c]), cols.filter((c) => kept.includes(c)), `${r.rollup}/${r.grain} fills exactly its fields' columns`);
+        const kept = [...rollup.fields, ...rollup.sums].map((f) => columnOf[f]);
+        assert.deepEqual(cols.filter((c) => r[c]), cols.filter((c) => kept.includes(c)), `${r.rollup}/${r.grain} fills exactly its fields' and sums' columns`);
       }
     }
     const listed = ROLLUPS.flatMap((r) => (r.daily ? [`${r.name}/day`, `${r.name}/hour`, `${r.name}/week`] : [`${r.name}/hour`]));
@@ -276,6 +322,16 @@ describe("report rollups", () => {
       assert.equal(await sum(), was + 5, `${rollup} day rows are read`);
       await nudge("cloudtrail_rollup", rollup, "day", "2026-11-19", -5);
     }
+
+    const bucketCalls = async () => (await topBuckets({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.requests, 0);
+    const calls = await bucketCalls();
+    await db.pool.query(
+      `UPDATE cloudtrail_rollup SET records = records + 4 WHERE id = (SELECT min(id) FROM cloudtrail_rollup WHERE rollup = 'buckets' AND grain = 'day' AND bucket = '2026-11-19' AND event_name = 'GetObject')`,
+    );
+    assert.equal(await bucketCalls(), calls + 4, "buckets day rows are read");
+    await db.pool.query(
+      `UPDATE cloudtrail_rollup SET records = records - 4 WHERE id = (SELECT min(id) FROM cloudtrail_rollup WHERE rollup = 'buckets' AND grain = 'day' AND bucket = '2026-11-19' AND event_name = 'GetObject')`,
+    );
 
     const perInterface = async () => (await trafficByInterface({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.flows, 0);
     const interfaceFlows = await perInterface();
@@ -411,18 +467,8 @@ describe("report rollups kept fresh and upgraded", () => {
   });
 
   it("are built from the rows a database held before the migration that adds them", async () => {
-    const name = `tw_test_rollup_upgrade_${randomBytes(4).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: adminUrl() });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(adminUrl());
-    url.pathname = `/${name}`;
-    const before = await mkdtemp(path.join(os.tmpdir(), "tw-migrations-"));
-    const upgraded = new pg.Pool({ connectionString: url.toString(), max: 4 });
-    try {
-      // The migrations before the first rollup one (names sort in the order they apply).
-      await cp(MIGRATIONS_DIR, before, { recursive: true, filter: (src) => path.relative(MIGRATIONS_DIR, src).split(path.sep)[0]! < "20261204120000_report_rollups" });
-      await migrate(url.toString(), before);
+    // The migrations before the first rollup one.
+    await withDatabaseBefore("20261204120000_report_rollups", async (upgraded, upgrade) => {
       // Rows as an earlier version stored them: 3 days of events and flow records, no rollup anywhere.
       await upgraded.query(
         `INSERT INTO cloudtrail_events (recipient_account_id, event_id, event_time, raw, event_source, event_name, read_only)
@@ -440,8 +486,8 @@ describe("report rollups kept fresh and upgraded", () => {
            FROM generate_series(0, 400) n`,
         [new Date(DAY0)],
       );
-      const applied = await migrate(url.toString());
-      assert.deepEqual(applied.applied.slice(0, 2), ["20261204120000_report_rollups", "20261206100000_report_rollups_actors_slices"]);
+      const applied = await upgrade();
+      assert.deepEqual(applied.slice(0, 2), ["20261204120000_report_rollups", "20261206100000_report_rollups_actors_slices"]);
       const names = await topEventNames({ ...SCOPE, limit: 10 }, upgraded);
       const raw = await upgraded.query(`SELECT event_name AS k, count(*)::int AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 GROUP BY 1`, [SCOPE.from, SCOPE.to]);
       assert.deepEqual(new Map(names.map((r) => [r.value, r.count])), new Map(raw.rows.map((r) => [r.k, r.n])));
@@ -449,11 +495,33 @@ describe("report rollups kept fresh and upgraded", () => {
       const flows = await upgraded.query(`SELECT count(*) FILTER (WHERE action = 'REJECT')::int AS n FROM flow_records WHERE start >= $1 AND start < $2`, [SCOPE.from, SCOPE.to]);
       assert.equal(kpis.rejected, flows.rows[0].n);
       assert.equal(await refreshRollups(upgraded), 0, "the first read built every hour");
-    } finally {
-      await upgraded.end();
-      await rm(before, { recursive: true, force: true });
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    }
+    });
+  });
+
+  it("gain the buckets rollup for rows already rolled up, with no refresh left to do", async () => {
+    await withDatabaseBefore("20261206140000_rollup_buckets", async (upgraded, upgrade) => {
+      // S3 downloads over 3 days in 4 buckets, rolled up by the refresh of that version.
+      await upgraded.query(
+        `INSERT INTO cloudtrail_events (recipient_account_id, event_id, event_time, raw, event_source, event_name, read_only)
+         SELECT '111122223333', 'get-' || n, $1::timestamptz + n * interval '7 minutes',
+                jsonb_build_object('requestParameters', jsonb_build_object('bucketName', 'b' || n % 4), 'additionalEventData', jsonb_build_object('bytesTransferredOut', n * 10)),
+                's3.amazonaws.com', 'GetObject', true
+           FROM generate_series(0, 600) n`,
+        [new Date(DAY0)],
+      );
+      await upgraded.query("INSERT INTO rollup_dirty_hours (source, hour) SELECT 'cloudtrail', date_trunc('hour', event_time AT TIME ZONE 'UTC') FROM cloudtrail_events");
+      await upgraded.query("SELECT trailwatch_refresh_rollups()");
+      assert.deepEqual((await upgrade()).slice(0, 1), ["20261206140000_rollup_buckets"]);
+      assert.equal(await refreshRollups(upgraded), 0, "nothing was marked dirty");
+      const buckets = await topBuckets({ ...SCOPE, limit: 10 }, upgraded);
+      const raw = await upgraded.query(
+        `SELECT request_bucket_name AS k, count(*)::int AS n, sum(trailwatch_numeric(additional_bytes_transferred_out))::bigint AS bytes FROM cloudtrail_events
+          WHERE event_time >= $1 AND event_time < $2 GROUP BY 1`,
+        [SCOPE.from, SCOPE.to],
+      );
+      assert.deepEqual(new Map(buckets.map((r) => [r.key.bucket, [r.values.requests, r.values.bytesOut]])), new Map(raw.rows.map((r) => [r.k, [r.n, Number(r.bytes)]])));
+      const grains = await upgraded.query("SELECT DISTINCT grain FROM cloudtrail_rollup WHERE rollup = 'buckets' ORDER BY 1");
+      assert.deepEqual(grains.rows.map((r) => r.grain), ["day", "hour", "week"]);
+    });
   });
 });

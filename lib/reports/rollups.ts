@@ -7,10 +7,10 @@ import type { RecordSource } from "./selection";
 
 /**
  * The report rollups (tables `cloudtrail_rollup` and `flow_rollup`, migrations 20261204120000_report_rollups and
- * 20261206100000_report_rollups_actors_slices; week rows: 20261206130000_rollup_weeks):
+ * 20261206100000_report_rollups_actors_slices; week rows: 20261206130000_rollup_weeks; `buckets`: 20261206140000_rollup_buckets):
  * records per UTC hour, and for the narrow rollups per UTC day and week, for each combination of a few
- * low-cardinality fields, with the first and last record time (and, for flows, the sums of `bytes` and
- * `packets`). The ingest transaction records the hours of the rows it loaded ({@link markRollupHours});
+ * low-cardinality fields, with the first and last record time (and the sums of flows' `bytes` and `packets`
+ * and of S3's `additionalEventData.bytesTransferredOut`). The ingest transaction records the hours of the rows it loaded ({@link markRollupHours});
  * triggers record the hours every update and delete touched (retention); {@link refreshRollups} recomputes
  * those hours, their days and weeks from the raw rows, so a rollup equals the raw answer once refreshed, whatever
  * arrived (re-delivered duplicates store nothing; late data marks its old hour).
@@ -25,7 +25,7 @@ export interface Rollup {
   name: string;
   source: RecordSource;
   fields: readonly string[];
-  /** Numeric fields stored as sums (under the raw column's name). */
+  /** Numeric fields stored as sums (under the raw column's name, as `numeric`; a text field's values are read with `trailwatch_numeric`). */
   sums: readonly string[];
   /** Whether day and week rows are kept besides hour rows (the rollups small enough to be worth it). */
   daily: boolean;
@@ -45,6 +45,8 @@ export const ROLLUPS: readonly Rollup[] = [
   { name: "accounts", source: "cloudtrail", fields: ["recipientAccountId", "awsRegion", "readOnly", "errorCode"], sums: [], daily: true },
   // The ARN names its account: the account column adds no rows, and the account filter can use this rollup.
   { name: "principals", source: "cloudtrail", fields: ["recipientAccountId", "userIdentity.arn"], sums: [], daily: true },
+  // Events without a bucket add the rows of `activity`; S3 has a few hundred (bucket, call, error) combinations a day.
+  { name: "buckets", source: "cloudtrail", fields: ["eventSource", "eventName", "readOnly", "errorCode", "requestParameters.bucketName"], sums: ["additionalEventData.bytesTransferredOut"], daily: true },
   { name: "detail", source: "cloudtrail", fields: ["recipientAccountId", "awsRegion", "eventSource", "eventName", "readOnly", "errorCode"], sums: [], daily: false },
   { name: "traffic", source: "vpcflow", fields: ["account-id", "region", "action", "log-status", "flow-direction"], sums: ["bytes", "packets"], daily: true },
   // An interface lives in one account, region, VPC and subnet: those columns add no rows.
@@ -112,10 +114,17 @@ export function startRollupRefresh(options: { pool: Queryable; log: Logger; sign
   return { done: loop() };
 }
 
-function columnOf(source: RecordSource, field: string): string {
+/** The quoted column holding `field` in the raw table and in its rollup table (a sum column too). Throws for a field without a column. */
+export function rollupColumn(source: RecordSource, field: string): string {
   const resolved = resolveField(source, field);
   if (resolved?.kind !== "column") throw new Error(`rollup field ${field} is not a column`);
   return `"${resolved.column}"`;
+}
+
+/** The SQL summing a raw row's `field` (a number column, or a text column holding numbers, as the refresh sums it). */
+function rawSum(source: RecordSource, field: string): string {
+  const column = rollupColumn(source, field);
+  return `coalesce(sum(${resolveField(source, field)?.type === "number" ? column : `trailwatch_numeric(${column})`}), 0)`;
 }
 
 /**
@@ -139,8 +148,8 @@ export function rollupRelation(rollup: Rollup, from: Date, to: Date, grain: Roll
 
   const table = ROLLUP_TABLES[rollup.source];
   const { table: raw, time } = SOURCE_TABLES[rollup.source];
-  const fields = rollup.fields.map((f) => columnOf(rollup.source, f));
-  const sums = rollup.sums.map((f) => columnOf(rollup.source, f));
+  const fields = rollup.fields.map((f) => rollupColumn(rollup.source, f));
+  const sums = rollup.sums.map((f) => rollupColumn(rollup.source, f));
   const columns = [...fields, ...sums].join(", ");
   const name = params.add(rollup.name);
   const at = (ms: number) => `(${params.add(new Date(ms))}::timestamptz AT TIME ZONE 'UTC')`;
@@ -161,7 +170,7 @@ export function rollupRelation(rollup: Rollup, from: Date, to: Date, grain: Roll
   const eh = params.add(new Date(endHour));
   const t = params.add(to);
   parts.push(
-    `SELECT date_trunc('hour', ${time} AT TIME ZONE 'UTC'), ${[...fields, ...sums.map((s) => `coalesce(sum(${s}), 0)`)].join(", ")}, count(*), min(${time}), max(${time})
+    `SELECT date_trunc('hour', ${time} AT TIME ZONE 'UTC'), ${[...fields, ...rollup.sums.map((s) => rawSum(rollup.source, s))].join(", ")}, count(*), min(${time}), max(${time})
        FROM ${raw}
       WHERE (${time} >= ${f}::timestamptz AND ${time} < ${fh}::timestamptz) OR (${time} >= ${eh}::timestamptz AND ${time} < ${t}::timestamptz)
       GROUP BY ${Array.from({ length: fields.length + 1 }, (_, i) => i + 1).join(", ")}`,

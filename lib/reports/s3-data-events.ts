@@ -62,7 +62,7 @@ export interface S3Kpis {
 }
 
 export type S3KpiHrefs = Record<keyof S3Kpis, string | null>;
-export type BucketRow = GroupRow<"bucket", "requests" | "gets" | "puts" | "deletes" | "bytesOut" | "errors" | "principals">;
+export type BucketRow = GroupRow<"bucket", "requests" | "gets" | "puts" | "deletes" | "bytesOut" | "errors">;
 
 export interface LargestTransfer extends EventRow<"bucket" | "key" | "bytesOut"> {
   /** `bytesTransferredOut`, in bytes. */
@@ -124,7 +124,10 @@ export async function objectCallsOverTime(scope: ReportScope, db: Queryable = ge
   });
 }
 
-/** The busiest buckets by object-level calls, with reads, writes, deletes, bytes out, errors and principals (default 15). */
+/**
+ * The busiest buckets by object-level calls, with reads, writes, deletes, bytes out and errors (default 15). Read
+ * from the `buckets` rollup (lib/reports/rollups.ts); who called is {@link topPrincipalsPerBucket}'s.
+ */
 export function topBuckets(scope: ReportScope & { limit?: number }, db: Queryable = getPool()): Promise<BucketRow[]> {
   return groupRows(db, {
     source: "cloudtrail",
@@ -138,7 +141,6 @@ export function topBuckets(scope: ReportScope & { limit?: number }, db: Queryabl
       deletes: { kind: "count", where: DELETE },
       bytesOut: { kind: "sum", field: BYTES_OUT },
       errors: { kind: "count", where: FAILED },
-      principals: { kind: "distinct", field: CALLER },
     },
     orderBy: "requests",
     limit: scope.limit ?? 15,
