@@ -128,21 +128,28 @@ function chooseRollup(query: Query, measures: readonly Measure[], keys: readonly
 }
 
 /**
- * The slice holding every record a query counts: its base selection's, or else (`measures` given: rows that
- * are not groups, so rows no measure counts change nothing) the records of each measure. Null when none does.
+ * The slice holding every record a query counts: its base selection's (and `differ`'s: two fields its rows need
+ * present and different), or else (`measures` given: rows that are not groups, so rows no measure counts change
+ * nothing) the records of each measure. Null when none does.
  */
-function sliceOf(query: Query, measures: readonly Measure[] | null): Slice | null {
-  const bySelection = sliceFor(query.source, [query.base]);
+function sliceOf(query: Query, measures: readonly Measure[] | null, differ?: readonly [string, string]): Slice | null {
+  const bySelection = sliceFor(query.source, [query.base], differ);
   if (bySelection || !measures?.length || measures.some((m) => !m.where)) return bySelection;
-  return sliceFor(query.source, measures.map((m) => mergeSelections(query.base, m.where)));
+  return sliceFor(query.source, measures.map((m) => mergeSelections(query.base, m.where)), differ);
 }
 
 /**
  * The FROM item of a query's raw rows, aliased `e`, and the start of its WHERE clause: the slice holding its
  * records ({@link sliceOf}; refreshed first) with its `slice = … AND `, else the source's table and "".
  */
-async function rawRows(db: Queryable, query: Query, measures: readonly Measure[] | null, params: SqlParams): Promise<{ from: string; where: string }> {
-  const slice = sliceOf(query, measures);
+async function rawRows(
+  db: Queryable,
+  query: Query,
+  measures: readonly Measure[] | null,
+  params: SqlParams,
+  differ?: readonly [string, string],
+): Promise<{ from: string; where: string }> {
+  const slice = sliceOf(query, measures, differ);
   if (!slice) return { from: `${SOURCE_TABLES[query.source].table} ${ALIAS}`, where: "" };
   await refreshRollups(db);
   return { from: `${SLICE_TABLES[query.source]} ${ALIAS}`, where: `${ALIAS}.slice = ${params.add(slice.name)}
@@ -156,13 +163,15 @@ interface ReadFrom {
   grain?: RollupGrain;
   /** The measures, when rows are not groups (see {@link sliceOf}); null for groups. */
   measures?: readonly Measure[] | null;
+  /** Two fields the query's rows have present and different (groupRows' `keysDiffer`), for the slice. */
+  differ?: readonly [string, string];
 }
 
 /**
  * The relation a query reads: `rollup` (refreshed first) when one was chosen and the range holds a whole
  * hour, else the slice holding the query's records, else the raw table.
  */
-async function relationFor(db: Queryable, query: Query, params: SqlParams, { rollup, grain = "week", measures = null }: ReadFrom): Promise<Relation> {
+async function relationFor(db: Queryable, query: Query, params: SqlParams, { rollup, grain = "week", measures = null, differ }: ReadFrom): Promise<Relation> {
   const { source, scope } = query;
   const relation = rollup ? rollupRelation(rollup, scope.from, scope.to, grain, params) : null;
   if (relation) {
@@ -180,7 +189,7 @@ async function relationFor(db: Queryable, query: Query, params: SqlParams, { rol
     };
   }
   const time = timeColumn(source);
-  const rows = await rawRows(db, query, measures, params);
+  const rows = await rawRows(db, query, measures, params, differ);
   return {
     from: rows.from,
     where: rows.where + scopeWhere(source, scope, query.base, params),
@@ -500,17 +509,19 @@ export async function groupRows<K extends string, M extends string>(db: Queryabl
   const params = new SqlParams();
   let base = options.base;
   let differ = "";
+  let differFields: [string, string] | undefined;
   if (options.keysDiffer) {
     const [a, b] = options.keysDiffer.map((k) => options.keys[k]);
     if (typeof a !== "string" || typeof b !== "string") throw new Error("keysDiffer needs two single-field keys");
     base = mergeSelections(base, { include: { [a]: "*", [b]: "*" } });
     differ = `\n   AND ${conditionSql(ALIAS, source, not(sameAs(a, b)), params)}`;
+    differFields = [a, b];
   }
 
   const rollup = options.keysDiffer
     ? null
     : chooseRollup({ ...options, base }, measureNames.map((n) => options.measures[n]), keyNames.flatMap((k) => keyFields(options.keys[k])));
-  const relation = await relationFor(db, { ...options, base }, params, { rollup });
+  const relation = await relationFor(db, { ...options, base }, params, { rollup, differ: differFields });
   const select = keySelect(source, options.keys, params);
   for (const name of measureNames) select.push(`${measureSql(source, options.measures[name], params, relation)} AS "m_${name}"`);
   select.push(`${relation.first} AS first_seen`, `${relation.last} AS last_seen`);

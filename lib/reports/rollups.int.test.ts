@@ -12,7 +12,7 @@ import { cloudTrailKey, flowKey, ingestCloudTrail, ingestFlowLog } from "../sear
 import { networkKpis, trafficByDirection, trafficByInterface, trafficOverTime } from "./network";
 import { errorsOverTime, eventsByAccountRegion, eventsOverTime, overviewKpis, topEventNames, topEventSources, topPrincipals, topSourceIps } from "./overview";
 import { measureCounts } from "./report-query";
-import { s3Kpis, topBuckets } from "./s3-data-events";
+import { crossAccountCalls, s3Kpis, topBuckets } from "./s3-data-events";
 import { refreshRollups, ROLLUPS, startRollupRefresh } from "./rollups";
 import { silentLog } from "../../test/support/samples";
 
@@ -498,12 +498,12 @@ describe("report rollups kept fresh and upgraded", () => {
     });
   });
 
-  it("gain the buckets rollup for rows already rolled up, with no refresh left to do", async () => {
-    await withDatabaseBefore("20261206140000_rollup_buckets", async (upgraded, upgrade) => {
-      // S3 downloads over 3 days in 4 buckets, rolled up by the refresh of that version.
+  it("gain the buckets rollup and the cross-account slice for rows already rolled up, with no refresh left to do", async () => {
+    await withDatabaseBefore("20261206140000_s3_report_rollup_slice", async (upgraded, upgrade) => {
+      // S3 downloads over 3 days in 4 buckets, every fifth by another account, rolled up by the refresh of that version.
       await upgraded.query(
-        `INSERT INTO cloudtrail_events (recipient_account_id, event_id, event_time, raw, event_source, event_name, read_only)
-         SELECT '111122223333', 'get-' || n, $1::timestamptz + n * interval '7 minutes',
+        `INSERT INTO cloudtrail_events (recipient_account_id, event_id, event_time, user_identity_account_id, raw, event_source, event_name, read_only)
+         SELECT '111122223333', 'get-' || n, $1::timestamptz + n * interval '7 minutes', CASE WHEN n % 5 = 0 THEN '999988887777' ELSE '111122223333' END,
                 jsonb_build_object('requestParameters', jsonb_build_object('bucketName', 'b' || n % 4), 'additionalEventData', jsonb_build_object('bytesTransferredOut', n * 10)),
                 's3.amazonaws.com', 'GetObject', true
            FROM generate_series(0, 600) n`,
@@ -511,7 +511,7 @@ describe("report rollups kept fresh and upgraded", () => {
       );
       await upgraded.query("INSERT INTO rollup_dirty_hours (source, hour) SELECT 'cloudtrail', date_trunc('hour', event_time AT TIME ZONE 'UTC') FROM cloudtrail_events");
       await upgraded.query("SELECT trailwatch_refresh_rollups()");
-      assert.deepEqual((await upgrade()).slice(0, 1), ["20261206140000_rollup_buckets"]);
+      assert.deepEqual((await upgrade()).slice(0, 1), ["20261206140000_s3_report_rollup_slice"]);
       assert.equal(await refreshRollups(upgraded), 0, "nothing was marked dirty");
       const buckets = await topBuckets({ ...SCOPE, limit: 10 }, upgraded);
       const raw = await upgraded.query(
@@ -522,6 +522,12 @@ describe("report rollups kept fresh and upgraded", () => {
       assert.deepEqual(new Map(buckets.map((r) => [r.key.bucket, [r.values.requests, r.values.bytesOut]])), new Map(raw.rows.map((r) => [r.k, [r.n, Number(r.bytes)]])));
       const grains = await upgraded.query("SELECT DISTINCT grain FROM cloudtrail_rollup WHERE rollup = 'buckets' ORDER BY 1");
       assert.deepEqual(grains.rows.map((r) => r.grain), ["day", "hour", "week"]);
+      const cross = await upgraded.query(
+        `SELECT count(*)::int AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND user_identity_account_id <> recipient_account_id`,
+        [SCOPE.from, SCOPE.to],
+      );
+      assert.ok(cross.rows[0].n > 0);
+      assert.equal(await crossAccountCalls(SCOPE, upgraded), cross.rows[0].n, "cross-account calls, from the slice");
     });
   });
 });

@@ -7,7 +7,7 @@ import type { RecordSource } from "./selection";
 
 /**
  * The report rollups (tables `cloudtrail_rollup` and `flow_rollup`, migrations 20261204120000_report_rollups and
- * 20261206100000_report_rollups_actors_slices; week rows: 20261206130000_rollup_weeks; `buckets`: 20261206140000_rollup_buckets):
+ * 20261206100000_report_rollups_actors_slices; week rows: 20261206130000_rollup_weeks; `buckets`: 20261206140000_s3_report_rollup_slice):
  * records per UTC hour, and for the narrow rollups per UTC day and week, for each combination of a few
  * low-cardinality fields, with the first and last record time (and the sums of flows' `bytes` and `packets`
  * and of S3's `additionalEventData.bytesTransferredOut`). The ingest transaction records the hours of the rows it loaded ({@link markRollupHours});

@@ -5,10 +5,11 @@ import { conditionSql, SqlParams } from "../detect/compile-rule";
 import { enforceRetention } from "../ops/enforce-retention";
 import { cloudTrailKey, ingestCloudTrail } from "../search/testdata/ingest-fixtures";
 import { accessDeniedByPrincipal, iamChangesByPrincipal, iamKpis } from "./iam-audit";
-import { anonymousAccess } from "./s3-data-events";
+import { not, sameAs } from "../detect/conditions";
+import { anonymousAccess, crossAccountAccess, crossAccountCalls } from "./s3-data-events";
 import { failureBurstsByUser, firstSeenIps, loginKpis, loginsByUser, rootLogins } from "./login-audit";
 import { refreshRollups } from "./rollups";
-import { selectionCondition } from "./selection";
+import { mergeSelections, selectionCondition } from "./selection";
 import { SLICES } from "./slices";
 
 // Panels whose records lie in an event slice (lib/reports/slices.ts) read the slice's copy of the rows:
@@ -87,8 +88,30 @@ function anonymousRead(n: number, minutes: number): Record<string, unknown> {
   };
 }
 
+/** An S3 call from a partner account's role to this account's bucket (cross-account access), every fourth refused. */
+function partnerCall(n: number, minutes: number): Record<string, unknown> {
+  return {
+    eventVersion: "1.09",
+    eventID: `partner-${n}`,
+    eventTime: at(minutes),
+    eventSource: "s3.amazonaws.com",
+    eventName: n % 2 === 0 ? "GetObject" : "PutObject",
+    awsRegion: "us-east-1",
+    sourceIPAddress: "198.51.100.77",
+    readOnly: n % 2 === 0,
+    eventType: "AwsApiCall",
+    eventCategory: "Data",
+    recipientAccountId: A,
+    userIdentity: { type: "AssumedRole", arn: `arn:aws:sts::${PARTNER}:assumed-role/Sync/s${n % 3}`, accountId: PARTNER, principalId: `AROA:s${n % 3}` },
+    requestParameters: { bucketName: `shared-${n % 2}`, key: `file-${n}` },
+    ...(n % 4 === 1 ? { errorCode: "AccessDenied", errorMessage: "denied" } : {}),
+  };
+}
+
+const PARTNER = "999988887777";
 const SIGN_INS = Array.from({ length: Math.floor((3 * 1440) / 17) }, (_, n) => signIn(n, n * 17));
 const CALLS = Array.from({ length: Math.floor((3 * 1440) / 7) }, (_, n) => apiCall(n, n * 7));
+const PARTNER_CALLS = Array.from({ length: Math.floor((3 * 1440) / 31) }, (_, n) => partnerCall(n, n * 31 + 5));
 const ANONYMOUS_READS = Array.from({ length: Math.floor((3 * 1440) / 29) }, (_, n) => anonymousRead(n, n * 29 + 3));
 // Six failures of u9 within ten minutes: one burst.
 const BURST = Array.from({ length: 6 }, (_, i) => ({ ...signIn(1000 + i, 1440 + 600 + 2 * i, true), userIdentity: { type: "IAMUser", accountId: A, principalId: "AIDA9", userName: "u9" } }));
@@ -186,13 +209,31 @@ async function assertEqualRaw(label: string): Promise<void> {
     new Map(rawAnonymous.map((r) => [r.k, r.n])),
     `${label}: anonymous access`,
   );
+
+  const cross = await crossAccountAccess({ ...SCOPE, limit: 100 }, db.pool);
+  const { rows: rawCross } = await db.pool.query(
+    `SELECT user_identity_arn || ' ' || request_bucket_name AS k, count(*)::int AS n, (count(*) FILTER (WHERE error_code = 'AccessDenied'))::int AS denied
+       FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND event_source = 's3.amazonaws.com'
+        AND user_identity_account_id <> recipient_account_id AND user_identity_account_id <> 'anonymous' GROUP BY 1`,
+    [SCOPE.from, SCOPE.to],
+  );
+  assert.ok(rawCross.length > 1);
+  assert.deepEqual(
+    new Map(cross.map((r) => [`${r.key.principal} ${r.key.bucket}`, [r.values.requests, r.values.denied]])),
+    new Map(rawCross.map((r) => [r.k, [r.n, r.denied]])),
+    `${label}: cross-account access`,
+  );
+  assert.equal(await crossAccountCalls(SCOPE, db.pool), rawCross.reduce((n, r) => n + r.n, 0), `${label}: cross-account calls`);
 }
 
-/** Each slice holds exactly the rows its TypeScript selection selects, compiled by the rule engine. */
+/** Each slice holds exactly the rows its TypeScript selection (and fields that differ) selects, compiled by the rule engine. */
 async function assertSlicesHoldTheirRows(label: string): Promise<void> {
   for (const slice of SLICES) {
     const params = new SqlParams();
-    const where = conditionSql("e", "cloudtrail", selectionCondition("cloudtrail", slice.selection)!, params);
+    const [a, b] = slice.differ ?? [];
+    const selection = a && b ? mergeSelections(slice.selection, { include: { [a]: "*", [b]: "*" } }) : slice.selection;
+    let where = conditionSql("e", "cloudtrail", selectionCondition("cloudtrail", selection)!, params);
+    if (a && b) where += ` AND ${conditionSql("e", "cloudtrail", not(sameAs(a, b)), params)}`;
     const expected = await db.pool.query(`SELECT event_id FROM cloudtrail_events e WHERE ${where} ORDER BY 1`, params.values);
     const held = await db.pool.query(`SELECT event_id FROM cloudtrail_event_slices WHERE slice = $1 ORDER BY 1`, [slice.name]);
     assert.ok(expected.rows.length > 0, `${label}: the data has ${slice.name} events`);
@@ -203,7 +244,7 @@ async function assertSlicesHoldTheirRows(label: string): Promise<void> {
 before(async () => {
   db = await createTestDatabase("report_slices");
   await ingestCloudTrail(db.pool, SIGN_INS, cloudTrailKey(A, "us-east-1"));
-  await ingestCloudTrail(db.pool, [...CALLS, ...BURST, ...ANONYMOUS_READS], cloudTrailKey(A, "us-east-1"));
+  await ingestCloudTrail(db.pool, [...CALLS, ...BURST, ...ANONYMOUS_READS, ...PARTNER_CALLS], cloudTrailKey(A, "us-east-1"));
 });
 after(() => db.drop());
 
@@ -242,6 +283,16 @@ describe("event slices", () => {
     assert.deepEqual(await roots(), listed.slice(1), "the list is read from the slice");
     await db.pool.query(`INSERT INTO rollup_dirty_hours (source, hour) SELECT 'cloudtrail', date_trunc('hour', event_time AT TIME ZONE 'UTC') FROM cloudtrail_events WHERE event_id = $1`, [listed[0]]);
     assert.deepEqual(await roots(), listed);
+
+    // Cross-account calls, whose rows need two fields to differ.
+    const calls = await crossAccountCalls(SCOPE, db.pool);
+    const taken = await db.pool.query(
+      `DELETE FROM cloudtrail_event_slices WHERE ctid = (SELECT ctid FROM cloudtrail_event_slices WHERE slice = 'cross-account' AND event_time >= $1 AND event_time < $2 LIMIT 1) RETURNING event_time`,
+      [SCOPE.from, SCOPE.to],
+    );
+    assert.equal(await crossAccountCalls(SCOPE, db.pool), calls - 1, "cross-account calls are read from the slice");
+    await db.pool.query(`INSERT INTO rollup_dirty_hours (source, hour) VALUES ('cloudtrail', date_trunc('hour', $1::timestamptz AT TIME ZONE 'UTC'))`, [taken.rows[0].event_time]);
+    assert.equal(await crossAccountCalls(SCOPE, db.pool), calls);
   });
 
   it("stay exact after late data and retention", async () => {

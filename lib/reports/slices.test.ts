@@ -25,4 +25,13 @@ describe("sliceFor", () => {
     assert.equal(sliceFor("cloudtrail", [CONSOLE_LOGIN, IAM_CHANGES]), null, "no slice holds both");
     assert.equal(sliceFor("vpcflow", [CONSOLE_LOGIN]), null, "flow records have no slices");
   });
+
+  it("finds the cross-account slice only for rows whose caller and trail accounts differ, anonymous callers left out", () => {
+    const s3NotAnonymous: Selection = { include: { eventSource: "s3.amazonaws.com" }, exclude: { "userIdentity.accountId": "anonymous" } };
+    assert.equal(sliceFor("cloudtrail", [s3NotAnonymous], ["recipientAccountId", "userIdentity.accountId"])?.name, "cross-account");
+    assert.equal(sliceFor("cloudtrail", [s3NotAnonymous], ["userIdentity.accountId", "recipientAccountId"])?.name, "cross-account", "either order");
+    assert.equal(sliceFor("cloudtrail", [s3NotAnonymous]), null, "without the fields differing");
+    assert.equal(sliceFor("cloudtrail", [s3NotAnonymous], ["recipientAccountId", "userIdentity.arn"]), null, "other fields differing");
+    assert.equal(sliceFor("cloudtrail", [{ include: { eventSource: "s3.amazonaws.com" } }], ["recipientAccountId", "userIdentity.accountId"]), null, "anonymous callers not excluded");
+  });
 });

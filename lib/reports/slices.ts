@@ -2,9 +2,9 @@ import { ANONYMOUS, DENIED, IAM_WRITES } from "./change-catalogue";
 import { isPattern, list, type RecordSource, type Selection } from "./selection";
 
 /**
- * Event slices (table `cloudtrail_event_slices`, migration 20261206100000_report_rollups_actors_slices): copies of the
- * CloudTrail rows of a few small, much-read subsets — console and federation sign-ins, IAM changes, refused calls,
- * anonymous requests — with every
+ * Event slices (table `cloudtrail_event_slices`, migration 20261206100000_report_rollups_actors_slices; `cross-account`:
+ * 20261206140000_s3_report_rollup_slice): copies of the CloudTrail rows of a few small, much-read subsets — console and
+ * federation sign-ins, IAM changes, refused calls, anonymous requests, calls from another account — with every
  * column of `cloudtrail_events`, the raw record included. A panel whose records all lie in a slice reads the
  * slice instead of the events table, with the same SQL: at 10M events a month of sign-ins is ~0.5% of the rows,
  * so JSON paths (`responseElements.ConsoleLogin`, `additionalEventData.MFAUsed`, …), bursts and first sightings
@@ -24,6 +24,8 @@ export interface Slice {
    * values it may not (absent fields pass, as in a {@link Selection}).
    */
   selection: Selection;
+  /** And these two fields are both present and differ (the records of a query whose rows need the same). */
+  differ?: readonly [string, string];
 }
 
 /** Console sign-in, IAM Identity Center and federation-broker events (the Login audit's records). */
@@ -34,17 +36,21 @@ export const SLICES: readonly Slice[] = [
   { name: "iam-writes", source: "cloudtrail", selection: IAM_WRITES },
   { name: "denied", source: "cloudtrail", selection: DENIED },
   { name: "anonymous", source: "cloudtrail", selection: ANONYMOUS },
+  // Calls by a principal of another account than the trail's (the owner's): cross-account access. Anonymous callers are in `anonymous`.
+  { name: "cross-account", source: "cloudtrail", selection: { exclude: ANONYMOUS.include }, differ: ["recipientAccountId", "userIdentity.accountId"] },
 ];
 
 /** Each source's slice table (only CloudTrail has slices). */
 export const SLICE_TABLES: Partial<Record<RecordSource, string>> = { cloudtrail: "cloudtrail_event_slices" };
 
 /**
- * Whether every record `selection` selects is in `slice`: each field the slice includes is included by the
- * selection with plain values the slice allows, and each value the slice excludes is excluded by it too.
+ * Whether every record `selection` selects (with `differ`: whose two fields are also both present and differ) is in
+ * `slice`: each field the slice includes is included by the selection with plain values the slice allows, each value
+ * the slice excludes is excluded by it too, and a slice of differing fields is only read for those fields differing.
  * Conservative: a selection written another way (a prefix, a CIDR block) is not recognised, and then reads raw rows.
  */
-export function sliceHolds(slice: Slice, selection: Selection | undefined): boolean {
+export function sliceHolds(slice: Slice, selection: Selection | undefined, differ?: readonly [string, string]): boolean {
+  if (slice.differ && !(differ && [...differ].sort().join("\n") === [...slice.differ].sort().join("\n"))) return false;
   for (const [field, allowed] of Object.entries(slice.selection.include ?? {})) {
     const values = list(selection?.include?.[field] ?? []);
     const ok = new Set(list(allowed).map(String));
@@ -57,8 +63,8 @@ export function sliceHolds(slice: Slice, selection: Selection | undefined): bool
   return true;
 }
 
-/** The first slice of `source` holding every record of each of `selections` (all of them), or null. */
-export function sliceFor(source: RecordSource, selections: readonly (Selection | undefined)[]): Slice | null {
+/** The first slice of `source` holding every record of each of `selections` (all of them; with `differ`, see {@link sliceHolds}), or null. */
+export function sliceFor(source: RecordSource, selections: readonly (Selection | undefined)[], differ?: readonly [string, string]): Slice | null {
   if (selections.length === 0) return null;
-  return SLICES.find((s) => s.source === source && selections.every((sel) => sliceHolds(s, sel))) ?? null;
+  return SLICES.find((s) => s.source === source && selections.every((sel) => sliceHolds(s, sel, differ))) ?? null;
 }

@@ -1,10 +1,14 @@
--- The `buckets` rollup (issue 9): CloudTrail records per event source, event name, read-only flag, error code
--- and `requestParameters.bucketName`, with the sum of `additionalEventData.bytesTransferredOut` (bytes), per UTC
--- hour, day and week. The S3 report's KPIs and top buckets grouped all S3 data events of their range (2.5M rows
--- over 30 days at 10M events: 15-22 s); S3 has a few hundred (bucket, call, error) combinations a day. Events
--- without a bucket add the rows of `activity` (one per call and error code). The refresh builds its hour rows
--- in the same scan of the hour's raw rows as `detail`, `principals` and `sources`; otherwise as in
--- 20261206130000_rollup_weeks.
+-- For the S3 report (issue 9), whose panels grouped all S3 data events of their range (2.5M rows over 30 days
+-- at 10M events: 15-29 s):
+-- * The `buckets` rollup: CloudTrail records per event source, event name, read-only flag, error code and
+--   `requestParameters.bucketName`, with the sum of `additionalEventData.bytesTransferredOut` (bytes), per UTC
+--   hour, day and week, for the KPIs and top buckets. S3 has a few hundred (bucket, call, error) combinations a
+--   day; events without a bucket add the rows of `activity`. The refresh builds its hour rows in the same scan of
+--   the hour's raw rows as `detail`, `principals` and `sources`.
+-- * The `cross-account` event slice: calls whose caller account (`userIdentity.accountId`, not anonymous)
+--   differs from the account of the trail (`recipientAccountId`), for the cross-account panels
+--   (lib/reports/slices.ts).
+-- Otherwise as in 20261206130000_rollup_weeks.
 ALTER TABLE "cloudtrail_rollup" ADD COLUMN "request_bucket_name" TEXT, ADD COLUMN "additional_bytes_transferred_out" NUMERIC;
 
 CREATE OR REPLACE FUNCTION "trailwatch_refresh_rollups"() RETURNS INTEGER
@@ -44,7 +48,7 @@ BEGIN
                                (event_source, event_name, read_only, error_code, request_bucket_name));
       -- The slices' rows of the hour, from one scan of it (a row may belong to several slices).
       DELETE FROM cloudtrail_event_slices
-       WHERE slice IN ('signins', 'iam-writes', 'denied', 'anonymous')
+       WHERE slice IN ('signins', 'iam-writes', 'denied', 'anonymous', 'cross-account')
          AND event_time >= one_hour AT TIME ZONE 'UTC' AND event_time < (one_hour + interval '1 hour') AT TIME ZONE 'UTC';
       INSERT INTO cloudtrail_event_slices
       SELECT s.slice, e.* FROM cloudtrail_events e
@@ -52,7 +56,8 @@ BEGIN
          ('signins', e.event_name IN ('ConsoleLogin', 'UserAuthentication', 'GetSigninToken', 'GetFederationToken', 'CheckMfa', 'SwitchRole')),
          ('iam-writes', e.event_source = 'iam.amazonaws.com' AND e.read_only IS NOT TRUE),
          ('denied', e.error_code IN ('AccessDenied', 'AccessDeniedException', 'Client.UnauthorizedOperation', 'UnauthorizedOperation', 'UnauthorizedAccess')),
-         ('anonymous', e.user_identity_account_id = 'anonymous')
+         ('anonymous', e.user_identity_account_id = 'anonymous'),
+         ('cross-account', e.user_identity_account_id <> e.recipient_account_id AND e.user_identity_account_id <> 'anonymous')
        ) AS s(slice, holds)
        WHERE e.event_time >= one_hour AT TIME ZONE 'UTC' AND e.event_time < (one_hour + interval '1 hour') AT TIME ZONE 'UTC'
          AND s.holds;
@@ -183,3 +188,10 @@ SELECT 'buckets', 'week', date_trunc('week', bucket), event_source, event_name, 
  ORDER BY 3;
 RESET work_mem;
 ANALYZE cloudtrail_rollup;
+
+-- The cross-account slice of the events already stored (one scan).
+INSERT INTO cloudtrail_event_slices
+SELECT 'cross-account', e.* FROM cloudtrail_events e
+ WHERE e.user_identity_account_id <> e.recipient_account_id AND e.user_identity_account_id <> 'anonymous'
+ ORDER BY e.event_time;
+ANALYZE cloudtrail_event_slices;
