@@ -270,7 +270,7 @@ function measureSql(source: RecordSource, measure: Measure, params: SqlParams, r
       return `coalesce(sum(${relation.number(measure.field)})${f}, 0)`;
     case "distinct": {
       const texts = keyFields(measure.field).map((field) => textSql(ALIAS, source, field, params));
-      return `count(DISTINCT ${texts.length === 1 ? texts[0] : `coalesce(${texts.join(", ")})`})${f}`;
+      return `count(DISTINCT ${bytewise(texts.length === 1 ? texts[0]! : `coalesce(${texts.join(", ")})`)})${f}`;
     }
   }
 }
@@ -564,13 +564,23 @@ export async function groupRows<K extends string, M extends string>(db: Queryabl
   });
 }
 
+/**
+ * A text expression compared byte by byte (`COLLATE "C"`) where it is grouped, counted distinct or sorted. The
+ * database's collation (e.g. C.UTF-8) compares through the C library: grouping a month of `sources` rollup rows
+ * (180k at 10M events) spent 300 ms sorting them; byte order sorts with abbreviated keys (`topSourceIps` over 30
+ * days: 253 → 192 ms). Equality is the same either way, so groups and counts are unchanged; ties rank in byte order.
+ */
+function bytewise(text: string): string {
+  return `(${text}) COLLATE "C"`;
+}
+
 /** Output columns `k_<name>` (the value) and `f_<name>` (index of the field that supplied it) per key. */
 function keySelect(source: RecordSource, keys: Record<string, GroupKey>, params: SqlParams): string[] {
   const select: string[] = [];
   for (const [name, key] of Object.entries(keys)) {
     checkName(name);
     const texts = keyFields(key).map((f) => textSql(ALIAS, source, f, params));
-    select.push(texts.length === 1 ? `${texts[0]} AS "k_${name}"` : `coalesce(${texts.join(", ")}) AS "k_${name}"`);
+    select.push(`${bytewise(texts.length === 1 ? texts[0]! : `coalesce(${texts.join(", ")})`)} AS "k_${name}"`);
     select.push(`CASE ${texts.map((t, i) => `WHEN ${t} IS NOT NULL THEN ${i}`).join(" ")} END AS "f_${name}"`);
   }
   return select;

@@ -7,10 +7,11 @@ import type { RecordSource } from "./selection";
 
 /**
  * The report rollups (tables `cloudtrail_rollup` and `flow_rollup`, migrations 20261204120000_report_rollups and
- * 20261206100000_report_rollups_actors_slices; week rows: 20261206130000_rollup_weeks; `buckets`: 20261206140000_s3_report_rollup_slice):
- * records per UTC hour, and for the narrow rollups per UTC day and week, for each combination of a few
- * low-cardinality fields, with the first and last record time (and the sums of flows' `bytes` and `packets`
- * and of S3's `additionalEventData.bytesTransferredOut`). The ingest transaction records the hours of the rows it loaded ({@link markRollupHours});
+ * 20261206100000_report_rollups_actors_slices; week rows: 20261206130000_rollup_weeks; `buckets`:
+ * 20261206140000_s3_report_rollup_slice): records per UTC hour, and for the narrow rollups per UTC day and week, for
+ * each combination of a few low-cardinality fields, with the first and last record time (and the sums of flows'
+ * `bytes` and `packets` and of S3's `additionalEventData.bytesTransferredOut`, in bytes). The ingest transaction
+ * records the hours of the rows it loaded ({@link markRollupHours});
  * triggers record the hours every update and delete touched (retention); {@link refreshRollups} recomputes
  * those hours, their days and weeks from the raw rows, so a rollup equals the raw answer once refreshed, whatever
  * arrived (re-delivered duplicates store nothing; late data marks its old hour).

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { Queryable } from "../db/queryable";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
+import { explaining } from "../../test/support/explain";
 import { largestTransfers } from "./s3-data-events";
 
 // The physical design behind the S3 report's largest transfers (prisma/migrations/20261206150000_s3_largest_transfers_index):
@@ -32,17 +32,6 @@ before(async () => {
 });
 after(() => db.drop());
 
-/** The pool, recording the plan of each query it runs. */
-function explaining(plans: string[]): Queryable {
-  return {
-    async query(text: string, values?: unknown[]) {
-      const { rows } = await db.pool.query(`EXPLAIN (FORMAT JSON) ${text}`, values);
-      plans.push(JSON.stringify(rows[0]["QUERY PLAN"]));
-      return db.pool.query(text, values);
-    },
-  } as Queryable;
-}
-
 describe("largest S3 transfers", () => {
   // Over the month the index is the plan; over one day (720 of the rows) the planner may as well sort that day's rows.
   for (const [label, from, to, indexed] of [
@@ -51,7 +40,7 @@ describe("largest S3 transfers", () => {
   ] as const) {
     it(`are the largest ${label}${indexed ? ", read from the bytes-out index in order" : ""}`, async () => {
       const plans: string[] = [];
-      const rows = await largestTransfers({ from, to, limit: 15 }, explaining(plans));
+      const rows = await largestTransfers({ from, to, limit: 15 }, explaining(db.pool, plans));
       assert.equal(plans.length, 1);
       if (indexed) {
         assert.match(plans[0]!, /cloudtrail_events_bytes_out_idx/);

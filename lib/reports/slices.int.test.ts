@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
+import { explaining } from "../../test/support/explain";
 import { conditionSql, SqlParams } from "../detect/compile-rule";
 import { enforceRetention } from "../ops/enforce-retention";
 import { cloudTrailKey, ingestCloudTrail } from "../search/testdata/ingest-fixtures";
@@ -266,7 +267,8 @@ describe("event slices", () => {
     const before = await successes();
     const { rows } = await db.pool.query(
       `DELETE FROM cloudtrail_event_slices
-        WHERE ctid = (SELECT ctid FROM cloudtrail_event_slices WHERE slice = 'signins' AND raw #>> '{responseElements,ConsoleLogin}' = 'Success' AND event_time >= $1 AND event_time < $2 LIMIT 1)
+        WHERE (slice, recipient_account_id, event_id) = (SELECT slice, recipient_account_id, event_id FROM cloudtrail_event_slices
+                                                          WHERE slice = 'signins' AND raw #>> '{responseElements,ConsoleLogin}' = 'Success' AND event_time >= $1 AND event_time < $2 LIMIT 1)
        RETURNING event_time`,
       [SCOPE.from, SCOPE.to],
     );
@@ -287,12 +289,23 @@ describe("event slices", () => {
     // Cross-account calls, whose rows need two fields to differ.
     const calls = await crossAccountCalls(SCOPE, db.pool);
     const taken = await db.pool.query(
-      `DELETE FROM cloudtrail_event_slices WHERE ctid = (SELECT ctid FROM cloudtrail_event_slices WHERE slice = 'cross-account' AND event_time >= $1 AND event_time < $2 LIMIT 1) RETURNING event_time`,
+      `DELETE FROM cloudtrail_event_slices
+        WHERE (slice, recipient_account_id, event_id) = (SELECT slice, recipient_account_id, event_id FROM cloudtrail_event_slices WHERE slice = 'cross-account' AND event_time >= $1 AND event_time < $2 LIMIT 1)
+       RETURNING event_time`,
       [SCOPE.from, SCOPE.to],
     );
     assert.equal(await crossAccountCalls(SCOPE, db.pool), calls - 1, "cross-account calls are read from the slice");
     await db.pool.query(`INSERT INTO rollup_dirty_hours (source, hour) VALUES ('cloudtrail', date_trunc('hour', $1::timestamptz AT TIME ZONE 'UTC'))`, [taken.rows[0].event_time]);
     assert.equal(await crossAccountCalls(SCOPE, db.pool), calls);
+  });
+
+  it("are read one partition each: a slice's panel scans only its own rows", async () => {
+    const partitions = (await db.pool.query(`SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'cloudtrail_event_slices'::regclass`)).rows.map((r) => r.relname);
+    assert.ok(partitions.includes("cloudtrail_event_slices_denied") && partitions.length >= 6);
+    const plans: string[] = [];
+    await accessDeniedByPrincipal(SCOPE, explaining(db.pool, plans));
+    const read = partitions.filter((p) => plans.some((plan) => plan.includes(`"${p}"`)));
+    assert.deepEqual(read, ["cloudtrail_event_slices_denied"]);
   });
 
   it("stay exact after late data and retention", async () => {
