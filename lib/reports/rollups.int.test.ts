@@ -15,6 +15,9 @@ import { measureCounts } from "./report-query";
 import { crossAccountCalls, s3Kpis, topBuckets } from "./s3-data-events";
 import { refreshRollups, ROLLUPS, startRollupRefresh } from "./rollups";
 import { silentLog } from "../../test/support/samples";
+import { explaining } from "../../test/support/explain";
+
+const plans: string[] = [];
 
 // Rollup-backed panels (lib/reports/rollups.ts) must give exactly the raw-row answer, which this
 // test computes independently with plain SQL, after each of the ingest guarantees that change raw rows:
@@ -345,6 +348,18 @@ describe("report rollups", () => {
     assert.equal(await flows(), rejected + 7);
     await nudge("flow_rollup", "traffic", "day", "2026-11-19", -7, { action: "REJECT", status: "OK" });
     assert.equal(await flows(), rejected);
+  });
+
+  it("are read one partition each: a panel scans only its rollup's rows", async () => {
+    const partitionsOf = async (table: string) =>
+      (await db.pool.query(`SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass`, [table])).rows.map((r) => r.relname as string);
+    const partitions = [...(await partitionsOf("cloudtrail_rollup")), ...(await partitionsOf("flow_rollup"))];
+    assert.ok(ROLLUPS.every((r) => partitions.includes(`${r.source === "cloudtrail" ? "cloudtrail" : "flow"}_rollup_${r.name}`)), "a partition per rollup");
+    for (const [panel, rollup] of [[() => topSourceIps({ ...SCOPE, limit: 10 }, explaining(db.pool, plans)), "cloudtrail_rollup_sources"], [() => trafficByInterface(SCOPE, explaining(db.pool, plans)), "flow_rollup_interfaces"]] as const) {
+      plans.length = 0;
+      await panel();
+      assert.deepEqual(partitions.filter((p) => plans.some((plan) => plan.includes(`"${p}"`))), [rollup]);
+    }
   });
 
   it("stays exact when a file is re-delivered with events already stored", async () => {
