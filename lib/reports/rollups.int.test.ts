@@ -17,8 +17,6 @@ import { refreshRollups, ROLLUPS, startRollupRefresh } from "./rollups";
 import { silentLog } from "../../test/support/samples";
 import { explaining } from "../../test/support/explain";
 
-const plans: string[] = [];
-
 // Rollup-backed panels (lib/reports/rollups.ts) must give exactly the raw-row answer, which this
 // test computes independently with plain SQL, after each of the ingest guarantees that change raw rows:
 // re-delivered duplicates, late data for an hour already rolled up, and retention deletes. The scope has
@@ -355,6 +353,7 @@ describe("report rollups", () => {
       (await db.pool.query(`SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass`, [table])).rows.map((r) => r.relname as string);
     const partitions = [...(await partitionsOf("cloudtrail_rollup")), ...(await partitionsOf("flow_rollup"))];
     assert.ok(ROLLUPS.every((r) => partitions.includes(`${r.source === "cloudtrail" ? "cloudtrail" : "flow"}_rollup_${r.name}`)), "a partition per rollup");
+    const plans: string[] = [];
     for (const [panel, rollup] of [[() => topSourceIps({ ...SCOPE, limit: 10 }, explaining(db.pool, plans)), "cloudtrail_rollup_sources"], [() => trafficByInterface(SCOPE, explaining(db.pool, plans)), "flow_rollup_interfaces"]] as const) {
       plans.length = 0;
       await panel();

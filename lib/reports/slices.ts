@@ -36,7 +36,8 @@ export const SLICES: readonly Slice[] = [
   { name: "iam-writes", source: "cloudtrail", selection: IAM_WRITES },
   { name: "denied", source: "cloudtrail", selection: DENIED },
   { name: "anonymous", source: "cloudtrail", selection: ANONYMOUS },
-  // Calls by a principal of another account than the trail's (the owner's): cross-account access. Anonymous callers are in `anonymous`.
+  // Calls by a principal of another account than the trail's (the owner's): cross-account access.
+  // Anonymous callers are in `anonymous`.
   { name: "cross-account", source: "cloudtrail", selection: { exclude: ANONYMOUS.include }, differ: ["recipientAccountId", "userIdentity.accountId"] },
 ];
 
@@ -50,7 +51,7 @@ export const SLICE_TABLES: Partial<Record<RecordSource, string>> = { cloudtrail:
  * Conservative: a selection written another way (a prefix, a CIDR block) is not recognised, and then reads raw rows.
  */
 export function sliceHolds(slice: Slice, selection: Selection | undefined, differ?: readonly [string, string]): boolean {
-  if (slice.differ && !(differ && [...differ].sort().join("\n") === [...slice.differ].sort().join("\n"))) return false;
+  if (slice.differ && !(differ && samePair(differ, slice.differ))) return false;
   for (const [field, allowed] of Object.entries(slice.selection.include ?? {})) {
     const values = list(selection?.include?.[field] ?? []);
     const ok = new Set(list(allowed).map(String));
@@ -61,6 +62,11 @@ export function sliceHolds(slice: Slice, selection: Selection | undefined, diffe
     if (!list(refused).every((v) => excluded.has(String(v)))) return false;
   }
   return true;
+}
+
+/** Whether two pairs of field names are the same pair, in either order. */
+function samePair(a: readonly [string, string], b: readonly [string, string]): boolean {
+  return (a[0] === b[0] && a[1] === b[1]) || (a[0] === b[1] && a[1] === b[0]);
 }
 
 /** The first slice of `source` holding every record of each of `selections` (all of them; with `differ`, see {@link sliceHolds}), or null. */
