@@ -254,7 +254,7 @@ export function textSql(alias: string, source: RuleSource, name: string, params:
 }
 
 /** A field's value as a number (for sums); text that is not a number becomes NULL. */
-function numberSql(alias: string, source: RuleSource, name: string, params: SqlParams): string {
+export function numberSql(alias: string, source: RuleSource, name: string, params: SqlParams): string {
   const field = mustResolve(source, name);
   if (field.kind === "column" && field.type === "number") return `${alias}."${field.column}"::numeric`;
   return `trailwatch_numeric(${textSql(alias, source, name, params)})`;

@@ -1,6 +1,5 @@
-import { conditionSql, SOURCE_TABLES, SqlParams, textSql } from "../detect/compile-rule";
+import { conditionSql, numberSql, SOURCE_TABLES, SqlParams, textSql } from "../detect/compile-rule";
 import { not, sameAs } from "../detect/conditions";
-import { resolveField } from "../detect/fields";
 import { eventSearchHref, flowSearchHref, type SearchLink } from "../search/search-url";
 import { toNumber, type Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
@@ -195,7 +194,7 @@ async function relationFor(db: Queryable, query: Query, params: SqlParams, { rol
     where: rows.where + scopeWhere(source, scope, query.base, params),
     count: (filter) => `count(*)${filter ? ` FILTER (WHERE ${filter})` : ""}`,
     bucket: (unit) => `date_trunc(${unit}, ${time} AT TIME ZONE 'UTC')`,
-    number: (field) => numberSql(source, field, params),
+    number: (field) => numberSql(ALIAS, source, field, params),
     first: `min(${time})`,
     last: `max(${time})`,
   };
@@ -253,13 +252,6 @@ export interface Counted {
   href: string | null;
 }
 
-function numberSql(source: RecordSource, field: string, params: SqlParams): string {
-  const resolved = resolveField(source, field);
-  if (!resolved) throw new Error(`unknown ${source} field "${field}"`);
-  if (resolved.kind === "column" && resolved.type === "number") return `${ALIAS}."${resolved.column}"::numeric`;
-  return `trailwatch_numeric(${textSql(ALIAS, source, field, params)})`;
-}
-
 function measureSql(source: RecordSource, measure: Measure, params: SqlParams, relation: Relation): string {
   const filter = filterSql(source, measure.where, params);
   const f = filter ? ` FILTER (WHERE ${filter})` : "";
@@ -270,7 +262,7 @@ function measureSql(source: RecordSource, measure: Measure, params: SqlParams, r
       return `coalesce(sum(${relation.number(measure.field)})${f}, 0)`;
     case "distinct": {
       const texts = keyFields(measure.field).map((field) => textSql(ALIAS, source, field, params));
-      return `count(DISTINCT ${bytewise(texts.length === 1 ? texts[0]! : `coalesce(${texts.join(", ")})`)})${f}`;
+      return `count(DISTINCT ${bytewise(firstPresent(texts))})${f}`;
     }
   }
 }
@@ -574,13 +566,18 @@ function bytewise(text: string): string {
   return `(${text}) COLLATE "C"`;
 }
 
+/** The first present of a key's field values (SQL text expressions, in the key's order). */
+function firstPresent(texts: readonly string[]): string {
+  return texts.length === 1 ? texts[0]! : `coalesce(${texts.join(", ")})`;
+}
+
 /** Output columns `k_<name>` (the value) and `f_<name>` (index of the field that supplied it) per key. */
 function keySelect(source: RecordSource, keys: Record<string, GroupKey>, params: SqlParams): string[] {
   const select: string[] = [];
   for (const [name, key] of Object.entries(keys)) {
     checkName(name);
     const texts = keyFields(key).map((f) => textSql(ALIAS, source, f, params));
-    select.push(`${bytewise(texts.length === 1 ? texts[0]! : `coalesce(${texts.join(", ")})`)} AS "k_${name}"`);
+    select.push(`${bytewise(firstPresent(texts))} AS "k_${name}"`);
     select.push(`CASE ${texts.map((t, i) => `WHEN ${t} IS NOT NULL THEN ${i}`).join(" ")} END AS "f_${name}"`);
   }
   return select;
@@ -800,7 +797,7 @@ export async function listEvents<F extends string = never>(db: Queryable, option
   const extra = fieldNames.map((n) => `${textSql(ALIAS, source, (options.fields as Record<F, string>)[n], params)} AS "x_${n}"`);
   const order =
     options.orderBy && options.orderBy !== "newest"
-      ? `${numberSql(source, options.orderBy.largest, params)} DESC NULLS LAST, ${timeColumn(source)} DESC`
+      ? `${numberSql(ALIAS, source, options.orderBy.largest, params)} DESC NULLS LAST, ${timeColumn(source)} DESC`
       : `${timeColumn(source)} DESC`;
   const limit = Math.min(500, Math.max(1, Math.trunc(options.limit ?? 20)));
   const from = await rawRows(db, { source, scope: options.scope, base: options.base }, null, params);

@@ -1,4 +1,4 @@
-import { SOURCE_TABLES, type SqlParams } from "../detect/compile-rule";
+import { numberSql, SOURCE_TABLES, type SqlParams } from "../detect/compile-rule";
 import { resolveField } from "../detect/fields";
 import type { Queryable } from "../db/queryable";
 import type { Logger } from "../log";
@@ -122,12 +122,6 @@ export function rollupColumn(source: RecordSource, field: string): string {
   return `"${resolved.column}"`;
 }
 
-/** The SQL summing a raw row's `field` (a number column, or a text column holding numbers, as the refresh sums it). */
-function rawSum(source: RecordSource, field: string): string {
-  const column = rollupColumn(source, field);
-  return `coalesce(sum(${resolveField(source, field)?.type === "number" ? column : `trailwatch_numeric(${column})`}), 0)`;
-}
-
 /**
  * A relation with the rollup's columns (`bucket`: the UTC hour, day or week as a `timestamp`; the field and sum
  * columns; `records`; `first_time`, `last_time`) covering `[from, to)` exactly: week rows for the whole UTC weeks
@@ -171,7 +165,7 @@ export function rollupRelation(rollup: Rollup, from: Date, to: Date, grain: Roll
   const eh = params.add(new Date(endHour));
   const t = params.add(to);
   parts.push(
-    `SELECT date_trunc('hour', ${time} AT TIME ZONE 'UTC'), ${[...fields, ...rollup.sums.map((s) => rawSum(rollup.source, s))].join(", ")}, count(*), min(${time}), max(${time})
+    `SELECT date_trunc('hour', ${time} AT TIME ZONE 'UTC'), ${[...fields, ...rollup.sums.map((s) => `coalesce(sum(${numberSql(raw, rollup.source, s, params)}), 0)`)].join(", ")}, count(*), min(${time}), max(${time})
        FROM ${raw}
       WHERE (${time} >= ${f}::timestamptz AND ${time} < ${fh}::timestamptz) OR (${time} >= ${eh}::timestamptz AND ${time} < ${t}::timestamptz)
       GROUP BY ${Array.from({ length: fields.length + 1 }, (_, i) => i + 1).join(", ")}`,
