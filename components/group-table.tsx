@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { CountLink } from "./count-link";
+import { formatExact } from "./format";
 import { Td, Th, UtcTime } from "./panel";
 import { safeHref } from "../lib/http/safe-href";
 
@@ -12,6 +13,8 @@ export interface GroupTableRow {
   href?: string | null;
   first?: Date;
   last?: Date;
+  /** Per measure, how much the value may lack when it is a lower bound (a leader board's row); null: unknown. */
+  margin?: Readonly<Record<string, number | null>>;
 }
 
 export type GroupColumn<R extends GroupTableRow = GroupTableRow> =
@@ -40,6 +43,12 @@ function KeyValue({ value, mono }: { value: string | null; mono: boolean }) {
 export function GroupTable<R extends GroupTableRow>({ rows, columns, testId }: GroupTableProps<R>) {
   return (
     <table className="w-full text-sm" data-testid={testId}>
+      {rows.some((row) => Object.values(row.margin ?? {}).some((m) => m !== 0)) ? (
+        <caption className="caption-bottom px-3 py-2 text-left text-xs text-slate-500" data-testid={testId ? `${testId}-bounds` : undefined}>
+          Ranked from each hour&apos;s and day&apos;s busiest keys: a value marked ≥ may lack the buckets that did not list its key (hover
+          the mark for how much at most). Its link lists every record.
+        </caption>
+      ) : null}
       <thead className="bg-slate-50">
         <tr>
           {columns.map((c, i) => (
@@ -74,6 +83,7 @@ export function GroupTable<R extends GroupTableRow>({ rows, columns, testId }: G
                 case "measure":
                   return (
                     <Td key={i} className="text-right">
+                      <LowerBound margin={row.margin?.[c.measure]} unit={c.unit ?? "count"} />
                       <CountLink
                         value={row.values?.[c.measure] ?? 0}
                         href={row.hrefs?.[c.measure] ?? null}
@@ -101,5 +111,16 @@ export function GroupTable<R extends GroupTableRow>({ rows, columns, testId }: G
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** "≥" before a value that is a lower bound, with the most it may lack in its title; nothing for an exact value. */
+function LowerBound({ margin, unit }: { margin: number | null | undefined; unit: "count" | "bytes" }) {
+  if (margin === undefined || margin === 0) return null;
+  const title = margin === null ? "at least this many: the busiest hour's count" : `at least this; at most ${formatExact(margin, unit)} more`;
+  return (
+    <span className="mr-1 text-slate-400" title={title} data-margin={margin ?? ""}>
+      ≥
+    </span>
   );
 }

@@ -1,12 +1,12 @@
 import { getPool } from "../db/pool";
-import { PRIVATE_NETWORKS } from "../detect/conditions";
 import vpcPortScan from "../detect/rules/vpc-port-scan";
 import { NETWORK_CHANGE_CATEGORIES } from "./change-catalogue";
 import { changeCategories, type SensitiveChanges } from "./overview";
 import type { Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
 import { groupRows, measureCounts, splitCounted, timeSeries, type GroupRow, type SeriesLegend, type SeriesPoint } from "./report-query";
-import { mergeSelections, type Selection } from "./selection";
+import { ACCEPT, FROM_PUBLIC, REJECT, REMOTE_ADMIN_FROM_PUBLIC, TRAFFIC } from "./flow-selections";
+import { mergeSelections } from "./selection";
 import type { BucketUnit } from "./time-range";
 
 /**
@@ -18,18 +18,12 @@ import type { BucketUnit } from "./time-range";
  * The region filter applies to the flow log's `region` field, which only custom formats (version 3+)
  * carry; records in the default format have no region and are left out when a region is chosen
  * ({@link NetworkReport.flowsWithoutRegion} says how many). The account filter uses `account-id`.
+ * Top talkers, rejected sources, SSH/RDP from the internet and destination ports are keyed by address or port,
+ * nearly one key per record: without an account or region filter they read leader boards (lib/reports/leaders.ts),
+ * so their values are lower bounds with a margin (`GroupRow.margin`); the SSH/RDP KPI is a board's exact total.
  * The search-link seeds are CloudWatch Logs Insights' top-talker and REJECT queries
  * (`stats sum(bytes) by srcAddr, dstAddr`, `filter action="REJECT" | stats count(*) by srcAddr`).
  */
-
-/** Records that describe traffic (not NODATA / SKIPDATA intervals). */
-export const TRAFFIC: Selection = { include: { "log-status": "OK" } };
-const ACCEPT: Selection = { include: { action: "ACCEPT" } };
-const REJECT: Selection = { include: { action: "REJECT" } };
-/** Traffic from an address outside private, shared and link-local space: the internet. */
-export const FROM_PUBLIC: Selection = mergeSelections(TRAFFIC, { include: { srcaddr: "*" }, exclude: { srcaddr: PRIVATE_NETWORKS } });
-/** SSH and RDP. */
-export const REMOTE_ADMIN_PORTS = [22, 3389] as const;
 
 const portScanRule = vpcPortScan.rule.aggregation;
 /** A source is a port-scan suspect from this many distinct refused destination ports: the detection rule `vpc-port-scan`'s threshold (25). */
@@ -88,7 +82,7 @@ export async function networkKpis(scope: ReportScope, db: Queryable = getPool())
         bytesAccepted: { kind: "sum", field: "bytes", where: ACCEPT },
         bytesRejected: { kind: "sum", field: "bytes", where: REJECT },
         rejected: { kind: "count", where: REJECT },
-        remoteAdminFromPublic: { kind: "count", where: mergeSelections(FROM_PUBLIC, { include: { dstport: [...REMOTE_ADMIN_PORTS] } }) },
+        remoteAdminFromPublic: { kind: "count", where: REMOTE_ADMIN_FROM_PUBLIC },
       },
     }),
     measureCounts(db, {
@@ -165,7 +159,7 @@ export function remoteAdminFromPublic(scope: ReportScope & { limit?: number }, d
   return groupRows(db, {
     source: "vpcflow",
     scope,
-    base: mergeSelections(FROM_PUBLIC, { include: { dstport: [...REMOTE_ADMIN_PORTS] } }),
+    base: REMOTE_ADMIN_FROM_PUBLIC,
     keys: { src: "srcaddr", port: "dstport", action: "action" },
     measures: { flows: { kind: "count" }, bytes: { kind: "sum", field: "bytes" } },
     orderBy: "flows",

@@ -5,7 +5,9 @@ import { toNumber, type Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
 import { isLiteral, mergeSelections, selectionCondition, selectionLinkFilters, valueCondition, type RecordSource, type Selection } from "./selection";
 import { BUCKET_MS, BUCKET_UNITS, bucketEnd, bucketForSpan, type BucketUnit } from "./time-range";
-import { refreshRollups, rollupColumn, rollupFor, rollupRelation, type Rollup, type RollupGrain } from "./rollups";
+import { leaderBoardFor, leaderRowsSql, leaderTotalSql, LEADER_SUMS, type LeaderSum } from "./leaders";
+import type { RollupGrain } from "./grains";
+import { refreshRollups, rollupColumn, rollupFor, rollupRelation, type Rollup } from "./rollups";
 import { SLICE_TABLES, sliceFor, type Slice } from "./slices";
 
 /**
@@ -300,12 +302,22 @@ export async function measureCounts<M extends string>(
   const own = new Map(names.map((n) => [n, chooseRollup(query, [query.measures[n]])]));
   const served = names.filter((n) => own.get(n) !== null);
   const together = chooseRollup(query, served.map((n) => query.measures[n]));
+  // A measure no rollup serves may be a leader board's exact total (flow records keyed by address or port).
+  const totals = names.flatMap((n) => {
+    const sql = own.get(n) === null ? leaderTotalQuery(query, query.measures[n]) : null;
+    return sql ? [{ name: n, ...sql }] : [];
+  });
   const groups = new Map<Rollup | null, M[]>();
   for (const name of names) {
+    if (totals.some((t) => t.name === name)) continue;
     const rollup = own.get(name) === null ? null : (together ?? own.get(name)!);
     groups.set(rollup, [...(groups.get(rollup) ?? []), name]);
   }
-  const values = await Promise.all([...groups].map(([rollup, group]) => measureRow(db, query, group, rollup)));
+  if (totals.length > 0) await refreshRollups(db);
+  const values = await Promise.all([
+    ...[...groups].map(([rollup, group]) => measureRow(db, query, group, rollup)),
+    ...totals.map(async (t) => ({ [t.name]: (await db.query(t.text, t.params.values)).rows[0]?.total })),
+  ]);
   const row = Object.assign({}, ...values) as Record<string, unknown>;
   return Object.fromEntries(
     names.map((name) => [
@@ -460,6 +472,12 @@ export interface GroupRow<K extends string, M extends string> {
   /** Time of the row's first and last record (UTC). */
   first: Date;
   last: Date;
+  /**
+   * Set when the row was read from a leader board (lib/reports/leaders.ts): each value is then a lower bound, and
+   * `margin[m]` how much it may lack (the true value is in [value, value + margin]; 0: exact); null where no bound
+   * is known (distinct counts: the busiest hour's).
+   */
+  margin?: Record<M, number | null>;
 }
 
 export interface GroupOptions<K extends string, M extends string> extends Query {
@@ -510,33 +528,9 @@ export async function groupRows<K extends string, M extends string>(db: Queryabl
     differFields = [a, b];
   }
 
-  const rollup = options.keysDiffer
-    ? null
-    : chooseRollup({ ...options, base }, measureNames.map((n) => options.measures[n]), keyNames.flatMap((k) => keyFields(options.keys[k])));
-  const relation = await relationFor(db, { ...options, base }, params, { rollup, differ: differFields });
-  const select = keySelect(source, options.keys, params);
-  for (const name of measureNames) select.push(`${measureSql(source, options.measures[name], params, relation)} AS "m_${name}"`);
-  select.push(`${relation.first} AS first_seen`, `${relation.last} AS last_seen`);
-  const groupBy = keyNames.map((_, i) => `${2 * i + 1}, ${2 * i + 2}`).join(", ");
-  const having = options.minimum ? `HAVING ${measureSql(source, options.measures[options.minimum.measure], params, relation)} >= ${params.add(options.minimum.value)}` : "";
-  const ties = keyNames.map((n) => `"k_${n}" ASC NULLS LAST`).join(", ");
-  const rank = `"m_${options.orderBy}" DESC${ties ? `, ${ties}` : ""}`;
-  const grouped = `SELECT ${select.join(",\n              ")}
-         FROM ${relation.from}
-        WHERE ${relation.where}${differ}
-        ${groupBy ? `GROUP BY ${groupBy}` : ""}
-        ${having}`;
-  const text = options.perKey
-    ? `SELECT * FROM (
-         SELECT g.*, row_number() OVER (PARTITION BY "k_${options.perKey.key}" ORDER BY ${rank}) AS rank_in_key
-           FROM (${grouped}) g
-       ) r
-       WHERE rank_in_key <= ${params.add(options.perKey.limit)}
-       ORDER BY "k_${options.perKey.key}" ASC NULLS LAST, ${rank}
-       LIMIT ${params.add(limit)}`
-    : `${grouped}
-        ORDER BY ${rank}
-        LIMIT ${params.add(limit)}`;
+  const fromBoard = leaderQuery(options, limit, params);
+  if (fromBoard) await refreshRollups(db);
+  const text = fromBoard ?? (await groupedQuery(db, { ...options, base }, differ, differFields, limit, params));
   const { rows } = await db.query(text, params.values);
 
   return rows.map((r) => {
@@ -552,8 +546,95 @@ export async function groupRows<K extends string, M extends string>(db: Queryabl
       href: href(),
       first: r.first_seen as Date,
       last: r.last_seen as Date,
+      ...(fromBoard ? { margin: Object.fromEntries(measureNames.map((n) => [n, r[`e_${n}`] === null ? null : toNumber(r[`e_${n}`])])) as Record<M, number | null> } : {}),
     };
   });
+}
+
+/** groupRows' query over the rollup, slice or raw rows that hold the panel's records (see {@link relationFor}). */
+async function groupedQuery<K extends string, M extends string>(
+  db: Queryable,
+  options: GroupOptions<K, M>,
+  differ: string,
+  differFields: [string, string] | undefined,
+  limit: number,
+  params: SqlParams,
+): Promise<string> {
+  const { source } = options;
+  const keyNames = Object.keys(options.keys) as K[];
+  const measureNames = Object.keys(options.measures) as M[];
+  const rollup = options.keysDiffer
+    ? null
+    : chooseRollup(options, measureNames.map((n) => options.measures[n]), keyNames.flatMap((k) => keyFields(options.keys[k])));
+  const relation = await relationFor(db, options, params, { rollup, differ: differFields });
+  const select = keySelect(source, options.keys, params);
+  for (const name of measureNames) select.push(`${measureSql(source, options.measures[name], params, relation)} AS "m_${name}"`);
+  select.push(`${relation.first} AS first_seen`, `${relation.last} AS last_seen`);
+  const groupBy = keyNames.map((_, i) => `${2 * i + 1}, ${2 * i + 2}`).join(", ");
+  const having = options.minimum ? `HAVING ${measureSql(source, options.measures[options.minimum.measure], params, relation)} >= ${params.add(options.minimum.value)}` : "";
+  const ties = keyNames.map((n) => `"k_${n}" ASC NULLS LAST`).join(", ");
+  const rank = `"m_${options.orderBy}" DESC${ties ? `, ${ties}` : ""}`;
+  const grouped = `SELECT ${select.join(",\n              ")}
+         FROM ${relation.from}
+        WHERE ${relation.where}${differ}
+        ${groupBy ? `GROUP BY ${groupBy}` : ""}
+        ${having}`;
+  return options.perKey
+    ? `SELECT * FROM (
+         SELECT g.*, row_number() OVER (PARTITION BY "k_${options.perKey.key}" ORDER BY ${rank}) AS rank_in_key
+           FROM (${grouped}) g
+       ) r
+       WHERE rank_in_key <= ${params.add(options.perKey.limit)}
+       ORDER BY "k_${options.perKey.key}" ASC NULLS LAST, ${rank}
+       LIMIT ${params.add(limit)}`
+    : `${grouped}
+        ORDER BY ${rank}
+        LIMIT ${params.add(limit)}`;
+}
+
+/** The board sum a count or sum measure reads (ignoring its `where`), or null. */
+function leaderSumOf(m: Measure): LeaderSum | null {
+  if (m.kind === "count") return "records";
+  return m.kind === "sum" && (LEADER_SUMS as readonly string[]).includes(m.field) ? (m.field as LeaderSum) : null;
+}
+
+/** The exact total of a count or sum measure whose records are exactly a leader board's, with its parameters; null when none is. */
+function leaderTotalQuery(query: Query, measure: Measure): { text: string; params: SqlParams } | null {
+  const { scope } = query;
+  const sum = leaderSumOf(measure);
+  if (query.source !== "vpcflow" || scope.account || scope.region || !sum) return null;
+  const board = leaderBoardFor(mergeSelections(query.base, measure.where));
+  const params = new SqlParams();
+  const text = board ? leaderTotalSql(board, sum, scope.from, scope.to, params) : null;
+  return text ? { text, params } : null;
+}
+
+/**
+ * groupRows' query over the leader board keeping exactly the panel's rows (lib/reports/leaders.ts), with each
+ * measure's margin as `e_<name>`; null when no board does (an account or region filter, a measure's own `where`,
+ * a minimum or per-key limit, a key chain, no whole hour in the range).
+ */
+function leaderQuery<K extends string, M extends string>(options: GroupOptions<K, M>, limit: number, params: SqlParams): string | null {
+  const { scope } = options;
+  if (options.source !== "vpcflow" || scope.account || scope.region || options.minimum || options.perKey || options.keysDiffer) return null;
+  const keys = Object.values<GroupKey>(options.keys);
+  if (!keys.every((k): k is string => typeof k === "string")) return null;
+  const sumOf = (m: Measure) => (m.where ? null : leaderSumOf(m));
+  const rankBy = sumOf(options.measures[options.orderBy]);
+  const board = rankBy ? leaderBoardFor(options.base ?? {}, keys, rankBy) : null;
+  if (!board) return null;
+  const columns: string[] = [];
+  for (const [name, m] of Object.entries<Measure>(options.measures)) {
+    const sum = sumOf(m);
+    const distinct = m.kind === "distinct" && !m.where && typeof m.field === "string" ? board.distinct.indexOf(m.field) : -1;
+    if (sum) columns.push(`l.${sum} AS "m_${name}"`, `l.${sum}_error AS "e_${name}"`);
+    else if (distinct >= 0) columns.push(`l.d${distinct + 1} AS "m_${name}"`, `NULL AS "e_${name}"`);
+    else return null;
+  }
+  const sql = leaderRowsSql(board, scope.from, scope.to, limit, params);
+  if (!sql) return null;
+  const keyColumns = Object.keys(options.keys).flatMap((name, i) => [`l.k${i + 1} AS "k_${name}"`, `CASE WHEN l.k${i + 1} IS NOT NULL THEN 0 END AS "f_${name}"`]);
+  return `SELECT ${[...keyColumns, ...columns, "l.first_time AS first_seen", "l.last_time AS last_seen"].join(", ")} FROM (${sql}) l`;
 }
 
 /**

@@ -3,6 +3,8 @@ import { resolveField } from "../detect/fields";
 import type { Queryable } from "../db/queryable";
 import type { Logger } from "../log";
 import { pause } from "../ops/heartbeat";
+import { rollupSpans, type RollupGrain } from "./grains";
+import { refreshFlowLeaders } from "./leaders";
 import type { RecordSource } from "./selection";
 
 /**
@@ -57,14 +59,6 @@ export const ROLLUPS: readonly Rollup[] = [
 /** Each source's rollup table (its raw table and time column are the rule engine's `SOURCE_TABLES`). */
 const ROLLUP_TABLES: Record<RecordSource, string> = { cloudtrail: "cloudtrail_rollup", vpcflow: "flow_rollup" };
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
-const WEEK_MS = 7 * DAY_MS;
-/** 1970-01-05, the first Monday after the epoch (a Thursday). */
-const MONDAY_MS = 4 * DAY_MS;
-
-/** The coarsest rows a read may use: "hour" for hourly buckets, "day" for daily ones, "week" when rows are not bucketed in time. */
-export type RollupGrain = "hour" | "day" | "week";
 
 /** The narrowest rollup of `source` keeping every one of `fields` and summing every one of `sums`, or null. */
 export function rollupFor(source: RecordSource, fields: readonly string[], sums: readonly string[] = []): Rollup | null {
@@ -86,13 +80,13 @@ export async function markRollupHours(db: Queryable, source: RecordSource, hours
 }
 
 /**
- * Recomputes every rollup for the hours marked dirty since the last refresh, and the days holding them
- * (one refresh at a time; the others wait for it). Returns how many hours were rebuilt.
- * Throws when the database fails.
+ * Recomputes every rollup for the hours marked dirty since the last refresh, and the days holding them, then the
+ * flow leader boards of those hours (lib/reports/leaders.ts); one refresh at a time, the others wait for it.
+ * Returns how many hours were rebuilt (a flow hour counts once for its rollups and once for its boards). Throws when the database fails.
  */
 export async function refreshRollups(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: number }>("SELECT trailwatch_refresh_rollups() AS n");
-  return Number(rows[0]?.n ?? 0);
+  return Number(rows[0]?.n ?? 0) + (await refreshFlowLeaders(db));
 }
 
 /**
@@ -131,16 +125,9 @@ export function rollupColumn(source: RecordSource, field: string): string {
  * rows are as cheap). Parameters are added to `params`.
  */
 export function rollupRelation(rollup: Rollup, from: Date, to: Date, grain: RollupGrain, params: SqlParams): string | null {
-  const firstHour = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS;
-  const endHour = Math.floor(to.getTime() / HOUR_MS) * HOUR_MS;
-  if (endHour <= firstHour) return null;
-  let firstDay = Math.ceil(firstHour / DAY_MS) * DAY_MS;
-  let endDay = Math.floor(endHour / DAY_MS) * DAY_MS;
-  if (!rollup.daily || grain === "hour" || endDay <= firstDay) firstDay = endDay = endHour;
-  let firstWeek = weekStart(firstDay + WEEK_MS - 1);
-  let endWeek = weekStart(endDay);
-  if (grain !== "week" || endWeek <= firstWeek) firstWeek = endWeek = endDay;
-
+  const spans = rollupSpans(from, to, rollup.daily ? grain : "hour");
+  if (!spans) return null;
+  const { stored: storedSpans, firstHour, endHour } = spans;
   const table = ROLLUP_TABLES[rollup.source];
   const { table: raw, time } = SOURCE_TABLES[rollup.source];
   const fields = rollup.fields.map((f) => rollupColumn(rollup.source, f));
@@ -149,17 +136,10 @@ export function rollupRelation(rollup: Rollup, from: Date, to: Date, grain: Roll
   const name = params.add(rollup.name);
   const at = (ms: number) => `(${params.add(new Date(ms))}::timestamptz AT TIME ZONE 'UTC')`;
   const parts: string[] = [];
-  // Stored rows of one grain in [start, end), when that span is not empty.
-  const stored = (g: RollupGrain, start: number, end: number) => {
-    if (end <= start) return;
+  for (const span of storedSpans) {
     parts.push(`SELECT bucket, ${columns}, records, first_time, last_time FROM ${table}
-      WHERE rollup = ${name} AND grain = '${g}' AND bucket >= ${at(start)} AND bucket < ${at(end)}`);
-  };
-  stored("hour", firstHour, firstDay);
-  stored("day", firstDay, firstWeek);
-  stored("week", firstWeek, endWeek);
-  stored("day", endWeek, endDay);
-  stored("hour", endDay, endHour);
+      WHERE rollup = ${name} AND grain = '${span.grain}' AND bucket >= ${at(span.start)} AND bucket < ${at(span.end)}`);
+  }
   const f = params.add(from);
   const fh = params.add(new Date(firstHour));
   const eh = params.add(new Date(endHour));
@@ -171,9 +151,4 @@ export function rollupRelation(rollup: Rollup, from: Date, to: Date, grain: Roll
       GROUP BY ${Array.from({ length: fields.length + 1 }, (_, i) => i + 1).join(", ")}`,
   );
   return `(${parts.join("\n UNION ALL\n ")})`;
-}
-
-/** The start (ms since the epoch) of the UTC week holding `ms`: Monday 00:00, as Postgres's `date_trunc('week')`. */
-function weekStart(ms: number): number {
-  return Math.floor((ms - MONDAY_MS) / WEEK_MS) * WEEK_MS + MONDAY_MS;
 }

@@ -8,7 +8,7 @@ import type { Queryable } from "../../lib/db/queryable";
 export function explaining(pool: pg.Pool, plans: string[]): Queryable {
   return {
     async query(text: string, values?: unknown[]) {
-      if (/^\s*(SELECT|WITH)\b/i.test(text) && !/trailwatch_refresh_rollups/.test(text)) {
+      if (/^\s*(SELECT|WITH)\b/i.test(text) && !/trailwatch_refresh_/.test(text)) {
         const { rows } = await pool.query(`EXPLAIN (FORMAT JSON) ${text}`, values);
         plans.push(JSON.stringify(rows[0]["QUERY PLAN"]));
       }
