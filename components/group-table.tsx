@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { CountLink } from "./count-link";
-import { formatExact } from "./format";
+import { formatExact, formatInteger } from "./format";
 import { Td, Th, UtcTime } from "./panel";
 import { safeHref } from "../lib/http/safe-href";
 
@@ -22,6 +22,8 @@ export type GroupColumn<R extends GroupTableRow = GroupTableRow> =
   | { kind: "key"; key: string; header: string; mono?: boolean; link?: boolean; wide?: boolean }
   /** A number with the link to its records. */
   | { kind: "measure"; measure: string; header: string; unit?: "count" | "bytes"; what?: string }
+  /** A number no link can list (a distinct count: its records are those having the field). */
+  | { kind: "number"; measure: string; header: string }
   /** The row's first or last record (UTC). */
   | { kind: "time"; which: "first" | "last"; header: string }
   /** Anything else, from the row. */
@@ -52,7 +54,7 @@ export function GroupTable<R extends GroupTableRow>({ rows, columns, testId }: G
       <thead className="bg-slate-50">
         <tr>
           {columns.map((c, i) => (
-            <Th key={i} className={c.kind === "measure" || (c.kind === "custom" && c.align === "right") ? "text-right" : ""}>
+            <Th key={i} className={c.kind === "measure" || c.kind === "number" || (c.kind === "custom" && c.align === "right") ? "text-right" : ""}>
               {c.header}
             </Th>
           ))}
@@ -91,6 +93,13 @@ export function GroupTable<R extends GroupTableRow>({ rows, columns, testId }: G
                         what={c.what ?? c.header.toLowerCase()}
                         testId={testId ? `${testId}-${c.measure}` : undefined}
                       />
+                    </Td>
+                  );
+                case "number":
+                  return (
+                    <Td key={i} className="text-right tabular-nums">
+                      <LowerBound margin={row.margin?.[c.measure]} unit="count" />
+                      {formatInteger(row.values?.[c.measure] ?? 0)}
                     </Td>
                   );
                 case "time":

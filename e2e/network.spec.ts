@@ -13,6 +13,8 @@ test("the network report renders every panel with the demo week", async ({ page 
   await expect(page.getByTestId("port-scans-table-row").filter({ hasText: SCANNER })).toBeVisible();
   await expect(page.getByTestId("remote-admin-table-row").filter({ hasText: "175.16.199.201" }).first()).toBeVisible();
   await expect(page.getByTestId("direction").getByText("ingress").first()).toBeVisible();
+  // Rejected sources come from the leader boards: distinct ports and hosts are lower bounds, and the table says so.
+  await expect(page.getByTestId("rejected-sources-table-bounds")).toBeVisible();
   await expect(page.getByTestId("network-changes").getByText("AuthorizeSecurityGroupIngress").first()).toBeVisible();
   await saveScreenshot(page, testInfo, "network");
 });

@@ -4,7 +4,6 @@ import { TimeSeriesChart } from "../../components/charts/time-series-chart";
 import { CountLink } from "../../components/count-link";
 import { EmptyState } from "../../components/empty-state";
 import { EventTable } from "../../components/event-table";
-import { formatInteger } from "../../components/format";
 import { GroupTable } from "../../components/group-table";
 import { KpiTiles } from "../../components/kpi-tiles";
 import { Panel } from "../../components/panel";
@@ -144,8 +143,8 @@ export default async function IamPage({ searchParams }: { searchParams: SearchPa
               columns={[
                 { kind: "key", key: "principal", header: "Principal", link: true, wide: true },
                 { kind: "measure", measure: "denied", header: "Refused", what: "refused calls" },
-                { kind: "custom", header: "Actions", align: "right", render: (r) => formatInteger(r.values.actions) },
-                { kind: "custom", header: "Services", align: "right", render: (r) => formatInteger(r.values.services) },
+                { kind: "number", measure: "actions", header: "Actions" },
+                { kind: "number", measure: "services", header: "Services" },
                 { kind: "time", which: "first", header: "First" },
                 { kind: "time", which: "last", header: "Last" },
               ]}

@@ -119,8 +119,8 @@ export default async function NetworkPage({ searchParams }: { searchParams: Sear
                 columns={[
                   { kind: "key", key: "src", header: "Source" },
                   { kind: "measure", measure: "flows", header: "Rejected", what: "rejected flow records" },
-                  { kind: "custom", header: "Ports", align: "right", render: (r) => formatInteger(r.values.ports) },
-                  { kind: "custom", header: "Hosts", align: "right", render: (r) => formatInteger(r.values.targets) },
+                  { kind: "number", measure: "ports", header: "Ports" },
+                  { kind: "number", measure: "targets", header: "Hosts" },
                 ]}
               />
             </Panel>
@@ -154,9 +154,9 @@ export default async function NetworkPage({ searchParams }: { searchParams: Sear
                 rows={report.portScanSuspects}
                 columns={[
                   { kind: "key", key: "src", header: "Source", link: true },
-                  { kind: "custom", header: "Refused ports", align: "right", render: (r) => formatInteger(r.values.rejectedPorts) },
+                  { kind: "number", measure: "rejectedPorts", header: "Refused ports" },
                   { kind: "measure", measure: "rejected", header: "Rejected", what: "rejected flow records" },
-                  { kind: "custom", header: "Accepted ports", align: "right", render: (r) => formatInteger(r.values.acceptedPorts) },
+                  { kind: "number", measure: "acceptedPorts", header: "Accepted ports" },
                   { kind: "measure", measure: "flows", header: "Records", what: "flow records from the source" },
                 ]}
               />
@@ -193,7 +193,7 @@ export default async function NetworkPage({ searchParams }: { searchParams: Sear
                   { kind: "key", key: "port", header: "Port" },
                   { kind: "measure", measure: "flows", header: "Records", what: "flow records" },
                   { kind: "measure", measure: "bytes", header: "Bytes", unit: "bytes", what: "flow records (bytes summed)" },
-                  { kind: "custom", header: "Sources", align: "right", render: (r) => formatInteger(r.values.sources) },
+                  { kind: "number", measure: "sources", header: "Sources" },
                 ]}
               />
             </Panel>

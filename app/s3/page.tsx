@@ -145,7 +145,7 @@ export default async function S3Page({ searchParams }: { searchParams: SearchPar
                   { kind: "key", key: "bucket", header: "Bucket" },
                   { kind: "key", key: "principal", header: "Caller", wide: true },
                   { kind: "measure", measure: "denied", header: "Denied", what: "refused S3 calls" },
-                  { kind: "custom", header: "Calls", align: "right", render: (r) => formatInteger(r.values.actions) },
+                  { kind: "number", measure: "actions", header: "Calls" },
                   { kind: "time", which: "last", header: "Last" },
                 ]}
               />

@@ -6,7 +6,7 @@ import { flowKey, ingestFlowLog } from "../search/testdata/ingest-fixtures";
 import { PRIVATE_NETWORKS } from "../detect/conditions";
 import { REMOTE_ADMIN_PORTS } from "./flow-selections";
 import { LISTED } from "./leaders";
-import { networkKpis, remoteAdminFromPublic, topDestinationPorts, topRejectedSources, topTalkers } from "./network";
+import { networkKpis, portScanSuspects, remoteAdminFromPublic, topDestinationPorts, topRejectedSources, topTalkers } from "./network";
 import type { GroupRow } from "./report-query";
 
 // The leader boards (lib/reports/leaders.ts) against the raw records, computed here with plain SQL. Each hour has
@@ -21,6 +21,7 @@ const DAY0 = Date.UTC(2026, 10, 18, 0, 0);
 const HOURS = 72;
 const SCOPE = { from: new Date(DAY0 + 3 * 3_600_000 + 17 * 60_000), to: new Date(DAY0 + 2 * 86_400_000 + 21 * 3_600_000 + 43 * 60_000) };
 const TAIL = LISTED + 60;
+const SCANNER = "192.0.2.66";
 
 const HEADER = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status region flow-direction";
 function line(account: string, src: string, dst: string, dstport: number, packets: number, bytes: number, startMs: number, action: string): string {
@@ -33,6 +34,8 @@ function hourLines(h: number): string[] {
   const at = (i: number) => DAY0 + h * 3_600_000 + ((i * 7) % 3_600) * 1000;
   const lines: string[] = [];
   for (let i = 0; i < 5; i++) lines.push(line(A, "10.0.0.1", `203.0.113.${i + 1}`, 443, 90_000 + i, 1e9 + i, at(i), "ACCEPT"));
+  // A scanner refused on 40 new ports every hour, each ports once.
+  for (let i = 0; i < 40; i++) lines.push(line(A, SCANNER, "10.0.2.1", 1 + ((h * 40 + i) % 65_000), 1, 60, at(i), "REJECT"));
   for (let i = 0; i < TAIL; i++) {
     const peer = (i * 7 + h * 13) % 500;
     const src = `198.51.${100 + (peer % 3)}.${peer % 250}`;
@@ -73,8 +76,7 @@ function assertBounded<K extends string, M extends string>(label: string, rows: 
       const value = r.values[m];
       const margin = r.margin[m];
       assert.ok(value <= t[m]!, `${label}: ${key} ${m} ${value} <= ${t[m]}`);
-      if (margin === null) assert.ok(value >= 1, `${label}: ${key} ${m} counts something`);
-      else assert.ok(t[m]! <= value + margin, `${label}: ${key} ${m} ${t[m]} <= ${value} + ${margin}`);
+      if (margin !== null) assert.ok(t[m]! <= value + margin, `${label}: ${key} ${m} ${t[m]} <= ${value} + ${margin}`);
     }
     seen.push({ key, values: t });
   }
@@ -121,6 +123,18 @@ describe("flow leader boards", () => {
          FROM flow_records WHERE ${IN_SCOPE} AND ${PUBLIC} AND dstport IN (22, 3389) GROUP BY 1`,
     );
     assertBounded("remote admin", await remoteAdminFromPublic({ ...SCOPE, limit: 20 }, db.pool), (r) => `${r.key.src} ${r.key.port} ${r.key.action}`, remote, "flows");
+
+    const scans = await truth(
+      `SELECT host(srcaddr) AS k, count(DISTINCT dstport) FILTER (WHERE action = 'REJECT') AS "rejectedPorts", count(*) FILTER (WHERE action = 'REJECT') AS rejected,
+              count(DISTINCT dstport) FILTER (WHERE action = 'ACCEPT') AS "acceptedPorts", count(*) AS flows, count(DISTINCT dstaddr) AS targets
+         FROM flow_records WHERE ${IN_SCOPE} AND ${PUBLIC} GROUP BY 1`,
+    );
+    const suspects = await portScanSuspects({ ...SCOPE, limit: 20 }, db.pool);
+    assertBounded("port-scan suspects", suspects, (r) => r.key.src!, scans, "rejectedPorts");
+    // The scanner probes 40 new ports an hour: the hours' port sets merge by union, so its count is exact.
+    assert.equal(suspects[0]!.key.src, SCANNER);
+    assert.equal(suspects[0]!.values.rejectedPorts, scans.get(SCANNER)!.rejectedPorts);
+    assert.ok(suspects.every((r) => r.values.rejectedPorts >= 25));
 
     const ports = await truth(
       `SELECT protocol || ' ' || dstport AS k, count(*) AS flows, sum(bytes) AS bytes, count(DISTINCT srcaddr) AS sources
@@ -176,7 +190,8 @@ describe("flow leader boards", () => {
 
 describe("flow leader boards' error bounds", () => {
   // Boards built with one listed key per bucket, so every bound is tight and computable by hand. Day D holds hours
-  // 05 and 09; hour 01 of day D+1 is read as an hour row; the range's edges are empty partial hours.
+  // 05 and 09; hour 01 of day D+1 is read as an hour row. The range starts in a partial hour read from raw records,
+  // which lists LISTED keys: there LISTED + 1 pairs P of 5 bytes each leave out one P and X (0 bytes), so its bound is 5.
   const D = Date.UTC(2026, 10, 18);
   const H = 3_600_000;
   const X = ["10.0.0.1", "203.0.113.1"];
@@ -196,6 +211,9 @@ describe("flow leader boards' error bounds", () => {
       [X, 10, D + 25 * H],
     ] as const;
     const lines = flows.map(([[src, dst], bytes, at]) => line(A, src!, dst!, 443, 1, bytes, at, "ACCEPT"));
+    const edge = D - H / 6;
+    for (let i = 0; i <= LISTED; i++) lines.push(line(A, `10.1.${i >> 8}.${i & 255}`, "203.0.113.9", 443, 1, 5, edge, "ACCEPT"));
+    lines.push(line(A, X[0]!, X[1]!, 443, 1, 0, edge, "ACCEPT"));
     await ingestFlowLog(small.pool, [HEADER, ...lines].join("\n") + "\n", flowKey(A, "us-east-1"));
     await small.pool.query("SELECT trailwatch_refresh_rollups()");
     await small.pool.query("SELECT trailwatch_refresh_flow_leaders($1::inet[], $2::int[], 1)", [PRIVATE_NETWORKS, [...REMOTE_ADMIN_PORTS]]);
@@ -203,26 +221,27 @@ describe("flow leader boards' error bounds", () => {
   after(() => small.drop());
 
   it("bound each value by the buckets that did not list its key", async () => {
-    const rows = await topTalkers({ ...scope, by: "bytes", limit: 10 }, small.pool);
-    // Z: 500 listed in hour 01; it may lack day D's bound (Y's 50 + 60 = 110, the most a key the day dropped had).
+    const rows = await topTalkers({ ...scope, by: "bytes", limit: 2 }, small.pool);
+    // Z: 500 listed in hour 01; it may lack day D's bound (Y's 50 + 60 = 110, the most a key the day dropped had)
+    //    and the edge's (5).
     // X: day D lists 100 and may lack hour 09's bound (Y listed there, X's 40 unlisted); hour 01 did not list
-    //    its 10 (bound 10): 100 + 50 ≥ the true 150, exactly.
+    //    its 10 (bound 10), nor the edge its 0 (bound 5): 100 + 55 ≥ the true 150.
     // Y is listed in no bucket of the range: it is not a row, and it had at most day D's bound.
     assert.deepEqual(
       rows.map((r) => [r.key.src, r.values.bytes, r.margin!.bytes]),
       [
-        ["10.0.0.3", 500, 110],
-        ["10.0.0.1", 100, 50],
+        ["10.0.0.3", 500, 115],
+        ["10.0.0.1", 100, 55],
       ],
     );
-    assert.deepEqual(rows.map((r) => [r.values.flows, r.margin!.flows]), [[1, 2], [1, 2]]);
+    assert.deepEqual(rows.map((r) => [r.values.flows, r.margin!.flows]), [[1, 3], [1, 3]]);
   });
 
   it("keep exact totals for every key together", async () => {
     const { rows } = await small.pool.query("SELECT grain, sum(bytes)::int AS bytes FROM flow_leaders WHERE board = 'talkers-bytes' GROUP BY 1 ORDER BY 1");
     assert.deepEqual(rows, [
-      { grain: "day", bytes: 760 },
-      { grain: "hour", bytes: 760 },
+      { grain: "day", bytes: 760 + 5 * (LISTED + 1) },
+      { grain: "hour", bytes: 760 + 5 * (LISTED + 1) },
     ]);
   });
 });

@@ -1,7 +1,9 @@
 import { conditionSql, SOURCE_TABLES, textSql, type SqlParams } from "../detect/compile-rule";
 import { PRIVATE_NETWORKS } from "../detect/conditions";
 import type { Queryable } from "../db/queryable";
-import { REMOTE_ADMIN_FROM_PUBLIC, REMOTE_ADMIN_PORTS, REJECT, TRAFFIC } from "./flow-selections";
+import { resolveField } from "../detect/fields";
+import { ACCEPT, FROM_PUBLIC, REMOTE_ADMIN_FROM_PUBLIC, REMOTE_ADMIN_PORTS, REJECT, TRAFFIC } from "./flow-selections";
+import type { Measure } from "./report-query";
 import { rollupSpans, type GrainSpan } from "./grains";
 import { mergeSelections, selectionCondition, type Selection } from "./selection";
 
@@ -27,9 +29,19 @@ import { mergeSelections, selectionCondition, type Selection } from "./selection
 /** Keys a bucket lists per board. 30 days read ≈ 30 × 200 day rows plus up to 46 × 200 hour rows. */
 export const LISTED = 200;
 
-/** A board's stored sums: flow records, and the flow log's `bytes` and `packets`. */
+/** A board's sums with error bounds: flow records, and the flow log's `bytes` and `packets`. Every board keeps them. */
 export type LeaderSum = "records" | "bytes" | "packets";
 export const LEADER_SUMS: readonly LeaderSum[] = ["records", "bytes", "packets"];
+const SUM_MEASURES: Record<LeaderSum, Measure> = { records: { kind: "count" }, bytes: { kind: "sum", field: "bytes" }, packets: { kind: "sum", field: "packets" } };
+
+/**
+ * The other columns a board may keep per key: `rejected` (REJECTed records: a sum, no bound), `d1`, `d2` (distinct
+ * counts: the busiest bucket's), `rejected_ports`, `accepted_ports` (sets of destination ports: merged by union,
+ * so exact over the buckets listing the key).
+ */
+export type LeaderExtra = "rejected" | "d1" | "d2" | "rejected_ports" | "accepted_ports";
+export type LeaderColumn = LeaderSum | LeaderExtra;
+const PORT_SETS: readonly LeaderExtra[] = ["rejected_ports", "accepted_ports"];
 
 export interface LeaderBoard {
   /** The `board` column's value. */
@@ -38,27 +50,63 @@ export interface LeaderBoard {
   base: Selection;
   /** Its key fields, stored in columns k1, k2, k3 as text (as the rule engine's `textSql` writes them). */
   keys: readonly string[];
-  /** The sum a bucket ranks its keys by. */
-  rankBy: LeaderSum;
-  /** Fields whose distinct values it counts (columns d1, d2). */
-  distinct: readonly string[];
+  /** The column a bucket ranks its keys by (a port set: by its size). */
+  rankBy: LeaderColumn;
+  /** What its extra columns hold, as the measure a panel asks for (`where` within `base`). */
+  extras: Partial<Record<LeaderExtra, Measure>>;
 }
+
+const refused = (field: string): Measure => ({ kind: "distinct", field, where: REJECT });
 
 /** Every board; the refresh function builds exactly these (leaders.int.test.ts checks each against raw rows). */
 export const LEADER_BOARDS: readonly LeaderBoard[] = [
-  { name: "talkers-bytes", base: TRAFFIC, keys: ["srcaddr", "dstaddr"], rankBy: "bytes", distinct: [] },
-  { name: "talkers-packets", base: TRAFFIC, keys: ["srcaddr", "dstaddr"], rankBy: "packets", distinct: [] },
-  { name: "remote-admin", base: REMOTE_ADMIN_FROM_PUBLIC, keys: ["srcaddr", "dstport", "action"], rankBy: "records", distinct: [] },
-  { name: "rejected-sources", base: mergeSelections(TRAFFIC, REJECT), keys: ["srcaddr"], rankBy: "records", distinct: ["dstport", "dstaddr"] },
-  { name: "destination-ports", base: mergeSelections(TRAFFIC, { include: { dstport: "*" } }), keys: ["protocol", "dstport"], rankBy: "records", distinct: ["srcaddr"] },
+  { name: "talkers-bytes", base: TRAFFIC, keys: ["srcaddr", "dstaddr"], rankBy: "bytes", extras: {} },
+  { name: "talkers-packets", base: TRAFFIC, keys: ["srcaddr", "dstaddr"], rankBy: "packets", extras: {} },
+  { name: "remote-admin", base: REMOTE_ADMIN_FROM_PUBLIC, keys: ["srcaddr", "dstport", "action"], rankBy: "records", extras: {} },
+  {
+    name: "rejected-sources",
+    base: mergeSelections(TRAFFIC, REJECT),
+    keys: ["srcaddr"],
+    rankBy: "records",
+    extras: { rejected_ports: { kind: "distinct", field: "dstport" }, d2: { kind: "distinct", field: "dstaddr" } },
+  },
+  {
+    name: "destination-ports",
+    base: mergeSelections(TRAFFIC, { include: { dstport: "*" } }),
+    keys: ["protocol", "dstport"],
+    rankBy: "records",
+    extras: { d1: { kind: "distinct", field: "srcaddr" } },
+  },
+  {
+    name: "port-scans",
+    base: FROM_PUBLIC,
+    keys: ["srcaddr"],
+    rankBy: "rejected_ports",
+    extras: {
+      rejected_ports: refused("dstport"),
+      rejected: { kind: "count", where: REJECT },
+      accepted_ports: { kind: "distinct", field: "dstport", where: ACCEPT },
+      d1: { kind: "distinct", field: "dstaddr" },
+    },
+  },
 ];
 
-const sameSelection = (a: Selection, b: Selection) => JSON.stringify(selectionCondition("vpcflow", a)) === JSON.stringify(selectionCondition("vpcflow", b));
+const sameSelection = (a: Selection | undefined, b: Selection | undefined) =>
+  JSON.stringify(selectionCondition("vpcflow", a ?? {})) === JSON.stringify(selectionCondition("vpcflow", b ?? {}));
+const sameMeasure = (a: Measure, b: Measure) =>
+  a.kind === b.kind && (a.kind === "count" || JSON.stringify(a.field) === JSON.stringify((b as { field: unknown }).field)) && sameSelection(a.where, b.where);
 
-/** The board counting exactly `base` by exactly `keys` (in order) and ranking by `rankBy` (any keys and rank when omitted), or null. */
-export function leaderBoardFor(base: Selection, keys?: readonly string[], rankBy?: LeaderSum): LeaderBoard | null {
+/** The column of `board` holding `measure` (asked for within the board's records), or null. */
+export function leaderColumn(board: LeaderBoard, measure: Measure): LeaderColumn | null {
+  const columns = [...Object.entries(SUM_MEASURES), ...Object.entries(board.extras)] as [LeaderColumn, Measure][];
+  return columns.find(([, m]) => sameMeasure(m, measure))?.[0] ?? null;
+}
+
+/** The board counting exactly `base` (and, when given, keyed by exactly `keys` in order and ranking by `rankedBy`), or null. */
+export function leaderBoardFor(base: Selection, keys?: readonly string[], rankedBy?: Measure): LeaderBoard | null {
   const keyed = (b: LeaderBoard) => !keys || (b.keys.length === keys.length && b.keys.every((k, i) => k === keys[i]));
-  return LEADER_BOARDS.find((b) => (!rankBy || b.rankBy === rankBy) && keyed(b) && sameSelection(b.base, base)) ?? null;
+  const ranked = (b: LeaderBoard) => !rankedBy || leaderColumn(b, rankedBy) === b.rankBy;
+  return LEADER_BOARDS.find((b) => keyed(b) && ranked(b) && sameSelection(b.base, base)) ?? null;
 }
 
 /**
@@ -98,44 +146,86 @@ function edgesSql(e: string, time: string, from: Date, to: Date, spans: { firstH
 }
 
 /**
- * SQL of a board's keys merged over `[from, to)`, busiest first, at most `limit` rows, with columns `k1`… (one
- * per key), `records`, `bytes`, `packets` (lower bounds), `records_error`, `bytes_error`, `packets_error` (what
- * each may lack), `d1`… (one per distinct field: lower bounds), `first_time`, `last_time`. Null when the range
- * holds no whole hour (raw rows are then as cheap). Parameters are added to `params`.
+ * SQL of a board's keys merged over `[from, to)`, ranked by its `rankBy` column, at most `limit` rows, with columns
+ * `k1`… (one per key), every column of the board (lower bounds; a port set as its size), `<sum>_error` for each
+ * sum (what it may lack), `first_time`, `last_time`; with `minimum`, only keys whose `column` is at least `value`.
+ * Null when the range holds no whole hour (raw rows are then as cheap). Parameters are added to `params`.
  */
-export function leaderRowsSql(board: LeaderBoard, from: Date, to: Date, limit: number, params: SqlParams): string | null {
+export function leaderRowsSql(
+  board: LeaderBoard,
+  from: Date,
+  to: Date,
+  limit: number,
+  minimum: { column: LeaderColumn; value: number } | null,
+  params: SqlParams,
+): string | null {
   const spans = rollupSpans(from, to, "day");
   if (!spans) return null;
   const keys = board.keys.map((_, i) => `k${i + 1}`);
-  const distinct = board.distinct.map((_, i) => `d${i + 1}`);
-  const name = params.add(board.name);
-  const buckets = bucketsSql(spans.stored, params);
-  const stored = `SELECT rank, ${keys.join(", ")}, records, bytes, packets, ${distinct.map((d) => `${d}, `).join("")}
-                         ${LEADER_SUMS.map((s) => `${s}_error, ${s}_unlisted`).join(", ")}, first_time, last_time
-                    FROM flow_leaders WHERE board = ${name} AND (${buckets})`;
+  const extras = Object.keys(board.extras) as LeaderExtra[];
+  const sets = extras.filter((c) => PORT_SETS.includes(c));
+  const stored = `SELECT rank, ${[...keys, ...LEADER_SUMS, ...extras].join(", ")}, ${LEADER_SUMS.map((s) => `${s}_error, ${s}_unlisted`).join(", ")}, first_time, last_time
+                    FROM flow_leaders WHERE board = ${params.add(board.name)} AND (${bucketsSql(spans.stored, params)})`;
   // The partial hours at the edges, exact: their keys are all listed and nothing is unlisted.
   const { table, time } = SOURCE_TABLES.vpcflow;
   const e = "e";
+  const where = (m: Measure) => {
+    const condition = m.where ? selectionCondition("vpcflow", m.where) : null;
+    return condition ? conditionSql(e, "vpcflow", condition, params) : null;
+  };
+  const filtered = (sql: string, m: Measure, also?: string) => {
+    const w = [where(m), also].filter(Boolean);
+    return w.length ? `${sql} FILTER (WHERE ${w.join(" AND ")})` : sql;
+  };
+  const edgeColumn = (c: LeaderExtra) => {
+    const m = board.extras[c]!;
+    if (m.kind === "count") return filtered("count(*)", m);
+    if (m.kind !== "distinct" || typeof m.field !== "string") throw new Error(`board ${board.name}: ${c} must count records or distinct values of one field`);
+    if (!sets.includes(c)) return filtered(`count(DISTINCT ${textSql(e, "vpcflow", m.field, params)})`, m);
+    const column = fieldColumn(m.field);
+    return filtered(`array_agg(DISTINCT ${e}.${column})`, m, `${e}.${column} IS NOT NULL`);
+  };
   const base = selectionCondition("vpcflow", board.base);
-  const edges = `SELECT 1, ${board.keys.map((k) => textSql(e, "vpcflow", k, params)).join(", ")}, count(*), coalesce(sum(${e}.bytes), 0), coalesce(sum(${e}.packets), 0),
-                        ${board.distinct.map((d) => `count(DISTINCT ${textSql(e, "vpcflow", d, params)}), `).join("")}
-                        ${LEADER_SUMS.map(() => "0, 0").join(", ")}, min(${e}.${time}), max(${e}.${time})
-                   FROM ${table} ${e}
-                  WHERE ${edgesSql(e, time, from, to, spans, params)}
-                    ${base ? `AND ${conditionSql(e, "vpcflow", base, params)}` : ""}
-                  GROUP BY ${keys.map((_, i) => i + 2).join(", ")}`;
-  const rank = board.rankBy;
+  // The partial hours at the edges, as one more bucket: grouped from raw records, its LISTED busiest keys exact,
+  // the others folded into its rank-0 row with their sums and bound (so the merge groups a few rows, not every key).
+  const edgeGroups = `SELECT ${board.keys.map((k, i) => `${textSql(e, "vpcflow", k, params)} AS k${i + 1}`).join(", ")}, count(*) AS records,
+                             coalesce(sum(${e}.bytes), 0) AS bytes, coalesce(sum(${e}.packets), 0) AS packets,
+                             ${extras.map((c) => `${edgeColumn(c)} AS ${c}, `).join("")}min(${e}.${time}) AS first_time, max(${e}.${time}) AS last_time
+                        FROM ${table} ${e}
+                       WHERE ${edgesSql(e, time, from, to, spans, params)}
+                         ${base ? `AND ${conditionSql(e, "vpcflow", base, params)}` : ""}
+                       GROUP BY ${keys.map((_, i) => i + 1).join(", ")}`;
+  const rankValue = sets.includes(board.rankBy as LeaderExtra) ? `coalesce(cardinality(${board.rankBy}), 0)` : board.rankBy;
+  const listed = params.add(LISTED);
+  const ranked = `SELECT g.*, row_number() OVER (ORDER BY ${rankValue} DESC, ${keys.map((k) => `${k} COLLATE "C"`).join(", ")}) AS rank FROM (${edgeGroups}) g`;
+  // Every row of the bucket carries its bound, as stored rows do.
+  const bounded = `SELECT r.*, ${LEADER_SUMS.map((s) => `coalesce(max(${s}) FILTER (WHERE rank > ${listed}) OVER (), 0) AS ${s}_unlisted`).join(", ")} FROM (${ranked}) r`;
+  const edges = `SELECT CASE WHEN rank <= ${listed} THEN rank ELSE 0 END, ${keys.map((k) => `CASE WHEN rank <= ${listed} THEN ${k} END`).join(", ")},
+                        ${LEADER_SUMS.map((s) => `sum(${s})`).join(", ")}, ${extras.map((c) => `CASE WHEN min(rank) <= ${listed} THEN min(${c}) END, `).join("")}
+                        ${LEADER_SUMS.map((s) => `0, max(${s}_unlisted)`).join(", ")}, min(first_time), max(last_time)
+                   FROM (${bounded}) b
+                  GROUP BY 1, ${keys.map((_, i) => i + 2).join(", ")}`;
   // A key may lack its rows' own errors, and the unlisted bound of every bucket but those listing it (an
   // uncorrelated subquery: computed once).
   const error = (s: LeaderSum) => `sum(${s}_error) + (SELECT coalesce(sum(${s}_unlisted), 0) FROM merged WHERE rank = 0) - sum(${s}_unlisted) AS ${s}_error`;
+  // Port sets: the size of the union of a key's sets (aggregate and function of the migration).
+  const merge = (c: LeaderExtra) =>
+    sets.includes(c) ? `coalesce(cardinality(trailwatch_distinct_ports(trailwatch_concat_ports(${c}))), 0) AS ${c}` : c === "rejected" ? `sum(${c}) AS ${c}` : `max(${c}) AS ${c}`;
   return `WITH merged AS MATERIALIZED (${stored}
           UNION ALL
           ${edges})
-  SELECT ${keys.join(", ")}, ${LEADER_SUMS.map((s) => `sum(${s}) AS ${s}`).join(", ")}, ${LEADER_SUMS.map(error).join(", ")},
-         ${distinct.map((d) => `max(${d}) AS ${d}, `).join("")}min(first_time) AS first_time, max(last_time) AS last_time
-    FROM merged
-   WHERE rank > 0
-   GROUP BY ${keys.join(", ")}
-   ORDER BY ${rank} DESC, ${keys.map((k) => `${k} COLLATE "C" ASC NULLS LAST`).join(", ")}
+  SELECT * FROM (
+    SELECT ${keys.join(", ")}, ${LEADER_SUMS.map((s) => `sum(${s}) AS ${s}`).join(", ")}, ${LEADER_SUMS.map(error).join(", ")},
+           ${extras.map((c) => `${merge(c)}, `).join("")}min(first_time) AS first_time, max(last_time) AS last_time
+      FROM merged WHERE rank > 0 GROUP BY ${keys.join(", ")}) g
+   ${minimum ? `WHERE ${minimum.column} >= ${params.add(minimum.value)}` : ""}
+   ORDER BY ${board.rankBy} DESC, ${keys.map((k) => `${k} COLLATE "C" ASC NULLS LAST`).join(", ")}
    LIMIT ${params.add(limit)}`;
+}
+
+/** The `flow_records` column of a field (quoted). Throws for a field without a column. */
+function fieldColumn(field: string): string {
+  const resolved = resolveField("vpcflow", field);
+  if (resolved?.kind !== "column") throw new Error(`flow field ${field} is not a column`);
+  return `"${resolved.column}"`;
 }

@@ -5,7 +5,7 @@ import { toNumber, type Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
 import { isLiteral, mergeSelections, selectionCondition, selectionLinkFilters, valueCondition, type RecordSource, type Selection } from "./selection";
 import { BUCKET_MS, BUCKET_UNITS, bucketEnd, bucketForSpan, type BucketUnit } from "./time-range";
-import { leaderBoardFor, leaderRowsSql, leaderTotalSql, LEADER_SUMS, type LeaderSum } from "./leaders";
+import { leaderBoardFor, leaderColumn, leaderRowsSql, leaderTotalSql, LEADER_SUMS, type LeaderSum } from "./leaders";
 import type { RollupGrain } from "./grains";
 import { refreshRollups, rollupColumn, rollupFor, rollupRelation, type Rollup } from "./rollups";
 import { SLICE_TABLES, sliceFor, type Slice } from "./slices";
@@ -592,49 +592,41 @@ async function groupedQuery<K extends string, M extends string>(
         LIMIT ${params.add(limit)}`;
 }
 
-/** The board sum a count or sum measure reads (ignoring its `where`), or null. */
-function leaderSumOf(m: Measure): LeaderSum | null {
-  if (m.kind === "count") return "records";
-  return m.kind === "sum" && (LEADER_SUMS as readonly string[]).includes(m.field) ? (m.field as LeaderSum) : null;
-}
-
 /** The exact total of a count or sum measure whose records are exactly a leader board's, with its parameters; null when none is. */
 function leaderTotalQuery(query: Query, measure: Measure): { text: string; params: SqlParams } | null {
   const { scope } = query;
-  const sum = leaderSumOf(measure);
-  if (query.source !== "vpcflow" || scope.account || scope.region || !sum) return null;
+  if (query.source !== "vpcflow" || scope.account || scope.region || measure.kind === "distinct") return null;
   const board = leaderBoardFor(mergeSelections(query.base, measure.where));
+  const sum = board && leaderColumn(board, { ...measure, where: undefined });
+  if (!board || !sum || !(LEADER_SUMS as readonly string[]).includes(sum)) return null;
   const params = new SqlParams();
-  const text = board ? leaderTotalSql(board, sum, scope.from, scope.to, params) : null;
+  const text = leaderTotalSql(board, sum as LeaderSum, scope.from, scope.to, params);
   return text ? { text, params } : null;
 }
 
 /**
  * groupRows' query over the leader board keeping exactly the panel's rows (lib/reports/leaders.ts), with each
- * measure's margin as `e_<name>`; null when no board does (an account or region filter, a measure's own `where`,
- * a minimum or per-key limit, a key chain, no whole hour in the range).
+ * measure's margin as `e_<name>`; null when no board does (an account or region filter, a per-key limit, keys that
+ * must differ, a key chain, a measure or ranking the board does not keep, no whole hour in the range).
  */
 function leaderQuery<K extends string, M extends string>(options: GroupOptions<K, M>, limit: number, params: SqlParams): string | null {
   const { scope } = options;
-  if (options.source !== "vpcflow" || scope.account || scope.region || options.minimum || options.perKey || options.keysDiffer) return null;
+  if (options.source !== "vpcflow" || scope.account || scope.region || options.perKey || options.keysDiffer) return null;
   const keys = Object.values<GroupKey>(options.keys);
   if (!keys.every((k): k is string => typeof k === "string")) return null;
-  const sumOf = (m: Measure) => (m.where ? null : leaderSumOf(m));
-  const rankBy = sumOf(options.measures[options.orderBy]);
-  const board = rankBy ? leaderBoardFor(options.base ?? {}, keys, rankBy) : null;
+  const board = leaderBoardFor(options.base ?? {}, keys, options.measures[options.orderBy]);
   if (!board) return null;
-  const columns: string[] = [];
-  for (const [name, m] of Object.entries<Measure>(options.measures)) {
-    const sum = sumOf(m);
-    const distinct = m.kind === "distinct" && !m.where && typeof m.field === "string" ? board.distinct.indexOf(m.field) : -1;
-    if (sum) columns.push(`l.${sum} AS "m_${name}"`, `l.${sum}_error AS "e_${name}"`);
-    else if (distinct >= 0) columns.push(`l.d${distinct + 1} AS "m_${name}"`, `NULL AS "e_${name}"`);
-    else return null;
-  }
-  const sql = leaderRowsSql(board, scope.from, scope.to, limit, params);
+  const columnOf = new Map(Object.entries<Measure>(options.measures).map(([name, m]) => [name, leaderColumn(board, m)]));
+  if ([...columnOf.values()].some((c) => c === null)) return null;
+  const minimum = options.minimum ? { column: columnOf.get(options.minimum.measure)!, value: options.minimum.value } : null;
+  const sql = leaderRowsSql(board, scope.from, scope.to, limit, minimum, params);
   if (!sql) return null;
   const keyColumns = Object.keys(options.keys).flatMap((name, i) => [`l.k${i + 1} AS "k_${name}"`, `CASE WHEN l.k${i + 1} IS NOT NULL THEN 0 END AS "f_${name}"`]);
-  return `SELECT ${[...keyColumns, ...columns, "l.first_time AS first_seen", "l.last_time AS last_seen"].join(", ")} FROM (${sql}) l`;
+  const measureColumns = [...columnOf].flatMap(([name, c]) => [
+    `l.${c} AS "m_${name}"`,
+    `${(LEADER_SUMS as readonly string[]).includes(c!) ? `l.${c}_error` : "NULL"} AS "e_${name}"`,
+  ]);
+  return `SELECT ${[...keyColumns, ...measureColumns, "l.first_time AS first_seen", "l.last_time AS last_seen"].join(", ")} FROM (${sql}) l`;
 }
 
 /**
