@@ -14,13 +14,13 @@ import { mergeSelections, selectionCondition, type Selection } from "./selection
  * by its measure, with exact sums, and keeps one row for all its other keys together: their exact sums (totals
  * stay exact) and the most any one of them had in that bucket.
  *
- * Reading a range merges the buckets (and the raw records of the partial hours at its edges). A key's merged sum
- * covers the buckets listing it, so it is a lower bound; it lacks at most the bound of every bucket not listing
- * it (plus, for a day row, the hours of that day not listing it): the row's `error`. The true value lies in
- * [value, value + error]; error 0 means exact. This is the guarantee of Elasticsearch's terms aggregation
- * (`doc_count_error_upper_bound`) and of CloudWatch Contributor Insights' top-N, the tools users compare with.
- * Distinct counts (ports, hosts, sources) are the largest single hour's (or the edges') count: a lower bound
- * with no known error.
+ * Reading a range merges the buckets, the partial hours at its edges (grouped from raw records) counting as one
+ * more. A key's merged sum covers the buckets listing it, so it is a lower bound; it lacks at most the bound of
+ * every bucket not listing it (plus, for a day row, the hours of that day not listing it): its `error`, which
+ * groupRows returns as the row's margin. The true value lies in [value, value + error]; 0 means exact. This is the
+ * guarantee of Elasticsearch's terms aggregation (`doc_count_error_upper_bound`), the tool users compare with.
+ * Destination ports refused and accepted are kept as sets and merged by union (exact over the buckets listing the
+ * key); other distinct counts (hosts, sources) are the busiest bucket's: lower bounds with no known error.
  *
  * The refresh (`trailwatch_refresh_flow_leaders`, run by lib/reports/rollups.ts' refreshRollups) builds each
  * board from the definitions below; leaders.int.test.ts compares every board with the raw records.
@@ -56,8 +56,6 @@ export interface LeaderBoard {
   extras: Partial<Record<LeaderExtra, Measure>>;
 }
 
-const refused = (field: string): Measure => ({ kind: "distinct", field, where: REJECT });
-
 /** Every board; the refresh function builds exactly these (leaders.int.test.ts checks each against raw rows). */
 export const LEADER_BOARDS: readonly LeaderBoard[] = [
   { name: "talkers-bytes", base: TRAFFIC, keys: ["srcaddr", "dstaddr"], rankBy: "bytes", extras: {} },
@@ -83,7 +81,7 @@ export const LEADER_BOARDS: readonly LeaderBoard[] = [
     keys: ["srcaddr"],
     rankBy: "rejected_ports",
     extras: {
-      rejected_ports: refused("dstport"),
+      rejected_ports: { kind: "distinct", field: "dstport", where: REJECT },
       rejected: { kind: "count", where: REJECT },
       accepted_ports: { kind: "distinct", field: "dstport", where: ACCEPT },
       d1: { kind: "distinct", field: "dstaddr" },
@@ -166,7 +164,6 @@ export function leaderRowsSql(
   const sets = extras.filter((c) => PORT_SETS.includes(c));
   const stored = `SELECT rank, ${[...keys, ...LEADER_SUMS, ...extras].join(", ")}, ${LEADER_SUMS.map((s) => `${s}_error, ${s}_unlisted`).join(", ")}, first_time, last_time
                     FROM flow_leaders WHERE board = ${params.add(board.name)} AND (${bucketsSql(spans.stored, params)})`;
-  // The partial hours at the edges, exact: their keys are all listed and nothing is unlisted.
   const { table, time } = SOURCE_TABLES.vpcflow;
   const e = "e";
   const where = (m: Measure) => {
