@@ -126,7 +126,7 @@ export function GroupTable<R extends GroupTableRow>({ rows, columns, testId }: G
 /** "≥" before a value that is a lower bound, with the most it may lack in its title; nothing for an exact value. */
 function LowerBound({ margin, unit }: { margin: number | null | undefined; unit: "count" | "bytes" }) {
   if (margin === undefined || margin === 0) return null;
-  const title = margin === null ? "at least this many: the busiest hour's count" : `at least this; at most ${formatExact(margin, unit)} more`;
+  const title = margin === null ? "at least this many: counted in the hours and days that listed this key" : `at least this; at most ${formatExact(margin, unit)} more`;
   return (
     <span className="mr-1 text-slate-400" title={title} data-margin={margin ?? ""}>
       ≥

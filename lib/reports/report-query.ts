@@ -475,7 +475,7 @@ export interface GroupRow<K extends string, M extends string> {
   /**
    * Set when the row was read from a leader board (lib/reports/leaders.ts): each value is then a lower bound, and
    * `margin[m]` how much it may lack (the true value is in [value, value + margin]; 0: exact); null where no bound
-   * is known (distinct counts: the busiest hour's).
+   * is known (distinct counts).
    */
   margin?: Record<M, number | null>;
 }
