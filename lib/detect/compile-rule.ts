@@ -253,6 +253,16 @@ export function textSql(alias: string, source: RuleSource, name: string, params:
   return field.type === "text" ? expr : field.type === "ip" ? `host(${expr})` : `${expr}::text`;
 }
 
+/**
+ * The quoted column holding `field` in the source's table (rollup and leader-board tables name theirs alike).
+ * Throws for a field without a column of its own (a JSON path).
+ */
+export function columnName(source: RuleSource, name: string): string {
+  const field = resolveField(source, name);
+  if (field?.kind !== "column") throw new Error(`${source} field ${name} is not a column`);
+  return `"${field.column}"`;
+}
+
 /** A field's value as a number (for sums); text that is not a number becomes NULL. */
 export function numberSql(alias: string, source: RuleSource, name: string, params: SqlParams): string {
   const field = mustResolve(source, name);

@@ -1,11 +1,10 @@
-import { conditionSql, SOURCE_TABLES, textSql, type SqlParams } from "../detect/compile-rule";
+import { columnName, SOURCE_TABLES, textSql, type SqlParams } from "../detect/compile-rule";
 import { PRIVATE_NETWORKS } from "../detect/conditions";
 import type { Queryable } from "../db/queryable";
-import { resolveField } from "../detect/fields";
 import { ACCEPT, FROM_PUBLIC, REMOTE_ADMIN_FROM_PUBLIC, REMOTE_ADMIN_PORTS, REJECT, TRAFFIC } from "./flow-selections";
 import type { Measure } from "./report-query";
 import { rollupSpans, type GrainSpan } from "./grains";
-import { mergeSelections, selectionCondition, type Selection } from "./selection";
+import { mergeSelections, selectionCondition, selectionSql, type Selection } from "./selection";
 
 /**
  * Leader boards (table `flow_leaders`, migration 20261206180000_flow_leaders): for the Network panels keyed by
@@ -32,6 +31,7 @@ export const LISTED = 200;
 /** A board's sums with error bounds: flow records, and the flow log's `bytes` and `packets`. Every board keeps them. */
 export type LeaderSum = "records" | "bytes" | "packets";
 export const LEADER_SUMS: readonly LeaderSum[] = ["records", "bytes", "packets"];
+export const isLeaderSum = (column: string): column is LeaderSum => (LEADER_SUMS as readonly string[]).includes(column);
 const SUM_MEASURES: Record<LeaderSum, Measure> = { records: { kind: "count" }, bytes: { kind: "sum", field: "bytes" }, packets: { kind: "sum", field: "packets" } };
 
 /**
@@ -125,10 +125,10 @@ export function leaderTotalSql(board: LeaderBoard, sum: LeaderSum, from: Date, t
   if (!spans) return null;
   const e = "e";
   const { table, time } = SOURCE_TABLES.vpcflow;
-  const base = selectionCondition("vpcflow", board.base);
   const raw = sum === "records" ? "count(*)" : `coalesce(sum(${e}.${sum}), 0)`;
-  return `SELECT (SELECT coalesce(sum(${sum}), 0) FROM flow_leaders WHERE board = ${params.add(board.name)} AND (${bucketsSql(spans.stored, params)}))
-               + (SELECT ${raw} FROM ${table} ${e} WHERE ${edgesSql(e, time, from, to, spans, params)}${base ? ` AND ${conditionSql(e, "vpcflow", base, params)}` : ""}) AS total`;
+  const stored = `SELECT coalesce(sum(${sum}), 0) FROM flow_leaders WHERE board = ${params.add(board.name)} AND (${bucketsSql(spans.stored, params)})`;
+  const base = selectionSql(e, "vpcflow", board.base, params);
+  return `SELECT (${stored}) + (SELECT ${raw} FROM ${table} ${e} WHERE ${edgesSql(e, time, from, to, spans, params)}${base ? ` AND ${base}` : ""}) AS total`;
 }
 
 /** The stored buckets of `spans`, as a condition on flow_leaders' grain and bucket. */
@@ -166,12 +166,8 @@ export function leaderRowsSql(
                     FROM flow_leaders WHERE board = ${params.add(board.name)} AND (${bucketsSql(spans.stored, params)})`;
   const { table, time } = SOURCE_TABLES.vpcflow;
   const e = "e";
-  const where = (m: Measure) => {
-    const condition = m.where ? selectionCondition("vpcflow", m.where) : null;
-    return condition ? conditionSql(e, "vpcflow", condition, params) : null;
-  };
   const filtered = (sql: string, m: Measure, also?: string) => {
-    const w = [where(m), also].filter(Boolean);
+    const w = [selectionSql(e, "vpcflow", m.where, params), also].filter(Boolean);
     return w.length ? `${sql} FILTER (WHERE ${w.join(" AND ")})` : sql;
   };
   const edgeColumn = (c: LeaderExtra) => {
@@ -179,10 +175,10 @@ export function leaderRowsSql(
     if (m.kind === "count") return filtered("count(*)", m);
     if (m.kind !== "distinct" || typeof m.field !== "string") throw new Error(`board ${board.name}: ${c} must count records or distinct values of one field`);
     if (!sets.includes(c)) return filtered(`count(DISTINCT ${textSql(e, "vpcflow", m.field, params)})`, m);
-    const column = fieldColumn(m.field);
+    const column = columnName("vpcflow", m.field);
     return filtered(`array_agg(DISTINCT ${e}.${column})`, m, `${e}.${column} IS NOT NULL`);
   };
-  const base = selectionCondition("vpcflow", board.base);
+  const base = selectionSql(e, "vpcflow", board.base, params);
   // The partial hours at the edges, as one more bucket: grouped from raw records, its LISTED busiest keys exact,
   // the others folded into its rank-0 row with their sums and bound (so the merge groups a few rows, not every key).
   const edgeGroups = `SELECT ${board.keys.map((k, i) => `${textSql(e, "vpcflow", k, params)} AS k${i + 1}`).join(", ")}, count(*) AS records,
@@ -190,7 +186,7 @@ export function leaderRowsSql(
                              ${extras.map((c) => `${edgeColumn(c)} AS ${c}, `).join("")}min(${e}.${time}) AS first_time, max(${e}.${time}) AS last_time
                         FROM ${table} ${e}
                        WHERE ${edgesSql(e, time, from, to, spans, params)}
-                         ${base ? `AND ${conditionSql(e, "vpcflow", base, params)}` : ""}
+                         ${base ? `AND ${base}` : ""}
                        GROUP BY ${keys.map((_, i) => i + 1).join(", ")}`;
   const rankValue = sets.includes(board.rankBy as LeaderExtra) ? `coalesce(cardinality(${board.rankBy}), 0)` : board.rankBy;
   const listed = params.add(LISTED);
@@ -218,11 +214,4 @@ export function leaderRowsSql(
    ${minimum ? `WHERE ${minimum.column} >= ${params.add(minimum.value)}` : ""}
    ORDER BY ${board.rankBy} DESC, ${keys.map((k) => `${k} COLLATE "C" ASC NULLS LAST`).join(", ")}
    LIMIT ${params.add(limit)}`;
-}
-
-/** The `flow_records` column of a field (quoted). Throws for a field without a column. */
-function fieldColumn(field: string): string {
-  const resolved = resolveField("vpcflow", field);
-  if (resolved?.kind !== "column") throw new Error(`flow field ${field} is not a column`);
-  return `"${resolved.column}"`;
 }

@@ -1,13 +1,13 @@
-import { conditionSql, numberSql, SOURCE_TABLES, SqlParams, textSql } from "../detect/compile-rule";
+import { columnName, conditionSql, numberSql, SOURCE_TABLES, SqlParams, textSql } from "../detect/compile-rule";
 import { not, sameAs } from "../detect/conditions";
 import { eventSearchHref, flowSearchHref, type SearchLink } from "../search/search-url";
 import { toNumber, type Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
-import { isLiteral, mergeSelections, selectionCondition, selectionLinkFilters, valueCondition, type RecordSource, type Selection } from "./selection";
+import { isLiteral, mergeSelections, selectionLinkFilters, selectionSql, valueCondition, type RecordSource, type Selection } from "./selection";
 import { BUCKET_MS, BUCKET_UNITS, bucketEnd, bucketForSpan, type BucketUnit } from "./time-range";
-import { leaderBoardFor, leaderColumn, leaderRowsSql, leaderTotalSql, LEADER_SUMS, type LeaderSum } from "./leaders";
+import { isLeaderSum, leaderBoardFor, leaderColumn, leaderRowsSql, leaderTotalSql } from "./leaders";
 import type { RollupGrain } from "./grains";
-import { refreshRollups, rollupColumn, rollupFor, rollupRelation, type Rollup } from "./rollups";
+import { refreshRollups, rollupFor, rollupRelation, type Rollup } from "./rollups";
 import { SLICE_TABLES, sliceFor, type Slice } from "./slices";
 
 /**
@@ -61,8 +61,8 @@ function scopeFilters(source: RecordSource, scope: ReportScope, selection: Selec
   const fields = SCOPE_FIELDS[source];
   if (scope.account) parts.push(conditionSql(ALIAS, source, valueCondition(source, fields.account, scope.account), params));
   if (scope.region) parts.push(conditionSql(ALIAS, source, valueCondition(source, fields.region, scope.region), params));
-  const condition = selection ? selectionCondition(source, selection) : null;
-  if (condition) parts.push(conditionSql(ALIAS, source, condition, params));
+  const condition = selectionSql(ALIAS, source, selection, params);
+  if (condition) parts.push(condition);
   return parts.join("\n   AND ");
 }
 
@@ -184,7 +184,7 @@ async function relationFor(db: Queryable, query: Query, params: SqlParams, { rol
       count: (filter) => `coalesce(sum(${ALIAS}.records)${filter ? ` FILTER (WHERE ${filter})` : ""}, 0)`,
       bucket: (unit) => `date_trunc(${unit}, ${ALIAS}.bucket)`,
       // A rollup's sums are `numeric` columns under the raw column's name (chooseRollup only picks rollups holding them).
-      number: (field) => `${ALIAS}.${rollupColumn(source, field)}`,
+      number: (field) => `${ALIAS}.${columnName(source, field)}`,
       first: `min(${ALIAS}.first_time)`,
       last: `max(${ALIAS}.last_time)`,
     };
@@ -210,14 +210,8 @@ async function relationFor(db: Queryable, query: Query, params: SqlParams, { rol
  */
 function anyOfSql(source: RecordSource, measures: readonly Measure[], params: SqlParams): string {
   if (measures.length === 0 || measures.some((m) => !m.where)) return "";
-  const filters = measures.map((m) => filterSql(source, m.where, params));
+  const filters = measures.map((m) => selectionSql(ALIAS, source, m.where, params));
   return filters.every((f) => f !== null) ? `\n        AND (${filters.join("\n          OR ")})` : "";
-}
-
-/** SQL that is true for the records of `selection` (for `FILTER (WHERE …)`), or null for all records. */
-function filterSql(source: RecordSource, selection: Selection | undefined, params: SqlParams): string | null {
-  const condition = selection ? selectionCondition(source, selection) : null;
-  return condition ? conditionSql(ALIAS, source, condition, params) : null;
 }
 
 /**
@@ -255,7 +249,7 @@ export interface Counted {
 }
 
 function measureSql(source: RecordSource, measure: Measure, params: SqlParams, relation: Relation): string {
-  const filter = filterSql(source, measure.where, params);
+  const filter = selectionSql(ALIAS, source, measure.where, params);
   const f = filter ? ` FILTER (WHERE ${filter})` : "";
   switch (measure.kind) {
     case "count":
@@ -598,9 +592,9 @@ function leaderTotalQuery(query: Query, measure: Measure): { text: string; param
   if (query.source !== "vpcflow" || scope.account || scope.region || measure.kind === "distinct") return null;
   const board = leaderBoardFor(mergeSelections(query.base, measure.where));
   const sum = board && leaderColumn(board, { ...measure, where: undefined });
-  if (!board || !sum || !(LEADER_SUMS as readonly string[]).includes(sum)) return null;
+  if (!board || !sum || !isLeaderSum(sum)) return null;
   const params = new SqlParams();
-  const text = leaderTotalSql(board, sum as LeaderSum, scope.from, scope.to, params);
+  const text = leaderTotalSql(board, sum, scope.from, scope.to, params);
   return text ? { text, params } : null;
 }
 
@@ -624,7 +618,7 @@ function leaderQuery<K extends string, M extends string>(options: GroupOptions<K
   const keyColumns = Object.keys(options.keys).flatMap((name, i) => [`l.k${i + 1} AS "k_${name}"`, `CASE WHEN l.k${i + 1} IS NOT NULL THEN 0 END AS "f_${name}"`]);
   const measureColumns = [...columnOf].flatMap(([name, c]) => [
     `l.${c} AS "m_${name}"`,
-    `${(LEADER_SUMS as readonly string[]).includes(c!) ? `l.${c}_error` : "NULL"} AS "e_${name}"`,
+    `${isLeaderSum(c!) ? `l.${c}_error` : "NULL"} AS "e_${name}"`,
   ]);
   return `SELECT ${[...keyColumns, ...measureColumns, "l.first_time AS first_seen", "l.last_time AS last_seen"].join(", ")} FROM (${sql}) l`;
 }

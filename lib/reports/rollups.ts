@@ -1,5 +1,4 @@
-import { numberSql, SOURCE_TABLES, type SqlParams } from "../detect/compile-rule";
-import { resolveField } from "../detect/fields";
+import { columnName, numberSql, SOURCE_TABLES, type SqlParams } from "../detect/compile-rule";
 import type { Queryable } from "../db/queryable";
 import type { Logger } from "../log";
 import { pause } from "../ops/heartbeat";
@@ -109,12 +108,6 @@ export function startRollupRefresh(options: { pool: Queryable; log: Logger; sign
   return { done: loop() };
 }
 
-/** The quoted column holding `field` in the raw table and in its rollup table (a sum column too). Throws for a field without a column. */
-export function rollupColumn(source: RecordSource, field: string): string {
-  const resolved = resolveField(source, field);
-  if (resolved?.kind !== "column") throw new Error(`rollup field ${field} is not a column`);
-  return `"${resolved.column}"`;
-}
 
 /**
  * A relation with the rollup's columns (`bucket`: the UTC hour, day or week as a `timestamp`; the field and sum
@@ -130,8 +123,9 @@ export function rollupRelation(rollup: Rollup, from: Date, to: Date, grain: Roll
   const { stored: storedSpans, firstHour, endHour } = spans;
   const table = ROLLUP_TABLES[rollup.source];
   const { table: raw, time } = SOURCE_TABLES[rollup.source];
-  const fields = rollup.fields.map((f) => rollupColumn(rollup.source, f));
-  const sums = rollup.sums.map((f) => rollupColumn(rollup.source, f));
+  // A rollup's columns (sum columns too) are named as the raw table's.
+  const fields = rollup.fields.map((f) => columnName(rollup.source, f));
+  const sums = rollup.sums.map((f) => columnName(rollup.source, f));
   const columns = [...fields, ...sums].join(", ");
   const name = params.add(rollup.name);
   const at = (ms: number) => `(${params.add(new Date(ms))}::timestamptz AT TIME ZONE 'UTC')`;

@@ -1,3 +1,4 @@
+import { conditionSql, type SqlParams } from "../detect/compile-rule";
 import { all, any, cidr, eq, exists, not, prefix } from "../detect/conditions";
 import { resolveField } from "../detect/fields";
 import type { Condition, RuleSource } from "../detect/rule-schema";
@@ -82,6 +83,12 @@ export function selectionCondition(source: RecordSource, selection: Selection): 
   }
   if (parts.length === 0) return null;
   return parts.length === 1 ? parts[0]! : all(...parts);
+}
+
+/** SQL (rows aliased `alias`) true for the records of `selection`, or null when it selects every record. */
+export function selectionSql(alias: string, source: RecordSource, selection: Selection | undefined, params: SqlParams): string | null {
+  const condition = selection ? selectionCondition(source, selection) : null;
+  return condition ? conditionSql(alias, source, condition, params) : null;
 }
 
 function sameValues(a: readonly FieldValue[], b: readonly FieldValue[]): boolean {

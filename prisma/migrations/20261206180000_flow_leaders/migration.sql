@@ -50,6 +50,13 @@ CREATE AGGREGATE "trailwatch_concat_ports"(INTEGER[]) (SFUNC = array_cat, STYPE 
 CREATE FUNCTION "trailwatch_distinct_ports"(ports INTEGER[]) RETURNS INTEGER[]
 LANGUAGE sql IMMUTABLE AS $$ SELECT array_agg(DISTINCT p ORDER BY p) FROM unnest(ports) AS p $$;
 
+-- What a board ranks its keys by (lib/reports/leaders.ts LEADER_BOARDS' rankBy), in hour and day buckets alike.
+CREATE FUNCTION "trailwatch_leader_rank"(board TEXT, records NUMERIC, bytes NUMERIC, packets NUMERIC, rejected_ports INTEGER[]) RETURNS NUMERIC
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE board WHEN 'talkers-bytes' THEN bytes WHEN 'talkers-packets' THEN packets
+                    WHEN 'port-scans' THEN coalesce(cardinality(rejected_ports), 0) ELSE records END
+$$;
+
 CREATE FUNCTION "trailwatch_mark_flow_leader_hours"() RETURNS TRIGGER
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -116,8 +123,7 @@ BEGIN
         FROM hour_rows WHERE log_status = 'OK' AND dstport IS NOT NULL
        GROUP BY 2, 3
     ), ranked AS (
-      SELECT k.*, row_number() OVER (PARTITION BY board ORDER BY CASE board WHEN 'talkers-bytes' THEN bytes WHEN 'talkers-packets' THEN packets
-                                                                       WHEN 'port-scans' THEN coalesce(cardinality(rejected_ports), 0) ELSE records END DESC,
+      SELECT k.*, row_number() OVER (PARTITION BY board ORDER BY trailwatch_leader_rank(board, records, bytes, packets, rejected_ports) DESC,
                                                        k1 COLLATE "C", k2 COLLATE "C", k3 COLLATE "C") AS rank
         FROM keyed k
     ), unlisted AS (
@@ -163,8 +169,7 @@ BEGIN
                 FROM day_rows WHERE rank > 0 GROUP BY board, k1, k2, k3) m
         LEFT JOIN bounds b ON b.board = m.board
     ), ranked AS (
-      SELECT m.*, row_number() OVER (PARTITION BY board ORDER BY CASE board WHEN 'talkers-bytes' THEN bytes WHEN 'talkers-packets' THEN packets
-                                                                       WHEN 'port-scans' THEN coalesce(cardinality(rejected_ports), 0) ELSE records END DESC,
+      SELECT m.*, row_number() OVER (PARTITION BY board ORDER BY trailwatch_leader_rank(board, records, bytes, packets, rejected_ports) DESC,
                                                        k1 COLLATE "C", k2 COLLATE "C", k3 COLLATE "C") AS rank
         FROM merged m
     ), dropped AS (
