@@ -161,7 +161,13 @@ export const S3_ACCESS_CHANGE_CATEGORIES: readonly ChangeCategory[] = [
   { id: "ownership", label: "Object ownership", selection: calls(S3, ["PutBucketOwnershipControls", "DeleteBucketOwnershipControls"]) },
 ];
 
-// ---- refusals and anonymous callers -------------------------------------------------------------
+// ---- role assumption, refusals and anonymous callers ---------------------------------------------
+
+/**
+ * Role assumption through STS: with credentials, a web identity (OIDC) or a SAML assertion
+ * (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
+ */
+export const ASSUME_ROLE: Selection = calls("sts.amazonaws.com", ["AssumeRole", "AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"]);
 
 /** Refusals: S3 and most services say `AccessDenied(Exception)`, EC2 `(Client.)UnauthorizedOperation`. */
 export const DENIED: Selection = {

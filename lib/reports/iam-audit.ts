@@ -1,5 +1,5 @@
 import { getPool } from "../db/pool";
-import { DENIED, IAM_CATEGORISED_NAMES, IAM_CHANGE_CATEGORIES, IAM_WRITES } from "./change-catalogue";
+import { ASSUME_ROLE, DENIED, IAM_CATEGORISED_NAMES, IAM_CHANGE_CATEGORIES, IAM_WRITES } from "./change-catalogue";
 import { ADMINISTRATOR_ACCESS_ARNS, fullAccessReason } from "./policy-grants";
 import type { Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
@@ -24,9 +24,6 @@ export const IAM_CHANGES: Selection = mergeSelections(IAM_WRITES, SUCCEEDED);
 
 /** `CreateAccessKey` calls that succeeded. */
 export const ACCESS_KEYS_CREATED: Selection = { include: { eventSource: IAM, eventName: "CreateAccessKey" }, exclude: { errorCode: "*" } };
-
-/** Role assumption through STS: with credentials, a web identity (OIDC) or a SAML assertion. */
-export const ASSUME_ROLE: Selection = { include: { eventSource: "sts.amazonaws.com", eventName: ["AssumeRole", "AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"] } };
 
 /**
  * Calls that can grant permissions by policy ARN or document (trust policies are not grants). Written as

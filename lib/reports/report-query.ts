@@ -125,7 +125,7 @@ function chooseRollup(query: Query, measures: readonly Measure[], keys: readonly
     ...(scope.account ? [SCOPE_FIELDS[source].account] : []),
     ...(scope.region ? [SCOPE_FIELDS[source].region] : []),
   ];
-  return rollupFor(source, fields, needs.flatMap((n) => n.sums));
+  return rollupFor(source, fields, needs.flatMap((n) => n.sums), query.base);
 }
 
 /**

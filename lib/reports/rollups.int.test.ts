@@ -13,6 +13,7 @@ import { networkKpis, trafficByDirection, trafficByInterface, trafficOverTime } 
 import { errorsOverTime, eventsByAccountRegion, eventsOverTime, overviewKpis, topEventNames, topEventSources, topPrincipals, topSourceIps } from "./overview";
 import { measureCounts } from "./report-query";
 import { crossAccountCalls, s3Kpis, topBuckets } from "./s3-data-events";
+import { assumeRoleActivity } from "./iam-audit";
 import { refreshRollups, ROLLUPS, startRollupRefresh } from "./rollups";
 import { silentLog } from "../../test/support/samples";
 import { explaining } from "../../test/support/explain";
@@ -46,9 +47,15 @@ function event(n: number, minutes: number): Record<string, unknown> {
     ...(n % 7 === 0 ? { errorCode: "AccessDenied", errorMessage: "denied" } : n % 10 === 0 ? { errorCode: "ThrottlingException", errorMessage: "slow down" } : {}),
     eventType: "AwsApiCall",
     recipientAccountId: account,
-    userIdentity: { type: "IAMUser", arn: `arn:aws:iam::${account}:user/u${n % 5}`, accountId: account, userName: `u${n % 5}` },
+    // A service assuming a role has no ARN, only `invokedBy`.
+    userIdentity:
+      name === "AssumeRole" && n % 11 === 0
+        ? { type: "AWSService", invokedBy: "ec2.amazonaws.com" }
+        : { type: "IAMUser", arn: `arn:aws:iam::${account}:user/u${n % 5}`, accountId: account, userName: `u${n % 5}` },
     // S3 calls name a bucket; downloads report their bytes, some as text and some not a number (summed as the raw rows are).
     ...(SOURCES[name] === "s3.amazonaws.com" ? { requestParameters: { bucketName: `bucket-${n % 3}`, key: `k${n}` } } : {}),
+    // Role assumptions name a role and a session; some carry a source identity.
+    ...(name === "AssumeRole" ? { requestParameters: { roleArn: `arn:aws:iam::${account}:role/r${n % 2}`, roleSessionName: `s${n % 3}`, ...(n % 4 === 0 ? { sourceIdentity: "alice" } : {}) } } : {}),
     ...(name === "GetObject" ? { additionalEventData: { bytesTransferredOut: n % 6 === 0 ? String(n * 100) : n % 13 === 0 ? "unknown" : n * 1000 } } : {}),
   };
 }
@@ -180,6 +187,29 @@ async function assertPanelsEqualRaw(label: string): Promise<void> {
   );
   const s3 = await s3Kpis(SCOPE, db.pool);
   assert.equal(s3.kpis.bytesOut, rawBuckets.reduce((n, r) => n + Number(r.bytes), 0), `${label}: S3 bytes out`);
+
+  // The `sessions` rollup (role assumptions only): calls and failures per call, role, session, caller and source identity.
+  for (const account of [undefined, B]) {
+    const sessions = await assumeRoleActivity({ ...SCOPE, account, limit: 100 }, db.pool);
+    const { rows: rawSessions } = await db.pool.query(
+      `SELECT concat_ws('|', event_name, request_role_arn, request_role_session_name, coalesce(user_identity_arn, user_identity_user_name, user_identity_invoked_by), request_source_identity) AS k,
+              count(*)::int AS calls, (count(*) FILTER (WHERE error_code IS NOT NULL))::int AS failures
+         FROM cloudtrail_events
+        WHERE event_time >= $1 AND event_time < $2 AND event_source = 'sts.amazonaws.com' AND event_name IN ('AssumeRole', 'AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML')
+          AND ($3::text IS NULL OR recipient_account_id = $3)
+        GROUP BY 1`,
+      [SCOPE.from, SCOPE.to, account ?? null],
+    );
+    if (!account) {
+      assert.ok(rawSessions.length >= 9 && rawSessions.some((r) => r.failures > 0), `${label}: sessions with and without failures ${rawSessions.length}`);
+      assert.ok(rawSessions.some((r) => r.k.includes("|ec2.amazonaws.com")), `${label}: a session assumed by a service`);
+    }
+    assert.deepEqual(
+      new Map(sessions.map((r) => [[r.key.name, r.key.role, r.key.session, r.key.caller, r.key.sourceIdentity].filter((v) => v !== null).join("|"), [r.values.calls, r.values.failures]])),
+      new Map(rawSessions.map((r) => [r.k, [r.calls, r.failures]])),
+      `${label}: role assumptions${account ? " of one account" : ""}`,
+    );
+  }
 }
 
 async function assertFlowPanelsEqualRaw(label: string): Promise<void> {
@@ -278,12 +308,17 @@ describe("report rollups", () => {
 
   it("hold exactly the rollups of the catalogue, each with only its own fields", async () => {
     const columns: Record<string, string[]> = {
-      cloudtrail_rollup: ["recipient_account_id", "aws_region", "event_source", "event_name", "read_only", "error_code", "user_identity_arn", "source_ip_address", "request_bucket_name", "additional_bytes_transferred_out"],
+      cloudtrail_rollup: [
+        ...["recipient_account_id", "aws_region", "event_source", "event_name", "read_only", "error_code", "user_identity_arn", "source_ip_address", "request_bucket_name"],
+        ...["additional_bytes_transferred_out", "user_identity_user_name", "user_identity_invoked_by", "request_role_arn", "request_role_session_name", "request_source_identity"],
+      ],
       flow_rollup: ["account_id", "region", "action", "log_status", "flow_direction", "vpc_id", "subnet_id", "interface_id", "bytes", "packets"],
     };
     const columnOf: Record<string, string> = {
       recipientAccountId: "recipient_account_id", awsRegion: "aws_region", eventSource: "event_source", eventName: "event_name", readOnly: "read_only", errorCode: "error_code",
       "userIdentity.arn": "user_identity_arn", sourceIPAddress: "source_ip_address", "requestParameters.bucketName": "request_bucket_name", "additionalEventData.bytesTransferredOut": "additional_bytes_transferred_out",
+      "userIdentity.userName": "user_identity_user_name", "userIdentity.invokedBy": "user_identity_invoked_by", "requestParameters.roleArn": "request_role_arn", "requestParameters.roleSessionName": "request_role_session_name",
+      "requestParameters.sourceIdentity": "request_source_identity",
       "account-id": "account_id", region: "region", action: "action", "log-status": "log_status", "flow-direction": "flow_direction",
       "vpc-id": "vpc_id", "subnet-id": "subnet_id", "interface-id": "interface_id", bytes: "bytes", packets: "packets",
     };
@@ -333,6 +368,12 @@ describe("report rollups", () => {
     await db.pool.query(
       `UPDATE cloudtrail_rollup SET records = records - 4 WHERE id = (SELECT min(id) FROM cloudtrail_rollup WHERE rollup = 'buckets' AND grain = 'day' AND bucket = '2026-11-19' AND event_name = 'GetObject')`,
     );
+
+    const assumed = async () => (await assumeRoleActivity({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.calls, 0);
+    const assumedCalls = await assumed();
+    await nudge("cloudtrail_rollup", "sessions", "day", "2026-11-19", 6);
+    assert.equal(await assumed(), assumedCalls + 6, "sessions day rows are read");
+    await nudge("cloudtrail_rollup", "sessions", "day", "2026-11-19", -6);
 
     const perInterface = async () => (await trafficByInterface({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.flows, 0);
     const interfaceFlows = await perInterface();
@@ -414,7 +455,7 @@ describe("report rollups over weeks", () => {
     const principals = await topPrincipals({ ...WIDE, limit: 100 }, db.pool);
     assert.deepEqual(
       new Map(principals.map((r) => [r.value, r.count])),
-      await raw(`SELECT user_identity_arn AS k, count(*) AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 GROUP BY 1`),
+      await raw(`SELECT user_identity_arn AS k, count(*) AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND user_identity_arn IS NOT NULL GROUP BY 1`),
     );
     const { kpis } = await overviewKpis(WIDE, db.pool);
     const { rows } = await db.pool.query(
@@ -542,6 +583,38 @@ describe("report rollups kept fresh and upgraded", () => {
       );
       assert.ok(cross.rows[0].n > 0);
       assert.equal(await crossAccountCalls(SCOPE, upgraded), cross.rows[0].n, "cross-account calls, from the slice");
+    });
+  });
+
+  it("gain the sessions rollup for role assumptions already rolled up, with no refresh left to do", async () => {
+    await withDatabaseBefore("20261206190000_assume_role_sessions_rollup", async (upgraded, upgrade) => {
+      // AssumeRole calls over 3 days: 4 roles, 6 session names, every ninth refused; rolled up by that version's refresh.
+      await upgraded.query(
+        `INSERT INTO cloudtrail_events (recipient_account_id, event_id, event_time, user_identity_arn, error_code, raw, event_source, event_name, read_only)
+         SELECT '111122223333', 'assume-' || n, $1::timestamptz + n * interval '7 minutes', 'arn:aws:iam::111122223333:user/u' || n % 3,
+                CASE WHEN n % 9 = 0 THEN 'AccessDenied' END,
+                jsonb_build_object('requestParameters', jsonb_build_object('roleArn', 'arn:aws:iam::111122223333:role/r' || n % 4, 'roleSessionName', 's' || n % 6)),
+                'sts.amazonaws.com', 'AssumeRole', false
+           FROM generate_series(0, 600) n`,
+        [new Date(DAY0)],
+      );
+      await upgraded.query("INSERT INTO rollup_dirty_hours (source, hour) SELECT 'cloudtrail', date_trunc('hour', event_time AT TIME ZONE 'UTC') FROM cloudtrail_events");
+      await upgraded.query("SELECT trailwatch_refresh_rollups()");
+      assert.deepEqual((await upgrade()).slice(0, 1), ["20261206190000_assume_role_sessions_rollup"]);
+      assert.equal(await refreshRollups(upgraded), 0, "nothing was marked dirty");
+      const grains = await upgraded.query("SELECT DISTINCT grain FROM cloudtrail_rollup WHERE rollup = 'sessions' ORDER BY 1");
+      assert.deepEqual(grains.rows.map((r) => r.grain), ["day", "hour", "week"]);
+      const sessions = await assumeRoleActivity({ ...SCOPE, limit: 100 }, upgraded);
+      const raw = await upgraded.query(
+        `SELECT request_role_arn || ' ' || request_role_session_name || ' ' || user_identity_arn AS k, count(*)::int AS n, (count(*) FILTER (WHERE error_code IS NOT NULL))::int AS failed
+           FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 GROUP BY 1`,
+        [SCOPE.from, SCOPE.to],
+      );
+      assert.equal(raw.rows.length, 12);
+      assert.deepEqual(
+        new Map(sessions.map((r) => [`${r.key.role} ${r.key.session} ${r.key.caller}`, [r.values.calls, r.values.failures]])),
+        new Map(raw.rows.map((r) => [r.k, [r.n, r.failed]])),
+      );
     });
   });
 });

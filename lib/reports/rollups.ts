@@ -4,7 +4,8 @@ import type { Logger } from "../log";
 import { pause } from "../ops/heartbeat";
 import { rollupSpans, type RollupGrain } from "./grains";
 import { refreshFlowLeaders } from "./leaders";
-import type { RecordSource } from "./selection";
+import { ASSUME_ROLE } from "./change-catalogue";
+import { selectionSql, selectionWithin, type RecordSource, type Selection } from "./selection";
 
 /**
  * The report rollups (tables `cloudtrail_rollup` and `flow_rollup`, migrations 20261204120000_report_rollups and
@@ -31,6 +32,12 @@ export interface Rollup {
   sums: readonly string[];
   /** Whether day and week rows are kept besides hour rows (the rollups small enough to be worth it). */
   daily: boolean;
+  /**
+   * The records it counts, when not all of them (plain values, as a slice's): a panel reads it only when its base
+   * selection lies within (lib/reports/selection.ts selectionWithin). For fields that are nearly unique across all
+   * records but repeat within a few (a role session's name and caller, in role assumptions).
+   */
+  within?: Selection;
 }
 
 /**
@@ -50,6 +57,20 @@ export const ROLLUPS: readonly Rollup[] = [
   // Events without a bucket add the rows of `activity`; S3 has a few hundred (bucket, call, error) combinations a day.
   { name: "buckets", source: "cloudtrail", fields: ["eventSource", "eventName", "readOnly", "errorCode", "requestParameters.bucketName"], sums: ["additionalEventData.bytesTransferredOut"], daily: true },
   { name: "detail", source: "cloudtrail", fields: ["recipientAccountId", "awsRegion", "eventSource", "eventName", "readOnly", "errorCode"], sums: [], daily: false },
+  // Role assumptions per role, session name, caller and source identity (the IAM audit's sessions): a session repeats
+  // over a day and a week, while across all events its fields are nearly unique per call. The caller's ARN names
+  // its account, so the account column adds no rows.
+  {
+    name: "sessions",
+    source: "cloudtrail",
+    within: ASSUME_ROLE,
+    fields: [
+      ...["recipientAccountId", "eventSource", "eventName", "errorCode", "userIdentity.arn", "userIdentity.userName", "userIdentity.invokedBy"],
+      ...["requestParameters.roleArn", "requestParameters.roleSessionName", "requestParameters.sourceIdentity"],
+    ],
+    sums: [],
+    daily: true,
+  },
   { name: "traffic", source: "vpcflow", fields: ["account-id", "region", "action", "log-status", "flow-direction"], sums: ["bytes", "packets"], daily: true },
   // An interface lives in one account, region, VPC and subnet: those columns add no rows.
   { name: "interfaces", source: "vpcflow", fields: ["account-id", "region", "vpc-id", "subnet-id", "interface-id", "action", "log-status"], sums: ["bytes", "packets"], daily: true },
@@ -59,9 +80,13 @@ export const ROLLUPS: readonly Rollup[] = [
 const ROLLUP_TABLES: Record<RecordSource, string> = { cloudtrail: "cloudtrail_rollup", vpcflow: "flow_rollup" };
 
 
-/** The narrowest rollup of `source` keeping every one of `fields` and summing every one of `sums`, or null. */
-export function rollupFor(source: RecordSource, fields: readonly string[], sums: readonly string[] = []): Rollup | null {
-  return ROLLUPS.find((r) => r.source === source && fields.every((f) => r.fields.includes(f)) && sums.every((s) => r.sums.includes(s))) ?? null;
+/**
+ * The narrowest rollup of `source` keeping every one of `fields` and summing every one of `sums`, and counting every
+ * record of `base` (the panel's base selection; a rollup `within` a selection only serves panels within it), or null.
+ */
+export function rollupFor(source: RecordSource, fields: readonly string[], sums: readonly string[] = [], base?: Selection): Rollup | null {
+  const serves = (r: Rollup) => r.source === source && fields.every((f) => r.fields.includes(f)) && sums.every((s) => r.sums.includes(s));
+  return ROLLUPS.find((r) => serves(r) && (!r.within || selectionWithin(base, r.within))) ?? null;
 }
 
 /**
@@ -138,10 +163,11 @@ export function rollupRelation(rollup: Rollup, from: Date, to: Date, grain: Roll
   const fh = params.add(new Date(firstHour));
   const eh = params.add(new Date(endHour));
   const t = params.add(to);
+  const within = rollup.within ? selectionSql("r", rollup.source, rollup.within, params) : null;
   parts.push(
-    `SELECT date_trunc('hour', ${time} AT TIME ZONE 'UTC'), ${[...fields, ...rollup.sums.map((s) => `coalesce(sum(${numberSql(raw, rollup.source, s, params)}), 0)`)].join(", ")}, count(*), min(${time}), max(${time})
-       FROM ${raw}
-      WHERE (${time} >= ${f}::timestamptz AND ${time} < ${fh}::timestamptz) OR (${time} >= ${eh}::timestamptz AND ${time} < ${t}::timestamptz)
+    `SELECT date_trunc('hour', ${time} AT TIME ZONE 'UTC'), ${[...fields, ...rollup.sums.map((s) => `coalesce(sum(${numberSql("r", rollup.source, s, params)}), 0)`)].join(", ")}, count(*), min(${time}), max(${time})
+       FROM ${raw} r
+      WHERE ((${time} >= ${f}::timestamptz AND ${time} < ${fh}::timestamptz) OR (${time} >= ${eh}::timestamptz AND ${time} < ${t}::timestamptz))${within ? ` AND ${within}` : ""}
       GROUP BY ${Array.from({ length: fields.length + 1 }, (_, i) => i + 1).join(", ")}`,
   );
   return `(${parts.join("\n UNION ALL\n ")})`;

@@ -98,6 +98,25 @@ function sameValues(a: readonly FieldValue[], b: readonly FieldValue[]): boolean
 // A prefix pattern ("Foo*"), "present" ("*"), or something shaped like a CIDR block.
 export const isPattern = (v: FieldValue) => typeof v === "string" && (v.endsWith("*") || /^[0-9a-f:.]+\/\d{1,3}$/i.test(v));
 
+/**
+ * Whether every record `selection` selects is also selected by `within` (a selection of plain values: a slice's or a
+ * rollup's records): each field `within` includes is included by `selection` with plain values `within` allows, and
+ * each value `within` excludes is excluded by `selection` too. Conservative: a selection written another way (a
+ * prefix, a CIDR block) is not recognised.
+ */
+export function selectionWithin(selection: Selection | undefined, within: Selection): boolean {
+  for (const [field, allowed] of Object.entries(within.include ?? {})) {
+    const values = list(selection?.include?.[field] ?? []);
+    const ok = new Set(list(allowed).map(String));
+    if (values.length === 0 || !values.every((v) => !isPattern(v) && ok.has(String(v)))) return false;
+  }
+  for (const [field, refused] of Object.entries(within.exclude ?? {})) {
+    const excluded = new Set(list(selection?.exclude?.[field] ?? []).map(String));
+    if (!list(refused).every((v) => excluded.has(String(v)))) return false;
+  }
+  return true;
+}
+
 /** Whether plain value `v` satisfies `pattern` ("*" or a "Foo*" prefix). CIDR blocks are not evaluated here. */
 function satisfies(v: FieldValue, pattern: FieldValue): boolean {
   if (pattern === "*") return true;

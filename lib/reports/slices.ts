@@ -1,5 +1,5 @@
 import { ANONYMOUS, DENIED, IAM_WRITES } from "./change-catalogue";
-import { isPattern, list, type RecordSource, type Selection } from "./selection";
+import { selectionWithin, type RecordSource, type Selection } from "./selection";
 
 /**
  * Event slices (table `cloudtrail_event_slices`, migration 20261206100000_report_rollups_actors_slices; `cross-account`:
@@ -46,22 +46,11 @@ export const SLICE_TABLES: Partial<Record<RecordSource, string>> = { cloudtrail:
 
 /**
  * Whether every record `selection` selects (with `differ`: whose two fields are also both present and differ) is in
- * `slice`: each field the slice includes is included by the selection with plain values the slice allows, each value
- * the slice excludes is excluded by it too, and a slice of differing fields is only read for those fields differing.
- * Conservative: a selection written another way (a prefix, a CIDR block) is not recognised, and then reads raw rows.
+ * `slice` ({@link selectionWithin}), and a slice of differing fields is only read for those fields differing.
  */
 export function sliceHolds(slice: Slice, selection: Selection | undefined, differ?: readonly [string, string]): boolean {
   if (slice.differ && !(differ && samePair(differ, slice.differ))) return false;
-  for (const [field, allowed] of Object.entries(slice.selection.include ?? {})) {
-    const values = list(selection?.include?.[field] ?? []);
-    const ok = new Set(list(allowed).map(String));
-    if (values.length === 0 || !values.every((v) => !isPattern(v) && ok.has(String(v)))) return false;
-  }
-  for (const [field, refused] of Object.entries(slice.selection.exclude ?? {})) {
-    const excluded = new Set(list(selection?.exclude?.[field] ?? []).map(String));
-    if (!list(refused).every((v) => excluded.has(String(v)))) return false;
-  }
-  return true;
+  return selectionWithin(selection, slice.selection);
 }
 
 /** Whether two pairs of field names are the same pair, in either order. */
