@@ -23,12 +23,20 @@ describe("valueCondition", () => {
 describe("selectionCondition", () => {
   it("ANDs fields, ORs a field's values, negates excluded values; null for everything", () => {
     assert.equal(selectionCondition("cloudtrail", {}), null);
-    assert.deepEqual(selectionCondition("cloudtrail", { include: { eventName: ["A", "B"] }, exclude: { errorCode: "*" } }), {
+    assert.deepEqual(selectionCondition("cloudtrail", { include: { eventName: ["A", "B*", "C"] }, exclude: { errorCode: "*" } }), {
       all: [
-        { any: [{ field: "eventName", op: "equals", value: "A" }, { field: "eventName", op: "equals", value: "B" }] },
+        { any: [{ field: "eventName", op: "in", value: ["A", "C"] }, { field: "eventName", op: "prefix", value: "B" }] },
         { not: { field: "errorCode", op: "exists", value: true } },
       ],
     });
+  });
+
+  it("tests several plain values of a text or number field as one list (SQL = ANY, which index-only scans take)", () => {
+    assert.deepEqual(selectionCondition("vpcflow", { exclude: { dstport: [22, "3389"] } }), { not: { field: "dstport", op: "in", value: [22, 3389] } });
+    assert.deepEqual(selectionCondition("cloudtrail", { include: { readOnly: [true, false] } }), {
+      any: [{ field: "readOnly", op: "equals", value: true }, { field: "readOnly", op: "equals", value: false }],
+    }, "booleans stay equalities");
+    assert.deepEqual(selectionCondition("cloudtrail", { include: { eventName: "A" } }), { field: "eventName", op: "equals", value: "A" }, "one value stays an equality");
   });
 });
 

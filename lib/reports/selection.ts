@@ -1,7 +1,7 @@
 import { conditionSql, type SqlParams } from "../detect/compile-rule";
-import { all, any, cidr, eq, exists, not, prefix } from "../detect/conditions";
+import { all, any, cidr, eq, exists, isIn, not, prefix } from "../detect/conditions";
 import { resolveField } from "../detect/fields";
-import type { Condition, RuleSource } from "../detect/rule-schema";
+import type { Condition, Predicate, RuleSource } from "../detect/rule-schema";
 
 /**
  * A selection of records: the filters of a report panel, written exactly as a search link
@@ -68,18 +68,31 @@ export function valueCondition(source: RecordSource, field: string, value: Field
   return eq(field, String(value));
 }
 
+/**
+ * The condition one field's values stand for: any of them. Several plain values of a text or number field are one
+ * `in` test (SQL `= ANY(array)`), which an index scan, and an index-only scan of a covering index, can take whole;
+ * a chain of ORs only becomes a bitmap scan, which always reads the table.
+ */
+function anyValue(source: RecordSource, field: string, values: readonly FieldValue[]): Condition {
+  let conditions = values.map((v) => valueCondition(source, field, v));
+  const equal = conditions.filter((c): c is Predicate & { op: "equals" } => "op" in c && c.op === "equals");
+  const type = resolveField(source, field)?.type;
+  if (equal.length > 1 && (type === "text" || type === "number")) {
+    conditions = [isIn(field, equal.map((c) => c.value as FieldValue)), ...conditions.filter((c) => !equal.includes(c as Predicate & { op: "equals" }))];
+  }
+  return conditions.length === 1 ? conditions[0]! : any(...conditions);
+}
+
 /** The condition of a whole selection, or null when it selects everything. */
 export function selectionCondition(source: RecordSource, selection: Selection): Condition | null {
   const parts: Condition[] = [];
   for (const [field, values] of Object.entries(selection.include ?? {})) {
-    const conditions = list(values).map((v) => valueCondition(source, field, v));
-    if (conditions.length === 0) throw new Error(`include.${field} has no values`);
-    parts.push(conditions.length === 1 ? conditions[0]! : any(...conditions));
+    if (list(values).length === 0) throw new Error(`include.${field} has no values`);
+    parts.push(anyValue(source, field, list(values)));
   }
   for (const [field, values] of Object.entries(selection.exclude ?? {})) {
-    const conditions = list(values).map((v) => valueCondition(source, field, v));
-    if (conditions.length === 0) continue;
-    parts.push(not(conditions.length === 1 ? conditions[0]! : any(...conditions)));
+    if (list(values).length === 0) continue;
+    parts.push(not(anyValue(source, field, list(values))));
   }
   if (parts.length === 0) return null;
   return parts.length === 1 ? parts[0]! : all(...parts);
