@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import pg from "pg";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
 import { explaining } from "../../test/support/explain";
 import { conditionSql, SqlParams } from "../detect/compile-rule";
@@ -7,7 +8,7 @@ import { enforceRetention } from "../ops/enforce-retention";
 import { cloudTrailKey, ingestCloudTrail } from "../search/testdata/ingest-fixtures";
 import { accessDeniedByPrincipal, iamChangesByPrincipal, iamKpis } from "./iam-audit";
 import { not, sameAs } from "../detect/conditions";
-import { anonymousAccess, crossAccountAccess, crossAccountCalls } from "./s3-data-events";
+import { anonymousAccess, crossAccountAccess, crossAccountCalls, s3AccessDenied } from "./s3-data-events";
 import { failureBurstsByUser, firstSeenIps, loginKpis, loginsByUser, rootLogins } from "./login-audit";
 import { refreshRollups } from "./rollups";
 import { mergeSelections, selectionCondition } from "./selection";
@@ -306,6 +307,27 @@ describe("event slices", () => {
     await accessDeniedByPrincipal(SCOPE, explaining(db.pool, plans));
     const read = partitions.filter((p) => plans.some((plan) => plan.includes(`"${p}"`)));
     assert.deepEqual(read, ["cloudtrail_event_slices_denied"]);
+  });
+
+  it("cover the refusal and IAM-change panels' columns in an index of their partition", async () => {
+    // What is tested is that the index holds every column the panels read (an index-only scan is possible); with a
+    // few rows the planner would rather read the table, so plans are taken with sequential and bitmap scans off.
+    await db.pool.query("VACUUM ANALYZE cloudtrail_event_slices");
+    const covered = new pg.Pool({ connectionString: db.url, max: 2, options: "-c enable_seqscan=off -c enable_bitmapscan=off" });
+    try {
+      for (const [panel, index] of [
+        [accessDeniedByPrincipal, "cloudtrail_event_slices_denied_columns_idx"],
+        [s3AccessDenied, "cloudtrail_event_slices_denied_columns_idx"],
+        [iamChangesByPrincipal, "cloudtrail_event_slices_iam_writes_columns_idx"],
+      ] as const) {
+        const plans: string[] = [];
+        await panel({ ...SCOPE, account: A }, explaining(covered, plans));
+        assert.equal(plans.length, 1, panel.name);
+        assert.match(plans[0]!, new RegExp(`"Node Type":"Index Only Scan"[^{}]*"Index Name":"${index}"`), panel.name);
+      }
+    } finally {
+      await covered.end();
+    }
   });
 
   it("stay exact after late data and retention", async () => {
