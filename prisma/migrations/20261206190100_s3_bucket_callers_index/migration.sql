@@ -7,3 +7,6 @@ CREATE INDEX "cloudtrail_events_bucket_callers_idx" ON "cloudtrail_events" ("req
   INCLUDE ("event_source", "event_name", "recipient_account_id", "aws_region", "user_identity_arn", "user_identity_invoked_by",
            "user_identity_account_id", "error_code", "additional_bytes_transferred_out")
   WHERE "request_bucket_name" IS NOT NULL;
+-- An index-only scan reads the table for every page autovacuum has not yet marked all-visible; on an insert-only
+-- table it comes after 20% new rows by default (six days of a 10M-a-month trail), after 2% now.
+ALTER TABLE "cloudtrail_events" SET (autovacuum_vacuum_insert_scale_factor = 0.02);
