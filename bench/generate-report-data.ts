@@ -388,6 +388,7 @@ export async function generateReportData(db: pg.Pool, options: GenerateOptions):
   );
   await db.query("VACUUM ANALYZE cloudtrail_rollup");
   await db.query("VACUUM ANALYZE flow_rollup");
+  await db.query("VACUUM ANALYZE cloudtrail_event_slices");
   await db.query("VACUUM ANALYZE cloudtrail_events");
   await db.query("VACUUM ANALYZE flow_records");
   await db.query("ANALYZE ingest_objects");
