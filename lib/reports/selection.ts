@@ -74,13 +74,13 @@ export function valueCondition(source: RecordSource, field: string, value: Field
  * a chain of ORs only becomes a bitmap scan, which always reads the table.
  */
 function anyValue(source: RecordSource, field: string, values: readonly FieldValue[]): Condition {
-  let conditions = values.map((v) => valueCondition(source, field, v));
-  const equal = conditions.filter((c): c is Predicate & { op: "equals" } => "op" in c && c.op === "equals");
+  const conditions = values.map((v) => valueCondition(source, field, v));
+  const isEquality = (c: Condition): c is Predicate & { op: "equals" } => "op" in c && c.op === "equals";
+  const equal = conditions.filter(isEquality);
   const type = resolveField(source, field)?.type;
-  if (equal.length > 1 && (type === "text" || type === "number")) {
-    conditions = [isIn(field, equal.map((c) => c.value as FieldValue)), ...conditions.filter((c) => !equal.includes(c as Predicate & { op: "equals" }))];
-  }
-  return conditions.length === 1 ? conditions[0]! : any(...conditions);
+  const merged =
+    equal.length > 1 && (type === "text" || type === "number") ? [isIn(field, equal.map((c) => c.value)), ...conditions.filter((c) => !isEquality(c))] : conditions;
+  return merged.length === 1 ? merged[0]! : any(...merged);
 }
 
 /** The condition of a whole selection, or null when it selects everything. */
