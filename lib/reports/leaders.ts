@@ -189,24 +189,34 @@ export function leaderRowsSql(
                          ${base ? `AND ${base}` : ""}
                        GROUP BY ${keys.map((_, i) => i + 1).join(", ")}`;
   const rankValue = sets.includes(board.rankBy as LeaderExtra) ? `coalesce(cardinality(${board.rankBy}), 0)` : board.rankBy;
+  const order = `${rankValue} DESC, ${keys.map((k) => `${k} COLLATE "C"`).join(", ")}`;
   const listed = params.add(LISTED);
-  const ranked = `SELECT g.*, row_number() OVER (ORDER BY ${rankValue} DESC, ${keys.map((k) => `${k} COLLATE "C"`).join(", ")}) AS rank FROM (${edgeGroups}) g`;
-  // Every row of the bucket carries its bound, as stored rows do.
-  const bounded = `SELECT r.*, ${LEADER_SUMS.map((s) => `coalesce(max(${s}) FILTER (WHERE rank > ${listed}) OVER (), 0) AS ${s}_unlisted`).join(", ")} FROM (${ranked}) r`;
-  const edges = `SELECT CASE WHEN rank <= ${listed} THEN rank ELSE 0 END, ${keys.map((k) => `CASE WHEN rank <= ${listed} THEN ${k} END`).join(", ")},
-                        ${LEADER_SUMS.map((s) => `sum(${s})`).join(", ")}, ${extras.map((c) => `CASE WHEN min(rank) <= ${listed} THEN min(${c}) END, `).join("")}
-                        ${LEADER_SUMS.map((s) => `0, max(${s}_unlisted)`).join(", ")}, min(first_time), max(last_time)
-                   FROM (${bounded}) b
-                  GROUP BY 1, ${keys.map((_, i) => i + 2).join(", ")}`;
+  // The edge bucket's listed keys: a top-N sort of its groups (a bounded heap, as the boards' refresh ranks an hour);
+  // its other keys: an anti-join with them, their sums and the most any one had (the bucket's bound) in one row.
+  const edges = `edge_groups AS MATERIALIZED (SELECT row_number() OVER () AS id, g.* FROM (${edgeGroups}) g),
+    edge_listed AS MATERIALIZED (
+      SELECT row_number() OVER (ORDER BY ${order}) AS rank, l.* FROM (SELECT * FROM edge_groups ORDER BY ${order} LIMIT ${listed}) l),
+    edge_unlisted AS (
+      SELECT count(*) AS groups, ${LEADER_SUMS.map((s) => `sum(${s}) AS ${s}, coalesce(max(${s}), 0) AS ${s}_unlisted`).join(", ")},
+             min(first_time) AS first_time, max(last_time) AS last_time
+        FROM edge_groups WHERE id NOT IN (SELECT id FROM edge_listed)),
+    edge_rows AS (
+      SELECT l.rank, ${keys.map((k) => `l.${k}`).join(", ")}, ${LEADER_SUMS.map((s) => `l.${s}`).join(", ")}, ${extras.map((c) => `l.${c}, `).join("")}
+             ${LEADER_SUMS.map((s) => `0, u.${s}_unlisted`).join(", ")}, l.first_time, l.last_time
+        FROM edge_listed l CROSS JOIN edge_unlisted u
+      UNION ALL
+      SELECT 0, ${keys.map(() => "NULL").join(", ")}, ${LEADER_SUMS.join(", ")}, ${extras.map(() => "NULL, ").join("")}
+             ${LEADER_SUMS.map((s) => `0, ${s}_unlisted`).join(", ")}, first_time, last_time
+        FROM edge_unlisted WHERE groups > 0)`;
   // A key may lack its rows' own errors, and the unlisted bound of every bucket but those listing it (an
   // uncorrelated subquery: computed once).
   const error = (s: LeaderSum) => `sum(${s}_error) + (SELECT coalesce(sum(${s}_unlisted), 0) FROM merged WHERE rank = 0) - sum(${s}_unlisted) AS ${s}_error`;
   // Port sets: the size of the union of a key's sets (aggregate and function of the migration).
   const merge = (c: LeaderExtra) =>
     sets.includes(c) ? `coalesce(cardinality(trailwatch_distinct_ports(trailwatch_concat_ports(${c}))), 0) AS ${c}` : c === "rejected" ? `sum(${c}) AS ${c}` : `max(${c}) AS ${c}`;
-  return `WITH merged AS MATERIALIZED (${stored}
+  return `WITH ${edges}, merged AS MATERIALIZED (${stored}
           UNION ALL
-          ${edges})
+          SELECT * FROM edge_rows)
   SELECT * FROM (
     SELECT ${keys.join(", ")}, ${LEADER_SUMS.map((s) => `sum(${s}) AS ${s}`).join(", ")}, ${LEADER_SUMS.map(error).join(", ")},
            ${extras.map((c) => `${merge(c)}, `).join("")}min(first_time) AS first_time, max(last_time) AS last_time
