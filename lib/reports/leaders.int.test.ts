@@ -190,8 +190,8 @@ describe("flow leader boards", () => {
 
 describe("flow leader boards' error bounds", () => {
   // Boards built with one listed key per bucket, so every bound is tight and computable by hand. Day D holds hours
-  // 05 and 09; hour 01 of day D+1 is read as an hour row. The range starts in a partial hour read from raw records,
-  // which lists LISTED keys: there LISTED + 1 pairs P of 5 bytes each leave out one P and X (0 bytes), so its bound is 5.
+  // 05 and 09; hour 01 of day D+1 is read as an hour row. The range starts in a partial hour, read from 5-minute
+  // rows: at 23:50 LISTED + 1 pairs P of 5 bytes each and X (0 bytes) leave all but one P out, so its bound is 5.
   const D = Date.UTC(2026, 10, 18);
   const H = 3_600_000;
   const X = ["10.0.0.1", "203.0.113.1"];
@@ -216,7 +216,7 @@ describe("flow leader boards' error bounds", () => {
     lines.push(line(A, X[0]!, X[1]!, 443, 1, 0, edge, "ACCEPT"));
     await ingestFlowLog(small.pool, [HEADER, ...lines].join("\n") + "\n", flowKey(A, "us-east-1"));
     await small.pool.query("SELECT trailwatch_refresh_rollups()");
-    await small.pool.query("SELECT trailwatch_refresh_flow_leaders($1::inet[], $2::int[], 1)", [PRIVATE_NETWORKS, [...REMOTE_ADMIN_PORTS]]);
+    await small.pool.query("SELECT trailwatch_refresh_flow_leaders($1::inet[], $2::int[], 1, 1)", [PRIVATE_NETWORKS, [...REMOTE_ADMIN_PORTS]]);
   });
   after(() => small.drop());
 
@@ -240,6 +240,7 @@ describe("flow leader boards' error bounds", () => {
   it("keep exact totals for every key together", async () => {
     const { rows } = await small.pool.query("SELECT grain, sum(bytes)::int AS bytes FROM flow_leaders WHERE board = 'talkers-bytes' GROUP BY 1 ORDER BY 1");
     assert.deepEqual(rows, [
+      { grain: "5min", bytes: 760 + 5 * (LISTED + 1) },
       { grain: "day", bytes: 760 + 5 * (LISTED + 1) },
       { grain: "hour", bytes: 760 + 5 * (LISTED + 1) },
     ]);

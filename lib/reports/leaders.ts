@@ -11,10 +11,11 @@ import { mergeSelections, selectionCondition, selectionSql, type Selection } fro
  * address or port, whose keys are nearly unique per flow record (internet peers, ephemeral ports), so that no
  * rollup is smaller than the records. Per UTC hour and per UTC day, a board lists its {@link LISTED} busiest keys
  * by its measure, with exact sums, and keeps one row for all its other keys together: their exact sums (totals
- * stay exact) and the most any one of them had in that bucket.
+ * stay exact) and the most any one of them had in that bucket. Per 5 minutes it lists {@link LISTED_FIVE_MINUTES}
+ * keys the same way, for the partial hours at a range's edges (migration 20261206200000_flow_five_minute_rows).
  *
- * Reading a range merges the buckets, the partial hours at its edges (grouped from raw records) counting as one
- * more. A key's merged sum covers the buckets listing it, so it is a lower bound; it lacks at most the bound of
+ * Reading a range merges the buckets, the records at its edges outside them (grouped from raw records, less than
+ * 5 minutes each) counting as one more. A key's merged sum covers the buckets listing it, so it is a lower bound; it lacks at most the bound of
  * every bucket not listing it (plus, for a day row, the hours of that day not listing it): its `error`, which
  * groupRows returns as the row's margin. The true value lies in [value, value + error]; 0 means exact. This is the
  * guarantee of Elasticsearch's terms aggregation (`doc_count_error_upper_bound`), the tool users compare with.
@@ -25,8 +26,10 @@ import { mergeSelections, selectionCondition, selectionSql, type Selection } fro
  * board from the definitions below; leaders.int.test.ts compares every board with the raw records.
  */
 
-/** Keys a bucket lists per board. 30 days read ≈ 30 × 200 day rows plus up to 46 × 200 hour rows. */
+/** Keys an hour or day bucket lists per board. 30 days read ≈ 30 × 200 day rows plus up to 46 × 200 hour rows. */
 export const LISTED = 200;
+/** Keys a 5-minute bucket lists per board: up to 22 of them at a range's edges (≈ 6k records each at 50M a month). */
+export const LISTED_FIVE_MINUTES = 50;
 
 /** A board's sums with error bounds: flow records, and the flow log's `bytes` and `packets`. Every board keeps them. */
 export type LeaderSum = "records" | "bytes" | "packets";
@@ -108,20 +111,25 @@ export function leaderBoardFor(base: Selection, keys?: readonly string[], ranked
 }
 
 /**
- * Rebuilds the boards of the flow hours marked since the last refresh, and of their days. Returns how many hours
- * were rebuilt. Throws when the database fails.
+ * Rebuilds the boards of the flow hours marked since the last refresh, of their 5 minutes, and of their days.
+ * Returns how many hours were rebuilt. Throws when the database fails.
  */
 export async function refreshFlowLeaders(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ n: number }>("SELECT trailwatch_refresh_flow_leaders($1::inet[], $2::int[], $3) AS n", [PRIVATE_NETWORKS, [...REMOTE_ADMIN_PORTS], LISTED]);
+  const { rows } = await db.query<{ n: number }>("SELECT trailwatch_refresh_flow_leaders($1::inet[], $2::int[], $3, $4) AS n", [
+    PRIVATE_NETWORKS,
+    [...REMOTE_ADMIN_PORTS],
+    LISTED,
+    LISTED_FIVE_MINUTES,
+  ]);
   return Number(rows[0]?.n ?? 0);
 }
 
 /**
  * SQL of the exact total of a board's `sum` over `[from, to)` (column `total`): every row of its buckets, listed or
- * not, and the raw records of the partial hours at the edges. Null when the range holds no whole hour.
+ * not, and the raw records at the edges outside them. Null when the range holds no whole hour.
  */
 export function leaderTotalSql(board: LeaderBoard, sum: LeaderSum, from: Date, to: Date, params: SqlParams): string | null {
-  const spans = rollupSpans(from, to, "day");
+  const spans = rollupSpans(from, to, "day", true);
   if (!spans) return null;
   const e = "e";
   const { table, time } = SOURCE_TABLES.vpcflow;
@@ -137,10 +145,10 @@ function bucketsSql(spans: readonly GrainSpan[], params: SqlParams): string {
   return spans.map((s) => `(grain = '${s.grain}' AND bucket >= ${at(s.start)} AND bucket < ${at(s.end)})`).join(" OR ");
 }
 
-/** Raw records (alias `e`, time column `time`) of the partial hours at the edges of `[from, to)`. */
-function edgesSql(e: string, time: string, from: Date, to: Date, spans: { firstHour: number; endHour: number }, params: SqlParams): string {
-  return `((${e}.${time} >= ${params.add(from)}::timestamptz AND ${e}.${time} < ${params.add(new Date(spans.firstHour))}::timestamptz)
-       OR (${e}.${time} >= ${params.add(new Date(spans.endHour))}::timestamptz AND ${e}.${time} < ${params.add(to)}::timestamptz))`;
+/** Raw records (alias `e`, time column `time`) of `[from, to)` at its edges, outside its stored buckets (less than 5 minutes each). */
+function edgesSql(e: string, time: string, from: Date, to: Date, spans: { firstStored: number; endStored: number }, params: SqlParams): string {
+  return `((${e}.${time} >= ${params.add(from)}::timestamptz AND ${e}.${time} < ${params.add(new Date(spans.firstStored))}::timestamptz)
+       OR (${e}.${time} >= ${params.add(new Date(spans.endStored))}::timestamptz AND ${e}.${time} < ${params.add(to)}::timestamptz))`;
 }
 
 /**
@@ -157,7 +165,7 @@ export function leaderRowsSql(
   minimum: { column: LeaderColumn; value: number } | null,
   params: SqlParams,
 ): string | null {
-  const spans = rollupSpans(from, to, "day");
+  const spans = rollupSpans(from, to, "day", true);
   if (!spans) return null;
   const keys = board.keys.map((_, i) => `k${i + 1}`);
   const extras = Object.keys(board.extras) as LeaderExtra[];
@@ -179,7 +187,7 @@ export function leaderRowsSql(
     return filtered(`array_agg(DISTINCT ${e}.${column})`, m, `${e}.${column} IS NOT NULL`);
   };
   const base = selectionSql(e, "vpcflow", board.base, params);
-  // The partial hours at the edges, as one more bucket: grouped from raw records, its LISTED busiest keys exact,
+  // The raw records at the edges, as one more bucket: grouped from raw records, its LISTED busiest keys exact,
   // the others folded into its rank-0 row with their sums and bound (so the merge groups a few rows, not every key).
   const edgeGroups = `SELECT ${board.keys.map((k, i) => `${textSql(e, "vpcflow", k, params)} AS k${i + 1}`).join(", ")}, count(*) AS records,
                              coalesce(sum(${e}.bytes), 0) AS bytes, coalesce(sum(${e}.packets), 0) AS packets,

@@ -14,8 +14,10 @@ import { errorsOverTime, eventsByAccountRegion, eventsOverTime, overviewKpis, to
 import { measureCounts } from "./report-query";
 import { crossAccountCalls, s3Kpis, topBuckets } from "./s3-data-events";
 import { assumeRoleActivity } from "./iam-audit";
-import { refreshRollups, ROLLUPS, startRollupRefresh } from "./rollups";
+import { refreshRollups, ROLLUPS, startRollupRefresh, type Rollup } from "./rollups";
 import { silentLog } from "../../test/support/samples";
+import { PRIVATE_NETWORKS } from "../detect/conditions";
+import { REMOTE_ADMIN_PORTS } from "./flow-selections";
 import { explaining } from "../../test/support/explain";
 
 // Rollup-backed panels (lib/reports/rollups.ts) must give exactly the raw-row answer, which this
@@ -335,7 +337,8 @@ describe("report rollups", () => {
         assert.deepEqual(cols.filter((c) => r[c]), cols.filter((c) => kept.includes(c)), `${r.rollup}/${r.grain} fills exactly its fields' and sums' columns`);
       }
     }
-    const listed = ROLLUPS.flatMap((r) => (r.daily ? [`${r.name}/day`, `${r.name}/hour`, `${r.name}/week`] : [`${r.name}/hour`]));
+    const grains = (r: Rollup) => [...(r.fiveMinutes ? ["5min"] : []), "hour", ...(r.daily ? ["day", "week"] : [])];
+    const listed = ROLLUPS.flatMap((r) => grains(r).map((g) => `${r.name}/${g}`));
     assert.deepEqual(stored.sort(), listed.sort(), "every rollup of the catalogue is built at its grains");
   });
 
@@ -387,6 +390,20 @@ describe("report rollups", () => {
     assert.equal(await flows(), rejected + 7);
     await nudge("flow_rollup", "traffic", "day", "2026-11-19", -7, { action: "REJECT", status: "OK" });
     assert.equal(await flows(), rejected);
+
+    // The partial hours at the range's edges read the flows' 5-minute rows (03:20-04:00 and 21:00-21:40).
+    const okFlows = async () => (await networkKpis(SCOPE, db.pool)).kpis.flows;
+    const ok = await okFlows();
+    for (const [from, to] of [["2026-11-18 03:20", "2026-11-18 04:00"], ["2026-11-20 21:00", "2026-11-20 21:40"]]) {
+      const { rows } = await db.pool.query(
+        `SELECT bucket::text, action FROM flow_rollup WHERE rollup = 'traffic' AND grain = '5min' AND bucket >= $1 AND bucket < $2 AND log_status = 'OK' ORDER BY 1, 2 LIMIT 1`,
+        [from, to],
+      );
+      const { bucket, action } = rows[0];
+      await nudge("flow_rollup", "traffic", "5min", bucket, 2, { action, status: "OK" });
+      assert.equal(await okFlows(), ok + 2, `traffic 5-minute rows between ${from} and ${to} are read`);
+      await nudge("flow_rollup", "traffic", "5min", bucket, -2, { action, status: "OK" });
+    }
   });
 
   it("are read one partition each: a panel scans only its rollup's rows", async () => {
@@ -413,8 +430,10 @@ describe("report rollups", () => {
   it("stays exact when late data arrives for hours already rolled up, at the range's edges too", async () => {
     // 04:00–05:00 of day 0 (a rolled-up hour), 03:20 (the partial first hour), the last full hour, and before the range.
     await ingestCloudTrail(db.pool, [event(20_001, 4 * 60 + 5), event(20_002, 3 * 60 + 20), event(20_003, 2 * 1440 + 20 * 60 + 59), event(20_004, 3 * 60 + 1)], cloudTrailKey(B, "eu-west-1"));
-    // Late flows inside the whole day (its day row is rebuilt), in the partial first hour, and in the last whole hour.
-    await ingestFlowLog(db.pool, flowFile([flowLine(40_001, 1440 + 600), flowLine(40_002, 3 * 60 + 20), flowLine(40_003, 2 * 1440 + 20 * 60 + 59)]), flowKey(B, "eu-west-1"));
+    // Late flows inside the whole day (its day row is rebuilt), in the partial first hour (a 5-minute row at 03:20,
+    // raw records at 03:18), and in the last whole hour.
+    const late = [flowLine(40_001, 1440 + 600), flowLine(40_002, 3 * 60 + 20), flowLine(40_004, 3 * 60 + 18), flowLine(40_003, 2 * 1440 + 20 * 60 + 59)];
+    await ingestFlowLog(db.pool, flowFile(late), flowKey(B, "eu-west-1"));
     await assertAllEqualRaw("after late data");
   });
 
@@ -424,8 +443,10 @@ describe("report rollups", () => {
     assert.deepEqual(deleted.map((d) => d.rowsDeleted > 0), [true, true], "retention deleted events and flow records");
     await assertAllEqualRaw("after retention");
     for (const table of ["cloudtrail_rollup", "flow_rollup"]) {
-      const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM ${table} WHERE grain = 'hour' AND bucket < '2026-11-18 11:00'`);
-      assert.equal(rows[0].n, 0, `no ${table} hour rows remain for hours retention emptied`);
+      const { rows } = await db.pool.query(
+        `SELECT count(*)::int AS n FROM ${table} WHERE (grain = 'hour' AND bucket < '2026-11-18 11:00') OR (grain = '5min' AND bucket < '2026-11-18 11:30')`,
+      );
+      assert.equal(rows[0].n, 0, `no ${table} hour or 5-minute rows remain for the times retention emptied`);
     }
   });
 });
@@ -615,6 +636,26 @@ describe("report rollups kept fresh and upgraded", () => {
         new Map(sessions.map((r) => [`${r.key.role} ${r.key.session} ${r.key.caller}`, [r.values.calls, r.values.failures]])),
         new Map(raw.rows.map((r) => [r.k, [r.n, r.failed]])),
       );
+    });
+  });
+
+  it("gain 5-minute flow rows and boards for hours already rolled up, at the next refresh", async () => {
+    await withDatabaseBefore("20261206200000_flow_five_minute_rows", async (upgraded, upgrade) => {
+      await ingestFlowLog(upgraded, flowFile(FLOWS), flowKey(A, "us-east-1"));
+      // That version's refresh: hour, day and week rows and hour boards, no 5-minute rows.
+      await upgraded.query("SELECT trailwatch_refresh_rollups()");
+      await upgraded.query("SELECT trailwatch_refresh_flow_leaders($1::inet[], $2::int[], 200)", [PRIVATE_NETWORKS, [...REMOTE_ADMIN_PORTS]]);
+      const fiveMinuteRows = async () =>
+        (await upgraded.query("SELECT (SELECT count(*) FROM flow_rollup WHERE grain = '5min')::int AS rollup, (SELECT count(*) FROM flow_leaders WHERE grain = '5min')::int AS boards")).rows[0];
+      assert.deepEqual(await fiveMinuteRows(), { rollup: 0, boards: 0 });
+      assert.deepEqual((await upgrade()).slice(0, 1), ["20261206200000_flow_five_minute_rows"]);
+      const hours = await upgraded.query("SELECT count(DISTINCT date_trunc('hour', start AT TIME ZONE 'UTC'))::int AS n FROM flow_records");
+      assert.equal(await refreshRollups(upgraded), 2 * hours.rows[0].n, "every flow hour rebuilt, for its rollups and its boards");
+      const built = await fiveMinuteRows();
+      assert.ok(built.rollup > 0 && built.boards > 0, `5-minute rows built: ${JSON.stringify(built)}`);
+      const { kpis } = await networkKpis(SCOPE, upgraded);
+      const raw = await upgraded.query(`SELECT count(*)::int AS n FROM flow_records WHERE start >= $1 AND start < $2 AND log_status = 'OK'`, [SCOPE.from, SCOPE.to]);
+      assert.equal(kpis.flows, raw.rows[0].n);
     });
   });
 });

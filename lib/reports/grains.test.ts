@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { rollupSpans, type GrainSpan } from "./grains";
+
+const at = (iso: string) => new Date(iso).getTime();
+const span = (grain: GrainSpan["grain"], start: string, end: string): GrainSpan => ({ grain, start: at(start), end: at(end) });
+
+describe("rollupSpans", () => {
+  // Tuesday 2026-11-17 03:17:30 to Tuesday 2026-12-01 21:43:10: one whole week (Monday 11-23 to Monday 11-30),
+  // whole days around it, whole hours around those, and partial hours at both edges.
+  const from = new Date("2026-11-17T03:17:30Z");
+  const to = new Date("2026-12-01T21:43:10Z");
+
+  it("splits a range into week, day and hour rows, the partial hours at its edges left to raw rows", () => {
+    assert.deepEqual(rollupSpans(from, to, "week"), {
+      stored: [
+        span("hour", "2026-11-17T04:00Z", "2026-11-18T00:00Z"),
+        span("day", "2026-11-18T00:00Z", "2026-11-23T00:00Z"),
+        span("week", "2026-11-23T00:00Z", "2026-11-30T00:00Z"),
+        span("day", "2026-11-30T00:00Z", "2026-12-01T00:00Z"),
+        span("hour", "2026-12-01T00:00Z", "2026-12-01T21:00Z"),
+      ],
+      firstStored: at("2026-11-17T04:00Z"),
+      endStored: at("2026-12-01T21:00Z"),
+    });
+  });
+
+  it("adds 5-minute rows for the whole 5 minutes of the partial hours, leaving less than 5 minutes at each end", () => {
+    const spans = rollupSpans(from, to, "week", true)!;
+    assert.deepEqual(spans.stored[0], span("5min", "2026-11-17T03:20Z", "2026-11-17T04:00Z"));
+    assert.deepEqual(spans.stored.at(-1), span("5min", "2026-12-01T21:00Z", "2026-12-01T21:40Z"));
+    assert.equal(spans.firstStored, at("2026-11-17T03:20Z"));
+    assert.equal(spans.endStored, at("2026-12-01T21:40Z"));
+    // The spans tile [firstStored, endStored) in order, with no gap and no overlap.
+    for (let i = 1; i < spans.stored.length; i++) assert.equal(spans.stored[i]!.start, spans.stored[i - 1]!.end);
+    assert.equal(spans.stored[0]!.start, spans.firstStored);
+    assert.equal(spans.stored.at(-1)!.end, spans.endStored);
+  });
+
+  it("leaves out empty 5-minute spans when the range starts or ends on a 5-minute boundary", () => {
+    const spans = rollupSpans(new Date("2026-11-17T03:00:00Z"), new Date("2026-11-17T06:25:00Z"), "week", true)!;
+    assert.deepEqual(spans.stored, [span("hour", "2026-11-17T03:00Z", "2026-11-17T06:00Z"), span("5min", "2026-11-17T06:00Z", "2026-11-17T06:25Z")]);
+    assert.equal(spans.endStored, at("2026-11-17T06:25Z"));
+  });
+
+  it("keeps to hour rows when asked for hourly buckets", () => {
+    const grains = new Set(rollupSpans(from, to, "hour", true)!.stored.map((s) => s.grain));
+    assert.deepEqual([...grains].sort(), ["5min", "hour"]);
+  });
+
+  it("is null for a range holding no whole hour, with or without 5-minute rows", () => {
+    assert.equal(rollupSpans(new Date("2026-11-17T03:05:00Z"), new Date("2026-11-17T03:55:00Z"), "week", true), null);
+    assert.equal(rollupSpans(new Date("2026-11-17T03:05:00Z"), new Date("2026-11-17T04:55:00Z"), "week"), null);
+  });
+});
