@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { SOURCE_TABLES } from "../lib/detect/compile-rule";
 import { markRollupHours, refreshRollups } from "../lib/reports/rollups";
-import { S3_DATA_EVENT_NAMES } from "../lib/reports/s3-data-events";
+import { S3_DATA_EVENT_NAMES } from "../lib/reports/change-catalogue";
 
 /**
  * Synthetic CloudTrail events and VPC flow records for the report-latency benchmark, written by the

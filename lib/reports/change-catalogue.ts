@@ -161,6 +161,28 @@ export const S3_ACCESS_CHANGE_CATEGORIES: readonly ChangeCategory[] = [
   { id: "ownership", label: "Object ownership", selection: calls(S3, ["PutBucketOwnershipControls", "DeleteBucketOwnershipControls"]) },
 ];
 
+/**
+ * Object-level S3 API calls, which CloudTrail logs as data events. Chosen by name rather than by
+ * `eventCategory` (Data), which events before eventVersion 1.08 lack.
+ */
+export const S3_DATA_EVENT_NAMES = [
+  "GetObject", "PutObject", "DeleteObject", "DeleteObjects", "HeadObject", "CopyObject", "GetObjectAcl", "PutObjectAcl",
+  "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", "GetObjectAttributes", "GetObjectRetention", "PutObjectRetention",
+  "GetObjectLegalHold", "PutObjectLegalHold", "RestoreObject", "SelectObjectContent", "CreateMultipartUpload", "UploadPart",
+  "UploadPartCopy", "CompleteMultipartUpload", "AbortMultipartUpload", "ListParts", "ListObjects", "ListObjectsV2",
+  "ListObjectVersions", "ListMultipartUploads", "GetObjectTorrent",
+] as const;
+
+export const S3_DATA_EVENTS: Selection = calls(S3, [...S3_DATA_EVENT_NAMES]);
+/** The bucket an S3 call names. */
+export const S3_BUCKET = "requestParameters.bucketName";
+/** Who called S3: the ARN, else the AWS service, else the account (`anonymous` for unauthenticated requests). */
+export const S3_CALLER: readonly string[] = ["userIdentity.arn", "userIdentity.invokedBy", "userIdentity.accountId"];
+/** What an S3 call sent, in bytes (newer data events). */
+export const S3_BYTES_OUT = "additionalEventData.bytesTransferredOut";
+/** S3 refusals: S3 says `AccessDenied`. */
+export const S3_ACCESS_DENIED: Selection = { include: { errorCode: "AccessDenied" } };
+
 // ---- role assumption, refusals and anonymous callers ---------------------------------------------
 
 /**

@@ -6,6 +6,7 @@ import type { ReportScope } from "./report-filters";
 import { isLiteral, mergeSelections, selectionLinkFilters, selectionSql, valueCondition, type RecordSource, type Selection } from "./selection";
 import { BUCKET_MS, BUCKET_UNITS, bucketEnd, bucketForSpan, type BucketUnit } from "./time-range";
 import { isLeaderSum, leaderBoardFor, leaderColumn, leaderRowsSql, leaderTotalSql } from "./leaders";
+import { bucketCallersFor, bucketCallersSql } from "./bucket-callers";
 import type { RollupGrain } from "./grains";
 import { refreshRollups, rollupFor, rollupRelation, type Rollup } from "./rollups";
 import { SLICE_TABLES, sliceFor, type Slice } from "./slices";
@@ -522,7 +523,7 @@ export async function groupRows<K extends string, M extends string>(db: Queryabl
     differFields = [a, b];
   }
 
-  const fromBoard = leaderQuery(options, limit, params);
+  const fromBoard = leaderQuery(options, limit, params) ?? bucketCallersQuery(options, params);
   if (fromBoard) await refreshRollups(db);
   const text = fromBoard ?? (await groupedQuery(db, { ...options, base }, differ, differFields, limit, params));
   const { rows } = await db.query(text, params.values);
@@ -621,6 +622,23 @@ function leaderQuery<K extends string, M extends string>(options: GroupOptions<K
     `${isLeaderSum(c!) ? `l.${c}_error` : "NULL"} AS "e_${name}"`,
   ]);
   return `SELECT ${[...keyColumns, ...measureColumns, "l.first_time AS first_seen", "l.last_time AS last_seen"].join(", ")} FROM (${sql}) l`;
+}
+
+/**
+ * groupRows' query over the S3 callers-per-bucket board (lib/reports/bucket-callers.ts) when it keeps exactly the
+ * panel's rows, with each measure's margin as `e_<name>`; null when it does not (an account or region filter, other
+ * keys, measures or records, no whole hour in the range).
+ */
+function bucketCallersQuery<K extends string, M extends string>(options: GroupOptions<K, M>, params: SqlParams): string | null {
+  const { scope } = options;
+  if (options.source !== "cloudtrail" || scope.account || scope.region || options.minimum || options.keysDiffer || !options.perKey) return null;
+  const board = bucketCallersFor(options);
+  const sql = board && bucketCallersSql(board.buckets, scope.from, scope.to, options.perKey.limit, params);
+  if (!board || !sql) return null;
+  const measureColumns = Object.entries(board.columns).flatMap(([name, c]) => [`b.${c} AS "m_${name}"`, `b.${c}_error AS "e_${name}"`]);
+  return `SELECT b.bucket_name AS "k_${board.bucketKey}", 0 AS "f_${board.bucketKey}", b.caller AS "k_${board.callerKey}", b.caller_field AS "f_${board.callerKey}",
+                 ${measureColumns.join(", ")}, b.first_time AS first_seen, b.last_time AS last_seen
+            FROM (${sql}) b`;
 }
 
 /**

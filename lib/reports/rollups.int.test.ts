@@ -588,7 +588,8 @@ describe("report rollups kept fresh and upgraded", () => {
       await upgraded.query("INSERT INTO rollup_dirty_hours (source, hour) SELECT 'cloudtrail', date_trunc('hour', event_time AT TIME ZONE 'UTC') FROM cloudtrail_events");
       await upgraded.query("SELECT trailwatch_refresh_rollups()");
       assert.deepEqual((await upgrade()).slice(0, 1), ["20261206140000_s3_report_rollup_slice"]);
-      assert.equal(await refreshRollups(upgraded), 0, "nothing was marked dirty");
+      // (Later migrations mark hours for boards they add; the rollups themselves have nothing left to rebuild.)
+      assert.equal((await upgraded.query("SELECT trailwatch_refresh_rollups() AS n")).rows[0].n, 0, "no rollup hour was marked dirty");
       const buckets = await topBuckets({ ...SCOPE, limit: 10 }, upgraded);
       const raw = await upgraded.query(
         `SELECT request_bucket_name AS k, count(*)::int AS n, sum(trailwatch_numeric(additional_bytes_transferred_out))::bigint AS bytes FROM cloudtrail_events
@@ -622,7 +623,8 @@ describe("report rollups kept fresh and upgraded", () => {
       await upgraded.query("INSERT INTO rollup_dirty_hours (source, hour) SELECT 'cloudtrail', date_trunc('hour', event_time AT TIME ZONE 'UTC') FROM cloudtrail_events");
       await upgraded.query("SELECT trailwatch_refresh_rollups()");
       assert.deepEqual((await upgrade()).slice(0, 1), ["20261206190000_assume_role_sessions_rollup"]);
-      assert.equal(await refreshRollups(upgraded), 0, "nothing was marked dirty");
+      // (Later migrations mark hours for boards they add; the rollups themselves have nothing left to rebuild.)
+      assert.equal((await upgraded.query("SELECT trailwatch_refresh_rollups() AS n")).rows[0].n, 0, "no rollup hour was marked dirty");
       const grains = await upgraded.query("SELECT DISTINCT grain FROM cloudtrail_rollup WHERE rollup = 'sessions' ORDER BY 1");
       assert.deepEqual(grains.rows.map((r) => r.grain), ["day", "hour", "week"]);
       const sessions = await assumeRoleActivity({ ...SCOPE, limit: 100 }, upgraded);

@@ -4,6 +4,7 @@ import type { Logger } from "../log";
 import { pause } from "../ops/heartbeat";
 import { rollupSpans, type RollupGrain } from "./grains";
 import { refreshFlowLeaders } from "./leaders";
+import { refreshBucketCallers } from "./bucket-callers";
 import { ASSUME_ROLE } from "./change-catalogue";
 import { selectionSql, selectionWithin, type RecordSource, type Selection } from "./selection";
 
@@ -117,12 +118,13 @@ export async function markRollupHours(db: Queryable, source: RecordSource, hours
 
 /**
  * Recomputes every rollup for the hours marked dirty since the last refresh, and the days holding them, then the
- * flow leader boards of those hours (lib/reports/leaders.ts); one refresh at a time, the others wait for it.
- * Returns how many hours were rebuilt (a flow hour counts once for its rollups and once for its boards). Throws when the database fails.
+ * flow leader boards of those hours (lib/reports/leaders.ts) and the S3 callers-per-bucket board
+ * (lib/reports/bucket-callers.ts); one refresh at a time, the others wait for it. Returns how many hours were
+ * rebuilt (an hour counts once for its rollups and once for each board). Throws when the database fails.
  */
 export async function refreshRollups(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: number }>("SELECT trailwatch_refresh_rollups() AS n");
-  return Number(rows[0]?.n ?? 0) + (await refreshFlowLeaders(db));
+  return Number(rows[0]?.n ?? 0) + (await refreshFlowLeaders(db)) + (await refreshBucketCallers(db));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { getPool } from "../db/pool";
-import { ANONYMOUS, S3_ACCESS_CHANGE_CATEGORIES } from "./change-catalogue";
+import { ANONYMOUS, S3_ACCESS_CHANGE_CATEGORIES, S3_ACCESS_DENIED, S3_BUCKET, S3_BYTES_OUT, S3_CALLER, S3_DATA_EVENTS } from "./change-catalogue";
 import { changeCategories, type SensitiveChanges } from "./overview";
 import type { Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
@@ -17,33 +17,12 @@ import type { BucketUnit } from "./time-range";
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/cloudtrail-logging-understanding-s3-entries.html).
  */
 
-const S3 = "s3.amazonaws.com";
-
-/**
- * Object-level S3 API calls, which CloudTrail logs as data events. Chosen by name rather than by
- * `eventCategory` (Data), which events before eventVersion 1.08 lack.
- */
-export const S3_DATA_EVENT_NAMES = [
-  "GetObject", "PutObject", "DeleteObject", "DeleteObjects", "HeadObject", "CopyObject", "GetObjectAcl", "PutObjectAcl",
-  "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", "GetObjectAttributes", "GetObjectRetention", "PutObjectRetention",
-  "GetObjectLegalHold", "PutObjectLegalHold", "RestoreObject", "SelectObjectContent", "CreateMultipartUpload", "UploadPart",
-  "UploadPartCopy", "CompleteMultipartUpload", "AbortMultipartUpload", "ListParts", "ListObjects", "ListObjectsV2",
-  "ListObjectVersions", "ListMultipartUploads", "GetObjectTorrent",
-] as const;
-
-export const S3_DATA_EVENTS: Selection = { include: { eventSource: S3, eventName: [...S3_DATA_EVENT_NAMES] } };
-/** Every S3 call (data and management events). */
-export const S3_EVENTS: Selection = { include: { eventSource: S3 } };
+export const S3_EVENTS: Selection = { include: { eventSource: "s3.amazonaws.com" } };
 const GET: Selection = { include: { eventName: "GetObject" } };
 const PUT: Selection = { include: { eventName: "PutObject" } };
 const DELETE: Selection = { include: { eventName: "DeleteObject" } };
 const FAILED: Selection = { include: { errorCode: "*" } };
-const ACCESS_DENIED: Selection = { include: { errorCode: "AccessDenied" } };
-const BYTES_OUT = "additionalEventData.bytesTransferredOut";
-const BUCKET = "requestParameters.bucketName";
 
-/** Who called: the ARN, else the AWS service, else the account (`anonymous` for unauthenticated requests). */
-export const CALLER: GroupKey = ["userIdentity.arn", "userIdentity.invokedBy", "userIdentity.accountId"];
 
 export interface S3Kpis {
   /** Object-level calls (data events). */
@@ -99,9 +78,9 @@ export async function s3Kpis(scope: ReportScope, db: Queryable = getPool()): Pro
       gets: { kind: "count", where: mergeSelections(S3_EVENTS, GET) },
       puts: { kind: "count", where: mergeSelections(S3_EVENTS, PUT) },
       deletes: { kind: "count", where: mergeSelections(S3_EVENTS, DELETE) },
-      bytesOut: { kind: "sum", field: BYTES_OUT, where: S3_DATA_EVENTS },
+      bytesOut: { kind: "sum", field: S3_BYTES_OUT, where: S3_DATA_EVENTS },
       anonymous: { kind: "count", where: mergeSelections(S3_EVENTS, ANONYMOUS) },
-      accessDenied: { kind: "count", where: mergeSelections(S3_EVENTS, ACCESS_DENIED) },
+      accessDenied: { kind: "count", where: mergeSelections(S3_EVENTS, S3_ACCESS_DENIED) },
       accessChanges: { kind: "count", where: accessChanges },
     },
   });
@@ -132,14 +111,14 @@ export function topBuckets(scope: ReportScope & { limit?: number }, db: Queryabl
   return groupRows(db, {
     source: "cloudtrail",
     scope,
-    base: mergeSelections(S3_DATA_EVENTS, { include: { [BUCKET]: "*" } }),
-    keys: { bucket: BUCKET },
+    base: mergeSelections(S3_DATA_EVENTS, { include: { [S3_BUCKET]: "*" } }),
+    keys: { bucket: S3_BUCKET },
     measures: {
       requests: { kind: "count" },
       gets: { kind: "count", where: GET },
       puts: { kind: "count", where: PUT },
       deletes: { kind: "count", where: DELETE },
-      bytesOut: { kind: "sum", field: BYTES_OUT },
+      bytesOut: { kind: "sum", field: S3_BYTES_OUT },
       errors: { kind: "count", where: FAILED },
     },
     orderBy: "requests",
@@ -158,15 +137,15 @@ export async function topPrincipalsPerBucket(
   const count = scope.buckets ?? 5;
   const top = scope.busiest ? scope.busiest.slice(0, count) : await topBuckets({ ...scope, limit: count }, db);
   // Names from the data become filter values: one the link syntax would read as a pattern is left out.
-  const names = top.map((b) => b.key.bucket).filter((b): b is string => b !== null && isLiteral("cloudtrail", BUCKET, b));
+  const names = top.map((b) => b.key.bucket).filter((b): b is string => b !== null && isLiteral("cloudtrail", S3_BUCKET, b));
   if (names.length === 0) return [];
   const perBucket = scope.perBucket ?? 5;
   const rows = await groupRows(db, {
     source: "cloudtrail",
     scope,
-    base: mergeSelections(S3_DATA_EVENTS, { include: { [BUCKET]: names } }),
-    keys: { bucket: BUCKET, principal: CALLER },
-    measures: { requests: { kind: "count" }, bytesOut: { kind: "sum", field: BYTES_OUT }, denied: { kind: "count", where: ACCESS_DENIED } },
+    base: mergeSelections(S3_DATA_EVENTS, { include: { [S3_BUCKET]: names } }),
+    keys: { bucket: S3_BUCKET, principal: S3_CALLER },
+    measures: { requests: { kind: "count" }, bytesOut: { kind: "sum", field: S3_BYTES_OUT }, denied: { kind: "count", where: S3_ACCESS_DENIED } },
     orderBy: "requests",
     perKey: { key: "bucket", limit: perBucket },
     limit: names.length * perBucket,
@@ -181,8 +160,8 @@ export function anonymousAccess(scope: ReportScope & { limit?: number }, db: Que
     source: "cloudtrail",
     scope,
     base: mergeSelections(S3_EVENTS, ANONYMOUS),
-    keys: { bucket: BUCKET, name: "eventName", ip: "sourceIPAddress" },
-    measures: { requests: { kind: "count" }, bytesOut: { kind: "sum", field: BYTES_OUT } },
+    keys: { bucket: S3_BUCKET, name: "eventName", ip: "sourceIPAddress" },
+    measures: { requests: { kind: "count" }, bytesOut: { kind: "sum", field: S3_BYTES_OUT } },
     orderBy: "requests",
     limit: scope.limit ?? 20,
   });
@@ -198,8 +177,8 @@ export function crossAccountAccess(scope: ReportScope & { limit?: number }, db: 
     source: "cloudtrail",
     scope,
     base: mergeSelections(S3_EVENTS, { exclude: { "userIdentity.accountId": "anonymous" } }),
-    keys: { owner: "recipientAccountId", caller: "userIdentity.accountId", bucket: BUCKET, principal: CALLER },
-    measures: { requests: { kind: "count" }, denied: { kind: "count", where: ACCESS_DENIED } },
+    keys: { owner: "recipientAccountId", caller: "userIdentity.accountId", bucket: S3_BUCKET, principal: S3_CALLER },
+    measures: { requests: { kind: "count" }, denied: { kind: "count", where: S3_ACCESS_DENIED } },
     keysDiffer: ["owner", "caller"],
     orderBy: "requests",
     limit: scope.limit ?? 20,
@@ -226,8 +205,8 @@ export function s3AccessDenied(scope: ReportScope & { limit?: number }, db: Quer
   return groupRows(db, {
     source: "cloudtrail",
     scope,
-    base: mergeSelections(S3_EVENTS, ACCESS_DENIED),
-    keys: { bucket: BUCKET, principal: CALLER },
+    base: mergeSelections(S3_EVENTS, S3_ACCESS_DENIED),
+    keys: { bucket: S3_BUCKET, principal: S3_CALLER },
     measures: { denied: { kind: "count" }, actions: { kind: "distinct", field: "eventName" } },
     orderBy: "denied",
     limit: scope.limit ?? 20,
@@ -243,9 +222,9 @@ export function s3AccessChanges(scope: ReportScope, db: Queryable = getPool()): 
 export async function largestTransfers(scope: ReportScope & { limit?: number }, db: Queryable = getPool()): Promise<LargestTransfer[]> {
   const rows = await listEvents(db, {
     scope,
-    base: mergeSelections(S3_DATA_EVENTS, { include: { [BYTES_OUT]: "*" } }),
-    fields: { bucket: BUCKET, key: "requestParameters.key", bytesOut: BYTES_OUT },
-    orderBy: { largest: BYTES_OUT },
+    base: mergeSelections(S3_DATA_EVENTS, { include: { [S3_BYTES_OUT]: "*" } }),
+    fields: { bucket: S3_BUCKET, key: "requestParameters.key", bytesOut: S3_BYTES_OUT },
+    orderBy: { largest: S3_BYTES_OUT },
     limit: scope.limit ?? 15,
   });
   return rows.map((r) => ({ ...r, bytes: Number(r.fields.bytesOut) || 0 })).filter((r) => r.bytes > 0);

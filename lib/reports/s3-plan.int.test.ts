@@ -62,9 +62,11 @@ describe("largest S3 transfers", () => {
 });
 
 describe("callers per bucket", () => {
-  it("are read from the bucket-callers index alone, with the raw rows' numbers", async () => {
+  // Without a filter they come from the callers-per-bucket board (bucket-callers.int.test.ts); filtered by account
+  // or region, and at a range's edges, from the events, through this index.
+  it("are read from the bucket-callers index alone when filtered by account, with the raw rows' numbers", async () => {
     const plans: string[] = [];
-    const rows = await topPrincipalsPerBucket({ from: FROM, to: TO, buckets: 3, perBucket: 4 }, explaining(db.pool, plans));
+    const rows = await topPrincipalsPerBucket({ from: FROM, to: TO, account: "111122223333", buckets: 3, perBucket: 4 }, explaining(db.pool, plans));
     // The first query ranks the buckets (from the `buckets` rollup); the second groups their callers.
     const callers = plans.find((p) => p.includes("cloudtrail_events_bucket_callers_idx"));
     assert.ok(callers, "the callers' query reads the index");

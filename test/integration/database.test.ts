@@ -27,7 +27,7 @@ test("migrations apply once, are recorded as Prisma records them, and re-running
           AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.relname = t.table_name AND c.relispartition) ORDER BY table_name`,
     );
     const schema = await readFile(path.join(REPO_ROOT, "prisma/schema.prisma"), "utf8");
-    const mapped = [...schema.matchAll(/@@map\("([a-z_]+)"\)/g)].map((m) => m[1]!);
+    const mapped = [...schema.matchAll(/@@map\("([a-z0-9_]+)"\)/g)].map((m) => m[1]!);
     assert.ok(mapped.length >= 5);
     assert.deepEqual(tables.rows.map((r) => r.table_name), ["_prisma_migrations", ...mapped].sort());
   } finally {
