@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
-import { adminUrl, createTestDatabase, type TestDatabase } from "../../test/support/database";
+import { adminUrl, createTestDatabase, dropDatabase, type TestDatabase } from "../../test/support/database";
 import { migrate, MIGRATIONS_DIR } from "../db/migrate";
 import { enforceRetention } from "../ops/enforce-retention";
 import { cloudTrailKey, flowKey, ingestCloudTrail, ingestFlowLog } from "../search/testdata/ingest-fixtures";
@@ -285,6 +285,7 @@ async function withDatabaseBefore(migration: string, body: (pool: pg.Pool, upgra
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
   const before = await mkdtemp(path.join(os.tmpdir(), "tw-migrations-"));
@@ -296,8 +297,7 @@ async function withDatabaseBefore(migration: string, body: (pool: pg.Pool, upgra
   } finally {
     await pool.end();
     await rm(before, { recursive: true, force: true });
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await dropDatabase(adminUrl(), name);
   }
 }
 

@@ -36,17 +36,27 @@ export async function createMigratedDatabase(admin: string, name: string): Promi
     pool,
     async drop() {
       await pool.end();
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      // pool.end() resolves before the server has seen every socket close; FORCE would then
-      // send a late "terminating connection" error to a client that is already gone.
-      for (let i = 0; i < 50; i++) {
-        const open = await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
-        if (open.rows[0].n === 0) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await dropDatabase(admin, name);
     },
   };
+}
+
+/**
+ * Drops database `name` on the server of `admin` once its connections have closed (at most 5 s, then by force).
+ * pool.end() resolves before the server has seen every socket close; FORCE would then send a late "terminating
+ * connection" error to a client that is already gone, which surfaces in whatever test runs next.
+ */
+export async function dropDatabase(admin: string, name: string): Promise<void> {
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  try {
+    for (let i = 0; i < 50; i++) {
+      const open = await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
+      if (open.rows[0].n === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await c.end();
+  }
 }

@@ -1,14 +1,16 @@
--- 5-minute rows for flow records (issue 9): the flow rollups (`traffic`, `interfaces`) and the leader boards keep
--- 5-minute buckets besides their hours, so a report range's partial hours at its edges read stored rows for their
+-- 5-minute rows for flow records (issue 9): the `traffic` rollup and the leader boards keep 5-minute buckets
+-- besides their hours, so a report range's partial hours at its edges read stored rows for their
 -- whole 5 minutes and raw records for less than 5 minutes at each end (lib/reports/grains.ts rollupSpans), instead
 -- of up to an hour of raw records at each end: ≈ 70k records at 50M a month, which kept every flow panel above
 -- 200 ms (240 ms reading them and 150 ms grouping them in top talkers over 30 days).
 --
 -- The rollups' refresh for flows moves into its own function (the CloudTrail part is as in
--- 20261206190000_assume_role_sessions_rollup): an hour's 5-minute rows come from its raw records, and its hour
--- rows from those, so the raw records are still grouped once. A board is now built one bucket at a time by
--- `trailwatch_build_flow_leaders` (the statement of 20261206190200_flow_leaders_top_n, for any bucket): per hour
--- with `listed` keys and per 5 minutes with `listed_five_minutes` (lib/reports/leaders.ts LISTED_FIVE_MINUTES).
+-- 20261206190000_assume_role_sessions_rollup): an hour's `traffic` 5-minute rows come from its raw records, and
+-- its hour rows from those, so the raw records are still grouped once. `interfaces` keeps hours only: at 50M
+-- records a month its 5-minute rows were 19.5M (3 GB), hardly fewer than the records at a range's edges.
+-- A board is now built one bucket at a time by `trailwatch_build_flow_leaders` (the statement of
+-- 20261206190200_flow_leaders_top_n, for any bucket): per hour with `listed` keys and per 5 minutes with
+-- `listed_five_minutes` (lib/reports/leaders.ts LISTED_FIVE_MINUTES).
 -- Deletes name the rollups and boards, so they use the (rollup|board, grain, bucket) indexes.
 
 CREATE FUNCTION "trailwatch_refresh_flow_rollups"(hours TIMESTAMP(3)[]) RETURNS VOID
@@ -23,24 +25,25 @@ BEGIN
   FOREACH one_hour IN ARRAY hours LOOP
     DELETE FROM flow_rollup
      WHERE rollup IN ('traffic', 'interfaces') AND grain IN ('5min', 'hour') AND bucket >= one_hour AND bucket < one_hour + interval '1 hour';
-    -- The hour's 5-minute rows from its raw rows (an index range scan of the hour), then its hour rows from them.
+    -- One index range scan of the hour's raw rows: `traffic` per 5 minutes, `interfaces` per hour (an interface's
+    -- 5-minute rows would be a third as many as its records); then `traffic`'s hour rows from its 5-minute rows.
     INSERT INTO flow_rollup (rollup, grain, bucket, account_id, region, action, log_status, flow_direction, vpc_id, subnet_id, interface_id,
                              records, bytes, packets, first_time, last_time)
-    SELECT CASE WHEN GROUPING(interface_id) = 0 THEN 'interfaces' ELSE 'traffic' END, '5min',
-           date_bin('5 minutes', start AT TIME ZONE 'UTC', TIMESTAMP '2000-01-01'),
+    SELECT CASE WHEN GROUPING(interface_id) = 0 THEN 'interfaces' ELSE 'traffic' END,
+           CASE WHEN GROUPING(interface_id) = 0 THEN 'hour' ELSE '5min' END,
+           CASE WHEN GROUPING(interface_id) = 0 THEN one_hour ELSE date_bin('5 minutes', start AT TIME ZONE 'UTC', TIMESTAMP '2000-01-01') END,
            account_id, region, action, log_status, flow_direction, vpc_id, subnet_id, interface_id,
            count(*), coalesce(sum(bytes), 0), coalesce(sum(packets), 0), min(start), max(start)
       FROM flow_records
      WHERE start >= one_hour AT TIME ZONE 'UTC' AND start < (one_hour + interval '1 hour') AT TIME ZONE 'UTC'
-     GROUP BY date_bin('5 minutes', start AT TIME ZONE 'UTC', TIMESTAMP '2000-01-01'),
-              GROUPING SETS ((account_id, region, action, log_status, flow_direction),
+     GROUP BY GROUPING SETS ((date_bin('5 minutes', start AT TIME ZONE 'UTC', TIMESTAMP '2000-01-01'), account_id, region, action, log_status, flow_direction),
                              (account_id, region, vpc_id, subnet_id, interface_id, action, log_status));
     INSERT INTO flow_rollup (rollup, grain, bucket, account_id, region, action, log_status, flow_direction, vpc_id, subnet_id, interface_id,
                              records, bytes, packets, first_time, last_time)
     SELECT rollup, 'hour', one_hour, account_id, region, action, log_status, flow_direction, vpc_id, subnet_id, interface_id,
            sum(records), sum(bytes), sum(packets), min(first_time), max(last_time)
       FROM flow_rollup
-     WHERE rollup IN ('traffic', 'interfaces') AND grain = '5min' AND bucket >= one_hour AND bucket < one_hour + interval '1 hour'
+     WHERE rollup = 'traffic' AND grain = '5min' AND bucket >= one_hour AND bucket < one_hour + interval '1 hour'
      GROUP BY 1, 4, 5, 6, 7, 8, 9, 10, 11;
   END LOOP;
 
