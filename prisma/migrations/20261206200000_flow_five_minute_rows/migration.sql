@@ -10,8 +10,8 @@
 -- records a month its 5-minute rows were 19.5M (3 GB), hardly fewer than the records at a range's edges.
 -- A board is now built one bucket at a time by `trailwatch_build_flow_leaders` (the statement of
 -- 20261206190200_flow_leaders_top_n, for any bucket): per hour with `listed` keys and per 5 minutes with
--- `listed_five_minutes` (lib/reports/leaders.ts LISTED_FIVE_MINUTES).
--- Deletes name the rollups and boards, so they use the (rollup|board, grain, bucket) indexes.
+-- `listed_five_minutes` (lib/reports/leaders.ts LISTED_FIVE_MINUTES). Deletes name the rollups and boards, so
+-- they use the (rollup|board, grain, bucket) indexes; a large rebuild ends with ANALYZE, as the rollups' does.
 
 CREATE FUNCTION "trailwatch_refresh_flow_rollups"(hours TIMESTAMP(3)[]) RETURNS VOID
 LANGUAGE plpgsql AS $$
@@ -361,6 +361,11 @@ BEGIN
            records_unlisted, bytes_unlisted, packets_unlisted, first_time, last_time
       FROM unlisted;
   END LOOP;
+  -- After a large rebuild (a backfill, this migration) the planner would otherwise read the boards with the
+  -- statistics of an empty table.
+  IF cardinality(hours) >= 24 THEN
+    ANALYZE flow_leaders;
+  END IF;
   RETURN cardinality(hours);
 END $$;
 
