@@ -1,7 +1,7 @@
 import { numberSql, SOURCE_TABLES, textSql, type SqlParams } from "../detect/compile-rule";
 import type { Queryable } from "../db/queryable";
 import { S3_ACCESS_DENIED, S3_BUCKET, S3_BYTES_OUT, S3_CALLER, S3_DATA_EVENT_NAMES, S3_DATA_EVENTS } from "./change-catalogue";
-import { rollupSpans } from "./grains";
+import { rawEdgesSql, rollupSpans, storedBucketsSql } from "./grains";
 import type { GroupKey, Measure } from "./report-query";
 import { mergeSelections, selectionCondition, selectionSql, type Selection } from "./selection";
 
@@ -53,8 +53,7 @@ export function bucketCallersSql(buckets: readonly string[], from: Date, to: Dat
   const spans = rollupSpans(from, to, "day");
   if (!spans) return null;
   const names = params.add(buckets);
-  const at = (ms: number) => `(${params.add(new Date(ms))}::timestamptz AT TIME ZONE 'UTC')`;
-  const stored = spans.stored.map((s) => `(grain = '${s.grain}' AND bucket >= ${at(s.start)} AND bucket < ${at(s.end)})`).join(" OR ");
+  const stored = storedBucketsSql(spans.stored, params);
   const e = "e";
   const { table, time } = SOURCE_TABLES.cloudtrail;
   const callers = S3_CALLER.map((f) => textSql(e, "cloudtrail", f, params));
@@ -67,8 +66,7 @@ export function bucketCallersSql(buckets: readonly string[], from: Date, to: Dat
                         count(*), coalesce(sum(${numberSql(e, "cloudtrail", S3_BYTES_OUT, params)}), 0), count(*) FILTER (WHERE ${denied}),
                         0, 0, 0, min(${e}.${time}), max(${e}.${time})
                    FROM ${table} ${e}
-                  WHERE ((${e}.${time} >= ${params.add(from)}::timestamptz AND ${e}.${time} < ${params.add(new Date(spans.firstStored))}::timestamptz)
-                      OR (${e}.${time} >= ${params.add(new Date(spans.endStored))}::timestamptz AND ${e}.${time} < ${params.add(to)}::timestamptz))
+                  WHERE ${rawEdgesSql(`${e}.${time}`, from, to, spans, params)}
                     AND ${base}
                   GROUP BY 1, 2, 3`;
   // A caller may lack the bounds of its bucket's days that did not list it: all of them less those that did.

@@ -1,3 +1,5 @@
+import type { SqlParams } from "../detect/compile-rule";
+
 /**
  * How a time range splits into the stored rows of the report rollups (lib/reports/rollups.ts) and leader boards
  * (lib/reports/leaders.ts): UTC hours, days and weeks, 5-minute buckets in the partial hours at its edges where the
@@ -67,4 +69,16 @@ const floorTo = (ms: number, unit: number) => Math.floor(ms / unit) * unit;
 /** The start (ms since the epoch) of the UTC week holding `ms`: Monday 00:00, as Postgres's `date_trunc('week')`. */
 function weekStart(ms: number): number {
   return Math.floor((ms - MONDAY_MS) / WEEK_MS) * WEEK_MS + MONDAY_MS;
+}
+
+/** The stored rows of `spans`, as a condition on a rollup or board table's `grain` and `bucket` (a UTC `timestamp`). */
+export function storedBucketsSql(spans: readonly GrainSpan[], params: SqlParams): string {
+  const at = (ms: number) => `(${params.add(new Date(ms))}::timestamptz AT TIME ZONE 'UTC')`;
+  return spans.map((s) => `(grain = '${s.grain}' AND bucket >= ${at(s.start)} AND bucket < ${at(s.end)})`).join(" OR ");
+}
+
+/** Raw rows of `[from, to)` outside its stored rows, `[from, firstStored)` and `[endStored, to)`, as a condition on `time` (a `timestamptz` expression). */
+export function rawEdgesSql(time: string, from: Date, to: Date, spans: { firstStored: number; endStored: number }, params: SqlParams): string {
+  return `((${time} >= ${params.add(from)}::timestamptz AND ${time} < ${params.add(new Date(spans.firstStored))}::timestamptz)
+       OR (${time} >= ${params.add(new Date(spans.endStored))}::timestamptz AND ${time} < ${params.add(to)}::timestamptz))`;
 }

@@ -3,7 +3,7 @@ import { PRIVATE_NETWORKS } from "../detect/conditions";
 import type { Queryable } from "../db/queryable";
 import { ACCEPT, FROM_PUBLIC, REMOTE_ADMIN_FROM_PUBLIC, REMOTE_ADMIN_PORTS, REJECT, TRAFFIC } from "./flow-selections";
 import type { Measure } from "./report-query";
-import { rollupSpans, type GrainSpan } from "./grains";
+import { rawEdgesSql, rollupSpans, storedBucketsSql } from "./grains";
 import { mergeSelections, selectionCondition, selectionSql, type Selection } from "./selection";
 
 /**
@@ -134,21 +134,9 @@ export function leaderTotalSql(board: LeaderBoard, sum: LeaderSum, from: Date, t
   const e = "e";
   const { table, time } = SOURCE_TABLES.vpcflow;
   const raw = sum === "records" ? "count(*)" : `coalesce(sum(${e}.${sum}), 0)`;
-  const stored = `SELECT coalesce(sum(${sum}), 0) FROM flow_leaders WHERE board = ${params.add(board.name)} AND (${bucketsSql(spans.stored, params)})`;
+  const stored = `SELECT coalesce(sum(${sum}), 0) FROM flow_leaders WHERE board = ${params.add(board.name)} AND (${storedBucketsSql(spans.stored, params)})`;
   const base = selectionSql(e, "vpcflow", board.base, params);
-  return `SELECT (${stored}) + (SELECT ${raw} FROM ${table} ${e} WHERE ${edgesSql(e, time, from, to, spans, params)}${base ? ` AND ${base}` : ""}) AS total`;
-}
-
-/** The stored buckets of `spans`, as a condition on flow_leaders' grain and bucket. */
-function bucketsSql(spans: readonly GrainSpan[], params: SqlParams): string {
-  const at = (ms: number) => `(${params.add(new Date(ms))}::timestamptz AT TIME ZONE 'UTC')`;
-  return spans.map((s) => `(grain = '${s.grain}' AND bucket >= ${at(s.start)} AND bucket < ${at(s.end)})`).join(" OR ");
-}
-
-/** Raw records (alias `e`, time column `time`) of `[from, to)` at its edges, outside its stored buckets (less than 5 minutes each). */
-function edgesSql(e: string, time: string, from: Date, to: Date, spans: { firstStored: number; endStored: number }, params: SqlParams): string {
-  return `((${e}.${time} >= ${params.add(from)}::timestamptz AND ${e}.${time} < ${params.add(new Date(spans.firstStored))}::timestamptz)
-       OR (${e}.${time} >= ${params.add(new Date(spans.endStored))}::timestamptz AND ${e}.${time} < ${params.add(to)}::timestamptz))`;
+  return `SELECT (${stored}) + (SELECT ${raw} FROM ${table} ${e} WHERE ${rawEdgesSql(`${e}.${time}`, from, to, spans, params)}${base ? ` AND ${base}` : ""}) AS total`;
 }
 
 /**
@@ -171,7 +159,7 @@ export function leaderRowsSql(
   const extras = Object.keys(board.extras) as LeaderExtra[];
   const sets = extras.filter((c) => PORT_SETS.includes(c));
   const stored = `SELECT rank, ${[...keys, ...LEADER_SUMS, ...extras].join(", ")}, ${LEADER_SUMS.map((s) => `${s}_error, ${s}_unlisted`).join(", ")}, first_time, last_time
-                    FROM flow_leaders WHERE board = ${params.add(board.name)} AND (${bucketsSql(spans.stored, params)})`;
+                    FROM flow_leaders WHERE board = ${params.add(board.name)} AND (${storedBucketsSql(spans.stored, params)})`;
   const { table, time } = SOURCE_TABLES.vpcflow;
   const e = "e";
   const filtered = (sql: string, m: Measure, also?: string) => {
@@ -193,7 +181,7 @@ export function leaderRowsSql(
                              coalesce(sum(${e}.bytes), 0) AS bytes, coalesce(sum(${e}.packets), 0) AS packets,
                              ${extras.map((c) => `${edgeColumn(c)} AS ${c}, `).join("")}min(${e}.${time}) AS first_time, max(${e}.${time}) AS last_time
                         FROM ${table} ${e}
-                       WHERE ${edgesSql(e, time, from, to, spans, params)}
+                       WHERE ${rawEdgesSql(`${e}.${time}`, from, to, spans, params)}
                          ${base ? `AND ${base}` : ""}
                        GROUP BY ${keys.map((_, i) => i + 1).join(", ")}`;
   const rankValue = sets.includes(board.rankBy as LeaderExtra) ? `coalesce(cardinality(${board.rankBy}), 0)` : board.rankBy;

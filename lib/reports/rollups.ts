@@ -2,7 +2,7 @@ import { columnName, numberSql, SOURCE_TABLES, type SqlParams } from "../detect/
 import type { Queryable } from "../db/queryable";
 import type { Logger } from "../log";
 import { pause } from "../ops/heartbeat";
-import { rollupSpans, type RollupGrain } from "./grains";
+import { rawEdgesSql, rollupSpans, storedBucketsSql, type RollupGrain } from "./grains";
 import { refreshFlowLeaders } from "./leaders";
 import { refreshBucketCallers } from "./bucket-callers";
 import { ASSUME_ROLE } from "./change-catalogue";
@@ -154,7 +154,6 @@ export function startRollupRefresh(options: { pool: Queryable; log: Logger; sign
 export function rollupRelation(rollup: Rollup, from: Date, to: Date, grain: RollupGrain, params: SqlParams): string | null {
   const spans = rollupSpans(from, to, rollup.daily ? grain : "hour", rollup.fiveMinutes);
   if (!spans) return null;
-  const { stored: storedSpans, firstStored, endStored } = spans;
   const table = ROLLUP_TABLES[rollup.source];
   const { table: raw, time } = SOURCE_TABLES[rollup.source];
   // A rollup's columns (sum columns too) are named as the raw table's.
@@ -162,21 +161,15 @@ export function rollupRelation(rollup: Rollup, from: Date, to: Date, grain: Roll
   const sums = rollup.sums.map((f) => columnName(rollup.source, f));
   const columns = [...fields, ...sums].join(", ");
   const name = params.add(rollup.name);
-  const at = (ms: number) => `(${params.add(new Date(ms))}::timestamptz AT TIME ZONE 'UTC')`;
-  const parts: string[] = [];
-  for (const span of storedSpans) {
-    parts.push(`SELECT bucket, ${columns}, records, first_time, last_time FROM ${table}
-      WHERE rollup = ${name} AND grain = '${span.grain}' AND bucket >= ${at(span.start)} AND bucket < ${at(span.end)}`);
-  }
-  const f = params.add(from);
-  const fh = params.add(new Date(firstStored));
-  const eh = params.add(new Date(endStored));
-  const t = params.add(to);
+  // One part per span: each is an index range scan of its grain.
+  const parts = spans.stored.map(
+    (span) => `SELECT bucket, ${columns}, records, first_time, last_time FROM ${table} WHERE rollup = ${name} AND ${storedBucketsSql([span], params)}`,
+  );
   const within = rollup.within ? selectionSql("r", rollup.source, rollup.within, params) : null;
   parts.push(
     `SELECT date_trunc('hour', ${time} AT TIME ZONE 'UTC'), ${[...fields, ...rollup.sums.map((s) => `coalesce(sum(${numberSql("r", rollup.source, s, params)}), 0)`)].join(", ")}, count(*), min(${time}), max(${time})
        FROM ${raw} r
-      WHERE ((${time} >= ${f}::timestamptz AND ${time} < ${fh}::timestamptz) OR (${time} >= ${eh}::timestamptz AND ${time} < ${t}::timestamptz))${within ? ` AND ${within}` : ""}
+      WHERE ${rawEdgesSql(time, from, to, spans, params)}${within ? ` AND ${within}` : ""}
       GROUP BY ${Array.from({ length: fields.length + 1 }, (_, i) => i + 1).join(", ")}`,
   );
   return `(${parts.join("\n UNION ALL\n ")})`;

@@ -3,7 +3,7 @@ import { ANONYMOUS, S3_ACCESS_CHANGE_CATEGORIES, S3_ACCESS_DENIED, S3_BUCKET, S3
 import { changeCategories, type SensitiveChanges } from "./overview";
 import type { Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
-import { groupRows, listEvents, measureCounts, splitCounted, timeSeries, type EventRow, type GroupKey, type GroupRow, type SeriesPoint } from "./report-query";
+import { groupRows, listEvents, measureCounts, splitCounted, timeSeries, type EventRow, type GroupRow, type SeriesPoint } from "./report-query";
 import { isLiteral, mergeSelections, type Selection } from "./selection";
 import type { BucketUnit } from "./time-range";
 
@@ -17,12 +17,12 @@ import type { BucketUnit } from "./time-range";
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/cloudtrail-logging-understanding-s3-entries.html).
  */
 
+/** Every S3 call (data and management events). */
 export const S3_EVENTS: Selection = { include: { eventSource: "s3.amazonaws.com" } };
 const GET: Selection = { include: { eventName: "GetObject" } };
 const PUT: Selection = { include: { eventName: "PutObject" } };
 const DELETE: Selection = { include: { eventName: "DeleteObject" } };
 const FAILED: Selection = { include: { errorCode: "*" } };
-
 
 export interface S3Kpis {
   /** Object-level calls (data events). */
