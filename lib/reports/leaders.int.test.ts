@@ -6,7 +6,7 @@ import { flowKey, ingestFlowLog } from "../search/testdata/ingest-fixtures";
 import { PRIVATE_NETWORKS } from "../detect/conditions";
 import { REMOTE_ADMIN_PORTS } from "./flow-selections";
 import { LISTED } from "./leaders";
-import { networkKpis, portScanSuspects, remoteAdminFromPublic, topDestinationPorts, topRejectedSources, topTalkers } from "./network";
+import { networkKpis, portScanSuspects, remoteAdminFromPublic, topDestinationPorts, topRejectedSources, topTalkers, trafficByInterface } from "./network";
 import type { GroupRow } from "./report-query";
 
 // The leader boards (lib/reports/leaders.ts) against the raw records, computed here with plain SQL. Each hour has
@@ -24,12 +24,15 @@ const TAIL = LISTED + 60;
 const SCANNER = "192.0.2.66";
 
 const HEADER = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status region flow-direction";
-function line(account: string, src: string, dst: string, dstport: number, packets: number, bytes: number, startMs: number, action: string): string {
+function line(account: string, src: string, dst: string, dstport: number, packets: number, bytes: number, startMs: number, action: string, eni = "eni-0a"): string {
   const start = Math.floor(startMs / 1000);
-  return `5 ${account} eni-0a ${src} ${dst} 40000 ${dstport} 6 ${packets} ${bytes} ${start} ${start + 60} ${action} OK us-east-1 ingress`;
+  return `5 ${account} ${eni} ${src} ${dst} 40000 ${dstport} 6 ${packets} ${bytes} ${start} ${start + 60} ${action} OK us-east-1 ingress`;
 }
 
-/** One hour of records: 5 heavy pairs, then TAIL of 500 recurring peers (which ones, and how busy, shifts from hour to hour). */
+/**
+ * One hour of records: 5 heavy pairs, then TAIL of 500 recurring peers (which ones, and how busy, shifts from hour
+ * to hour), on 300 interfaces (the heavy pairs and the scanner on eni-0a).
+ */
 function hourLines(h: number): string[] {
   const at = (i: number) => DAY0 + h * 3_600_000 + ((i * 7) % 3_600) * 1000;
   const lines: string[] = [];
@@ -42,7 +45,7 @@ function hourLines(h: number): string[] {
     const account = peer % 4 === 0 ? B : A;
     const port = i % 3 === 0 ? 22 : i % 3 === 1 ? 3389 : 1024 + ((i * 131 + h) % 60_000);
     const action = i % 2 === 0 ? "REJECT" : "ACCEPT";
-    lines.push(line(account, src, `10.0.1.${peer % 200}`, port, 1 + ((i + h) % 50), 1000 + ((i * 37 + h * 11) % 997) * 1000, at(i + 5), action));
+    lines.push(line(account, src, `10.0.1.${peer % 200}`, port, 1 + ((i + h) % 50), 1000 + ((i * 37 + h * 11) % 997) * 1000, at(i + 5), action, `eni-${peer % 300}`));
   }
   return lines;
 }
@@ -144,6 +147,19 @@ describe("flow leader boards", () => {
     assertBounded("destination ports", top, (r) => `${r.key.protocol} ${r.key.port}`, ports, "flows");
     // Ports 443, 22 and 3389 are in every hour's list: their counts are exact.
     assert.deepEqual(top.slice(0, 3).map((r) => [r.key.port, r.values.flows, r.margin!.flows]).sort(), ["22", "3389", "443"].map((p) => [p, ports.get(`6 ${p}`)!.flows, 0]).sort());
+  });
+
+  it("list traffic per interface within its bounds, the interface busiest every hour exactly", async () => {
+    const raw = await truth(
+      `SELECT interface_id AS k, sum(bytes) AS bytes, count(*) AS flows, count(*) FILTER (WHERE action = 'REJECT') AS rejected FROM flow_records WHERE ${IN_SCOPE} GROUP BY 1`,
+    );
+    assert.ok(raw.size > LISTED, "more interfaces than a bucket lists");
+    const plans: string[] = [];
+    const rows = await trafficByInterface({ ...SCOPE, limit: 20 }, explaining(db.pool, plans));
+    assert.ok(plans.some((p) => p.includes('"Relation Name":"flow_leaders"')), "read from the board");
+    const seen = assertBounded("per interface", rows, (r) => String(r.key.eni), raw, "bytes");
+    assert.deepEqual([rows[0]!.key.eni, rows[0]!.values, rows[0]!.margin], ["eni-0a", seen[0]!.values, { bytes: 0, flows: 0, rejected: null }]);
+    assert.ok(rows.some((r) => r.margin!.bytes! > 0), "tail interfaces carry a margin");
   });
 
   it("give the SSH/RDP-from-the-internet KPI exactly, from a board's totals", async () => {

@@ -267,11 +267,11 @@ before(async () => {
 after(() => db.drop());
 
 /** Adds `delta` to one stored rollup row of `rollup` at `grain` whose bucket is `bucket` (and, for flows, whose action and log-status are these): never done outside this test. */
-async function nudge(table: string, rollup: string, grain: string, bucket: string, delta: number, flow?: { action: string; status: string }): Promise<void> {
+async function nudge(table: string, rollup: string, grain: string, bucket: string, delta: number, flow?: { action: string; status: string; account?: string }): Promise<void> {
   const { rowCount } = await db.pool.query(
     `UPDATE ${table} SET records = records + $4
-      WHERE id = (SELECT min(id) FROM ${table} WHERE rollup = $1 AND grain = $2 AND bucket = $3${flow ? " AND action = $5 AND log_status = $6" : ""})`,
-    [rollup, grain, bucket, delta, ...(flow ? [flow.action, flow.status] : [])],
+      WHERE id = (SELECT min(id) FROM ${table} WHERE rollup = $1 AND grain = $2 AND bucket = $3${flow ? " AND action = $5 AND log_status = $6 AND account_id = coalesce($7, account_id)" : ""})`,
+    [rollup, grain, bucket, delta, ...(flow ? [flow.action, flow.status, flow.account ?? null] : [])],
   );
   assert.equal(rowCount, 1, `a ${rollup} ${grain} row at ${bucket}`);
 }
@@ -378,11 +378,12 @@ describe("report rollups", () => {
     assert.equal(await assumed(), assumedCalls + 6, "sessions day rows are read");
     await nudge("cloudtrail_rollup", "sessions", "day", "2026-11-19", -6);
 
-    const perInterface = async () => (await trafficByInterface({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.flows, 0);
+    // Traffic per interface reads the `interfaces` rollup with an account filter (else its leader board).
+    const perInterface = async () => (await trafficByInterface({ ...SCOPE, account: A, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.flows, 0);
     const interfaceFlows = await perInterface();
-    await nudge("flow_rollup", "interfaces", "day", "2026-11-19", 3, { action: "ACCEPT", status: "OK" });
+    await nudge("flow_rollup", "interfaces", "day", "2026-11-19", 3, { action: "ACCEPT", status: "OK", account: A });
     assert.equal(await perInterface(), interfaceFlows + 3, "interfaces day rows are read");
-    await nudge("flow_rollup", "interfaces", "day", "2026-11-19", -3, { action: "ACCEPT", status: "OK" });
+    await nudge("flow_rollup", "interfaces", "day", "2026-11-19", -3, { action: "ACCEPT", status: "OK", account: A });
 
     const flows = async () => (await networkKpis(SCOPE, db.pool)).kpis.rejected;
     const rejected = await flows();
@@ -412,7 +413,7 @@ describe("report rollups", () => {
     const partitions = [...(await partitionsOf("cloudtrail_rollup")), ...(await partitionsOf("flow_rollup"))];
     assert.ok(ROLLUPS.every((r) => partitions.includes(`${r.source === "cloudtrail" ? "cloudtrail" : "flow"}_rollup_${r.name}`)), "a partition per rollup");
     const plans: string[] = [];
-    for (const [panel, rollup] of [[() => topSourceIps({ ...SCOPE, limit: 10 }, explaining(db.pool, plans)), "cloudtrail_rollup_sources"], [() => trafficByInterface(SCOPE, explaining(db.pool, plans)), "flow_rollup_interfaces"]] as const) {
+    for (const [panel, rollup] of [[() => topSourceIps({ ...SCOPE, limit: 10 }, explaining(db.pool, plans)), "cloudtrail_rollup_sources"], [() => trafficByInterface({ ...SCOPE, account: A }, explaining(db.pool, plans)), "flow_rollup_interfaces"]] as const) {
       plans.length = 0;
       await panel();
       assert.deepEqual(partitions.filter((p) => plans.some((plan) => plan.includes(`"${p}"`))), [rollup]);

@@ -10,8 +10,11 @@
 -- records a month its 5-minute rows were 19.5M (3 GB), hardly fewer than the records at a range's edges.
 -- A board is now built one bucket at a time by `trailwatch_build_flow_leaders` (the statement of
 -- 20261206190200_flow_leaders_top_n, for any bucket): per hour with `listed` keys and per 5 minutes with
--- `listed_five_minutes` (lib/reports/leaders.ts LISTED_FIVE_MINUTES). Deletes name the rollups and boards, so
--- they use the (rollup|board, grain, bucket) indexes; a large rebuild ends with ANALYZE, as the rollups' does.
+-- `listed_five_minutes` (lib/reports/leaders.ts LISTED_FIVE_MINUTES). The rollups' deletes name the rollups, so
+-- they use the (rollup, grain, bucket) index; the boards' refresh finds its buckets through a (grain, bucket) index
+-- (the boards' first column is the board). A large rebuild ends with ANALYZE, as the rollups' does.
+CREATE INDEX "flow_leaders_time_idx" ON "flow_leaders" ("grain", "bucket");
+
 
 CREATE FUNCTION "trailwatch_refresh_flow_rollups"(hours TIMESTAMP(3)[]) RETURNS VOID
 LANGUAGE plpgsql AS $$
@@ -294,8 +297,7 @@ BEGIN
 
   FOREACH one_hour IN ARRAY hours LOOP
     DELETE FROM flow_leaders
-     WHERE board IN ('talkers-bytes', 'talkers-packets', 'remote-admin', 'rejected-sources', 'port-scans', 'destination-ports')
-       AND grain IN ('5min', 'hour') AND bucket >= one_hour AND bucket < one_hour + interval '1 hour';
+     WHERE grain IN ('5min', 'hour') AND bucket >= one_hour AND bucket < one_hour + interval '1 hour';
     PERFORM trailwatch_build_flow_leaders('hour', one_hour, interval '1 hour', private_networks, remote_admin_ports, listed);
     FOR five IN 0..11 LOOP
       PERFORM trailwatch_build_flow_leaders('5min', one_hour + five * interval '5 minutes', interval '5 minutes',
@@ -308,12 +310,12 @@ BEGIN
   -- bound is the most such a key may have had: the largest dropped sum plus error, or the hours' bounds summed
   -- (a key no hour listed).
   SELECT array_agg(DISTINCT date_trunc('day', h)) INTO days FROM unnest(hours) AS h;
-  DELETE FROM flow_leaders WHERE board IN ('talkers-bytes', 'talkers-packets', 'remote-admin', 'rejected-sources', 'port-scans', 'destination-ports') AND grain = 'day' AND bucket = ANY(days);
+  DELETE FROM flow_leaders WHERE grain = 'day' AND bucket = ANY(days);
   FOREACH one_day IN ARRAY days LOOP
     INSERT INTO flow_leaders (board, grain, bucket, rank, k1, k2, k3, records, bytes, packets, d1, d2, rejected, rejected_ports, accepted_ports,
                               records_error, bytes_error, packets_error, records_unlisted, bytes_unlisted, packets_unlisted, first_time, last_time)
     WITH day_rows AS MATERIALIZED (
-      SELECT * FROM flow_leaders WHERE board IN ('talkers-bytes', 'talkers-packets', 'remote-admin', 'rejected-sources', 'port-scans', 'destination-ports') AND grain = 'hour' AND bucket >= one_day AND bucket < one_day + interval '1 day'
+      SELECT * FROM flow_leaders WHERE grain = 'hour' AND bucket >= one_day AND bucket < one_day + interval '1 day'
     ), bounds AS (
       SELECT board, sum(records_unlisted) AS records_unlisted, sum(bytes_unlisted) AS bytes_unlisted, sum(packets_unlisted) AS packets_unlisted
         FROM day_rows WHERE rank = 0 GROUP BY board
