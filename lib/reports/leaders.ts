@@ -9,7 +9,7 @@ import { mergeSelections, selectionCondition, selectionSql, type Selection } fro
 /**
  * Leader boards (table `flow_leaders`, migration 20261206180000_flow_leaders): for the Network panels keyed by
  * address or port, whose keys are nearly unique per flow record (internet peers, ephemeral ports), so that no
- * rollup is smaller than the records. Per UTC hour and per UTC day, a board lists its {@link LISTED} busiest keys
+ * rollup is smaller than the records, and by interface (thousands of them: 20261206200200_interfaces_board). Per UTC hour and per UTC day, a board lists its {@link LISTED} busiest keys
  * by its measure, with exact sums, and keeps one row for all its other keys together: their exact sums (totals
  * stay exact) and the most any one of them had in that bucket. Per 5 minutes it lists {@link LISTED_FIVE_MINUTES}
  * keys the same way, for the partial hours at a range's edges (migration 20261206200000_flow_five_minute_rows).
