@@ -3,7 +3,7 @@ import type { Queryable } from "../db/queryable";
 import { S3_ACCESS_DENIED, S3_BUCKET, S3_BYTES_OUT, S3_CALLER, S3_DATA_EVENT_NAMES, S3_DATA_EVENTS } from "./change-catalogue";
 import { rawEdgesSql, rollupSpans, storedBucketsSql } from "./grains";
 import type { GroupKey, Measure } from "./report-query";
-import { mergeSelections, selectionCondition, selectionSql, type Selection } from "./selection";
+import { mergeSelections, sameMeasure, sameSelection, selectionSql, type Selection } from "./selection";
 
 /**
  * The S3 callers-per-bucket board (table `s3_bucket_callers`, migration 20261206200100_s3_bucket_callers), for the
@@ -91,13 +91,9 @@ export function bucketCallersSql(buckets: readonly string[], from: Date, to: Dat
   SELECT * FROM ranked WHERE rank_in_bucket <= ${params.add(perBucket)} ORDER BY bucket_name, rank_in_bucket`;
 }
 
-const sameSelection = (a: Selection | undefined, b: Selection | undefined) =>
-  JSON.stringify(selectionCondition("cloudtrail", a ?? {})) === JSON.stringify(selectionCondition("cloudtrail", b ?? {}));
-
 /** The board column holding `measure`, or null. */
 function columnFor(measure: Measure): string | null {
-  const same = (m: Measure) => m.kind === measure.kind && (m.kind !== "sum" || (measure.kind === "sum" && m.field === measure.field)) && sameSelection(m.where, measure.where);
-  return Object.entries(KEPT).find(([, m]) => same(m))?.[0] ?? null;
+  return Object.entries(KEPT).find(([, m]) => sameMeasure("cloudtrail", m, measure))?.[0] ?? null;
 }
 
 /**
@@ -119,7 +115,7 @@ export function bucketCallersFor(query: {
   const listed = query.base?.include?.[S3_BUCKET];
   if (!Array.isArray(listed) || !listed.every((b): b is string => typeof b === "string")) return null;
   const { [S3_BUCKET]: _, ...include } = query.base?.include ?? {};
-  if (!sameSelection({ ...query.base, include }, S3_DATA_EVENTS)) return null;
+  if (!sameSelection("cloudtrail", { ...query.base, include }, S3_DATA_EVENTS)) return null;
   const columns: Record<string, string> = {};
   for (const [name, measure] of Object.entries(query.measures)) {
     const column = columnFor(measure);

@@ -4,7 +4,7 @@ import type { Queryable } from "../db/queryable";
 import { ACCEPT, FROM_PUBLIC, REMOTE_ADMIN_FROM_PUBLIC, REMOTE_ADMIN_PORTS, REJECT, TRAFFIC } from "./flow-selections";
 import type { Measure } from "./report-query";
 import { rawEdgesSql, rollupSpans, storedBucketsSql } from "./grains";
-import { mergeSelections, selectionCondition, selectionSql, type Selection } from "./selection";
+import { mergeSelections, sameMeasure, sameSelection, selectionSql, type Selection } from "./selection";
 
 /**
  * Leader boards (table `flow_leaders`, migration 20261206180000_flow_leaders): for the Network panels keyed by
@@ -94,22 +94,18 @@ export const LEADER_BOARDS: readonly LeaderBoard[] = [
   },
 ];
 
-const sameSelection = (a: Selection | undefined, b: Selection | undefined) =>
-  JSON.stringify(selectionCondition("vpcflow", a ?? {})) === JSON.stringify(selectionCondition("vpcflow", b ?? {}));
-const sameMeasure = (a: Measure, b: Measure) =>
-  a.kind === b.kind && (a.kind === "count" || JSON.stringify(a.field) === JSON.stringify((b as { field: unknown }).field)) && sameSelection(a.where, b.where);
 
 /** The column of `board` holding `measure` (asked for within the board's records), or null. */
 export function leaderColumn(board: LeaderBoard, measure: Measure): LeaderColumn | null {
   const columns = [...Object.entries(SUM_MEASURES), ...Object.entries(board.extras)] as [LeaderColumn, Measure][];
-  return columns.find(([, m]) => sameMeasure(m, measure))?.[0] ?? null;
+  return columns.find(([, m]) => sameMeasure("vpcflow", m, measure))?.[0] ?? null;
 }
 
 /** The board counting exactly `base` (and, when given, keyed by exactly `keys` in order and ranking by `rankedBy`), or null. */
 export function leaderBoardFor(base: Selection, keys?: readonly string[], rankedBy?: Measure): LeaderBoard | null {
   const keyed = (b: LeaderBoard) => !keys || (b.keys.length === keys.length && b.keys.every((k, i) => k === keys[i]));
   const ranked = (b: LeaderBoard) => !rankedBy || leaderColumn(b, rankedBy) === b.rankBy;
-  return LEADER_BOARDS.find((b) => keyed(b) && ranked(b) && sameSelection(b.base, base)) ?? null;
+  return LEADER_BOARDS.find((b) => keyed(b) && ranked(b) && sameSelection("vpcflow", b.base, base)) ?? null;
 }
 
 /**

@@ -2,6 +2,7 @@ import { conditionSql, type SqlParams } from "../detect/compile-rule";
 import { all, any, cidr, eq, exists, isIn, not, prefix } from "../detect/conditions";
 import { resolveField } from "../detect/fields";
 import type { Condition, Predicate, RuleSource } from "../detect/rule-schema";
+import type { Measure } from "./report-query";
 
 /**
  * A selection of records: the filters of a report panel, written exactly as a search link
@@ -81,6 +82,16 @@ function anyValue(source: RecordSource, field: string, values: readonly FieldVal
   const merged =
     equal.length > 1 && (type === "text" || type === "number") ? [isIn(field, equal.map((c) => c.value)), ...conditions.filter((c) => !isEquality(c))] : conditions;
   return merged.length === 1 ? merged[0]! : any(...merged);
+}
+
+/** Whether two selections of `source` pick the same records (they compile to the same condition; absent: every record). */
+export function sameSelection(source: RecordSource, a: Selection | undefined, b: Selection | undefined): boolean {
+  return JSON.stringify(selectionCondition(source, a ?? {})) === JSON.stringify(selectionCondition(source, b ?? {}));
+}
+
+/** Whether two measures of `source` count the same thing: same kind, field and records. */
+export function sameMeasure(source: RecordSource, a: Measure, b: Measure): boolean {
+  return a.kind === b.kind && (a.kind === "count" || JSON.stringify(a.field) === JSON.stringify((b as { field: unknown }).field)) && sameSelection(source, a.where, b.where);
 }
 
 /** The condition of a whole selection, or null when it selects everything. */
