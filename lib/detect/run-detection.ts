@@ -4,7 +4,7 @@ import { missingDataCanAlarm } from "./evaluate-alarm";
 import { enabledRules } from "./load-rules";
 import { scanFindings, type Evaluated, type Finding, type FindOptions, type GroupState } from "./find-findings";
 import type { Scope } from "./compile-rule";
-import { recordAlarmStates, recordFindings, type AlertChange } from "./record-findings";
+import { alertBudget, recordAlarmStates, recordFindings, type AlertChange } from "./record-findings";
 import type { Rule } from "./rule-schema";
 import { inTransaction } from "../db/in-transaction";
 
@@ -15,6 +15,8 @@ export interface DetectionContext {
   rules?: readonly Rule[];
   /** Rows of a rule's result read per FETCH (default FINDINGS_PAGE_ROWS, lib/detect/find-findings.ts); tests force tiny pages. */
   pageRows?: number;
+  /** Alerts a rule may open per pass before the rest join its overflow alert (default ALERT_LIMIT, lib/detect/record-findings.ts); tests lower it. */
+  alertLimit?: number;
 }
 
 async function rulesOf(ctx: DetectionContext): Promise<readonly Rule[]> {
@@ -139,7 +141,8 @@ interface RunRuleOptions {
 /**
  * One rule over one scope, in its own savepoint: a failing rule is logged and skipped, never blocking the others.
  * Findings are recorded page by page as `scanFindings` reads them, so the process holds one page of a rule's result
- * (not all its findings and their events) whatever the scope's size. Returns the groups' alarm states (threshold
+ * (not all its findings and their events) whatever the scope's size; past `ctx.alertLimit` new alerts in this pass,
+ * they join the rule's overflow alert (lib/detect/record-findings.ts ALERT_LIMIT). Returns the groups' alarm states (threshold
  * rules evaluated on every period; one small record per group), or null when the rule failed.
  */
 async function runRule(client: pg.PoolClient, ctx: DetectionContext, rule: Rule, scope: Scope, stats: DetectionStats, run: RunRuleOptions = {}): Promise<GroupState[] | null> {
@@ -147,12 +150,16 @@ async function runRule(client: pg.PoolClient, ctx: DetectionContext, rule: Rule,
   try {
     const states: GroupState[] = [];
     const changes: AlertChange[] = [];
+    const budget = alertBudget(ctx.alertLimit);
     await scanFindings(client, rule, scope, { pageRows: ctx.pageRows, ...run.options }, async (page) => {
       const findings = run.select ? await run.select(page) : page.findings;
-      changes.push(...(await recordFindings(client, rule, findings)));
+      changes.push(...(await recordFindings(client, rule, findings, budget)));
       states.push(...page.states);
     });
     await client.query("RELEASE SAVEPOINT tw_rule");
+    if (budget.overflowGroups > 0) {
+      ctx.log.warn({ ruleId: rule.id, limit: budget.limit, groups: budget.overflowGroups }, "rule reached its alert limit for this pass; the other groups joined its overflow alert");
+    }
     stats.changes.push(...changes);
     return states;
   } catch (error) {

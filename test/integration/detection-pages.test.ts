@@ -8,6 +8,7 @@ import { findFindings, FINDINGS_PAGE_ROWS } from "../../lib/detect/find-findings
 import { ruleSchema, type Rule } from "../../lib/detect/rule-schema";
 import { cloudTrailEvent } from "../../lib/detect/rules/examples";
 import { detectRange, drainDetectionQueue, evaluateSchedule, type DetectionContext } from "../../lib/detect/run-detection";
+import { OVERFLOW_GROUP_KEY } from "../../lib/detect/record-findings";
 import { importFiles } from "../../lib/ingest/import-files";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { silentLog } from "../support/samples";
@@ -89,10 +90,13 @@ async function detectionState() {
   return { alerts: alerts.rows, ...counts.rows[0]! };
 }
 
-/** Detection from scratch over both objects, as the worker runs it (one drain per object), reading `pageRows` rows per FETCH. */
-async function detectBoth(objects: number[], pageRows: number) {
+/**
+ * Detection from scratch over both objects, as the worker runs it (one drain per object), reading `pageRows` rows per
+ * FETCH, each rule opening at most `alertLimit` alerts a pass (default ALERT_LIMIT).
+ */
+async function detectBoth(objects: number[], pageRows: number, alertLimit?: number) {
   await db.pool.query("DELETE FROM alerts");
-  const ctx: DetectionContext = { pool: db.pool, log: silentLog, rules: RULES, pageRows };
+  const ctx: DetectionContext = { pool: db.pool, log: silentLog, rules: RULES, pageRows, alertLimit };
   const changes = [];
   for (const id of objects) {
     await db.pool.query("INSERT INTO detection_queue (object_id) VALUES ($1) ON CONFLICT DO NOTHING", [id]);
@@ -131,6 +135,28 @@ describe("detection read in pages", () => {
       assert.deepEqual(paged.changes, whole.changes);
     });
   }
+
+  test("past its alert limit, a rule's other findings of the pass join one overflow alert: every event kept, one notification", async () => {
+    const limit = 5;
+    const capped = await detectBoth(objects, 7, limit);
+    for (const rule of RULES) {
+      const mine = (s: typeof whole.state) => s.alerts.filter((a) => a.rule_id === rule.id);
+      const overflow = mine(capped.state).filter((a) => a.group_key === OVERFLOW_GROUP_KEY);
+      const own = mine(capped.state).filter((a) => a.group_key !== OVERFLOW_GROUP_KEY);
+      assert.ok(mine(whole.state).length > 2 * limit, `${rule.id}: more findings than two passes may open`);
+      assert.ok(own.length >= limit && own.length <= 2 * limit, `${rule.id}: ${own.length} alerts of their own, at most ${limit} a pass`);
+      assert.ok(overflow.length >= 1 && overflow.length <= 2, `${rule.id}: ${overflow.length} overflow alerts`);
+      // Nothing is lost: the same events and matches as without a limit, each event behind one alert.
+      const events = (alerts: typeof own) => alerts.flatMap((a) => a.events).sort();
+      assert.deepEqual(events(mine(capped.state)), events(mine(whole.state)));
+      const matches = (alerts: typeof own) => alerts.reduce((n, a) => n + a.match_count, 0);
+      assert.equal(matches(mine(capped.state)), matches(mine(whole.state)));
+      // One notification per alert opened, the overflow alert's included.
+      for (const a of mine(capped.state)) assert.deepEqual(a.outbox, ["opened"]);
+      assert.match(String((overflow[0]!.group_values as Record<string, string>)[OVERFLOW_GROUP_KEY]), new RegExp(`opened ${limit} alerts`));
+    }
+    assert.equal(capped.state.alerts.length < whole.state.alerts.length, true);
+  });
 
   test("a second pass and a backfill read in pages change nothing", async () => {
     const before = await detectionState();
