@@ -257,11 +257,14 @@ function measureSql(source: RecordSource, measure: Measure, params: SqlParams, r
       return relation.count(filter);
     case "sum":
       return `coalesce(sum(${relation.number(measure.field)})${f}, 0)`;
-    case "distinct": {
-      const texts = keyFields(measure.field).map((field) => textSql(ALIAS, source, field, params));
-      return `count(DISTINCT ${bytewise(firstPresent(texts))})${f}`;
-    }
+    case "distinct":
+      return `count(DISTINCT ${distinctValueSql(source, measure.field, params)})${f}`;
   }
+}
+
+/** The value a distinct measure counts: its key's first present field, compared byte by byte. */
+function distinctValueSql(source: RecordSource, field: GroupKey, params: SqlParams): string {
+  return bytewise(firstPresent(keyFields(field).map((f) => textSql(ALIAS, source, f, params))));
 }
 
 /** The records a measure stands on, for its link. */
@@ -326,13 +329,18 @@ export async function measureCounts<M extends string>(
 async function measureRow<M extends string>(db: Queryable, query: Query & { measures: Record<M, Measure> }, names: readonly M[], rollup: Rollup | null): Promise<Record<string, unknown>> {
   const params = new SqlParams();
   const relation = await relationFor(db, query, params, { rollup, measures: names.map((n) => query.measures[n]) });
-  const select = names.map((name) => `${measureSql(query.source, query.measures[name], params, relation)} AS "${name}"`).join(",\n       ");
-  const { rows } = await db.query(
-    `SELECT ${select}
-       FROM ${relation.from}
-      WHERE ${relation.where}${anyOfSql(query.source, names.map((n) => query.measures[n]), params)}`,
-    params.values,
-  );
+  const measures = names.map((n) => query.measures[n]);
+  const where = `${relation.where}${anyOfSql(query.source, measures, params)}`;
+  const only = measures.length === 1 ? measures[0]! : null;
+  // A distinct count alone (its own `where` is in `where`): DISTINCT in a subquery hashes the values, where
+  // count(DISTINCT …) sorts every row (the Overview's principals over 30 days, 117k rollup rows: 116 → 48 ms).
+  const sql =
+    only?.kind === "distinct"
+      ? `SELECT count(*) AS "${names[0]}" FROM (SELECT DISTINCT ${distinctValueSql(query.source, only.field, params)} AS v FROM ${relation.from} WHERE ${where}) d WHERE v IS NOT NULL`
+      : `SELECT ${names.map((name) => `${measureSql(query.source, query.measures[name], params, relation)} AS "${name}"`).join(",\n       ")}
+           FROM ${relation.from}
+          WHERE ${where}`;
+  const { rows } = await db.query(sql, params.values);
   return rows[0] ?? {};
 }
 
