@@ -99,7 +99,7 @@ export function routeObject(key: string, head: Buffer): ObjectRoute {
   const keyKind = layout?.kind ?? null;
   const contentKind = sniffed?.kind ?? null;
 
-  if (keyKind !== null && contentKind !== null && family(keyKind) !== family(contentKind)) {
+  if (keyKind !== null && contentKind !== null && objectFamily(keyKind) !== objectFamily(contentKind)) {
     return {
       kind: "unknown",
       action: "skip",
@@ -176,7 +176,8 @@ function isFlowLogHeader(line: string): boolean {
   return (first === "version" || KNOWN_FLOW_FIELDS.has(first)) && tokens.every((t) => /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(t));
 }
 
-function family(kind: ObjectKind): "cloudtrail" | "vpcflow" | "unknown" {
+/** The record source an object of `kind` holds rows of (CloudTrail events for trails, digests and Insights), or "unknown". */
+export function objectFamily(kind: ObjectKind): "cloudtrail" | "vpcflow" | "unknown" {
   return kind === "vpcflow" ? "vpcflow" : kind === "unknown" ? "unknown" : "cloudtrail";
 }
 

@@ -10,6 +10,8 @@ import { cloudTrailEvent } from "../../lib/detect/rules/examples";
 import { detectRange, drainDetectionQueue, evaluateSchedule, type DetectionContext } from "../../lib/detect/run-detection";
 import { OVERFLOW_GROUP_KEY } from "../../lib/detect/record-findings";
 import { importFiles } from "../../lib/ingest/import-files";
+import { ingestFlowLog } from "../../lib/search/testdata/ingest-fixtures";
+import pg from "pg";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { silentLog } from "../support/samples";
 
@@ -156,6 +158,35 @@ describe("detection read in pages", () => {
       assert.match(String((overflow[0]!.group_values as Record<string, string>)[OVERFLOW_GROUP_KEY]), new RegExp(`opened ${limit} alerts`));
     }
     assert.equal(capped.state.alerts.length < whole.state.alerts.length, true);
+  });
+
+  test("a batch of CloudTrail objects runs no flow rule, and a flow object runs it", async () => {
+    // Statements are observed on the wire: a pool whose clients record the SQL they send.
+    const sent: string[] = [];
+    class Recording extends pg.Client {
+      override query(...args: unknown[]): never {
+        const text = args[0];
+        sent.push(typeof text === "string" ? text : String((text as { text?: string })?.text));
+        return (super.query as (...a: unknown[]) => never)(...args);
+      }
+    }
+    const pool = new pg.Pool({ connectionString: db.url, Client: Recording });
+    try {
+      const flowRule = ruleSchema.parse({ ...common, id: "test-pages-flows", title: "Rejected", source: "vpcflow", match: eq("action", "REJECT"), groupBy: ["srcaddr"] });
+      const ctx: DetectionContext = { pool, log: silentLog, rules: [bursts, flowRule] };
+      const flows = await ingestFlowLog(db.pool, "version srcaddr dstaddr dstport action log-status start end\n2 192.0.2.9 10.0.0.1 22 REJECT OK 1793613600 1793613660\n");
+      await db.pool.query("DELETE FROM detection_queue");
+      await db.pool.query("INSERT INTO detection_queue (object_id) VALUES ($1)", [objects[0]]);
+      await drainDetectionQueue(ctx);
+      assert.ok(sent.some((q) => q.includes("cloudtrail_events")), "the CloudTrail rule ran");
+      assert.ok(!sent.some((q) => q.includes("flow_records")), "no flow rule ran");
+      await db.pool.query("INSERT INTO detection_queue (object_id) VALUES ($1)", [flows]);
+      const stats = await drainDetectionQueue(ctx);
+      assert.ok(sent.some((q) => q.includes("flow_records")), "the flow rule ran on the flow object");
+      assert.deepEqual(stats.changes.map((c) => [c.ruleId, c.groupKey, c.change]), [[flowRule.id, "192.0.2.9", "opened"]]);
+    } finally {
+      await pool.end();
+    }
   });
 
   test("a second pass and a backfill read in pages change nothing", async () => {
