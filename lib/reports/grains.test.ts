@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { rollupSpans, type GrainSpan } from "./grains";
+import { presenceSpan, rollupSpans, type GrainSpan } from "./grains";
 
 const at = (iso: string) => new Date(iso).getTime();
 const span = (grain: GrainSpan["grain"], start: string, end: string): GrainSpan => ({ grain, start: at(start), end: at(end) });
@@ -51,5 +51,37 @@ describe("rollupSpans", () => {
   it("is null for a range holding no whole hour, with or without 5-minute rows", () => {
     assert.equal(rollupSpans(new Date("2026-11-17T03:05:00Z"), new Date("2026-11-17T03:55:00Z"), "week", true), null);
     assert.equal(rollupSpans(new Date("2026-11-17T03:05:00Z"), new Date("2026-11-17T04:55:00Z"), "week"), null);
+  });
+});
+
+describe("presenceSpan", () => {
+  const ALL = ["week", "day", "hour"] as const;
+  const presence = (from: string, to: string, grains: readonly ("week" | "day" | "hour")[] = ALL) => presenceSpan(new Date(from), new Date(to), grains);
+
+  it("takes week rows for a month, from the week holding its start", () => {
+    // Tuesday 11-03 to Thursday 12-03: Monday 11-02 to Monday 12-07 is 35 days, under twice the range.
+    assert.deepEqual(presence("2026-11-03T05:41Z", "2026-12-03T19:07Z"), span("week", "2026-11-02T00:00Z", "2026-12-03T19:07Z"));
+  });
+
+  it("takes day rows for 24 hours inside a week, as week rows would cover far more than twice the range", () => {
+    assert.deepEqual(presence("2026-11-17T03:17Z", "2026-11-18T03:17Z"), span("day", "2026-11-17T00:00Z", "2026-11-18T03:17Z"));
+  });
+
+  it("never takes a grain whose bucket holds both ends of the range, where first and last times cannot tell", () => {
+    // Inside one day: day rows cannot tell (a key seen at 02:00 and 20:00 only); hour rows can.
+    assert.deepEqual(presence("2026-11-17T03:17Z", "2026-11-17T18:40Z"), span("hour", "2026-11-17T03:00Z", "2026-11-17T18:40Z"));
+    // Inside one hour, not from its start: nothing can.
+    assert.equal(presence("2026-11-17T03:17Z", "2026-11-17T03:50Z"), null);
+    // Only hour rows kept (a rollup without day rows), over two days: hour rows.
+    assert.deepEqual(presence("2026-11-17T03:17Z", "2026-11-19T03:17Z", ["hour"]), span("hour", "2026-11-17T03:00Z", "2026-11-19T03:17Z"));
+  });
+
+  it("takes a bucket starting at the range's start even when it outlasts the range", () => {
+    // No row of the hour 00:00-01:00 has a record before the range 00:00-00:30: a first time in it decides.
+    assert.deepEqual(presence("2026-11-17T00:00Z", "2026-11-17T00:30Z"), span("hour", "2026-11-17T00:00Z", "2026-11-17T00:30Z"));
+  });
+
+  it("is null for an empty range", () => {
+    assert.equal(presence("2026-11-17T03:00Z", "2026-11-17T03:00Z"), null);
   });
 });

@@ -71,6 +71,34 @@ function weekStart(ms: number): number {
   return Math.floor((ms - MONDAY_MS) / WEEK_MS) * WEEK_MS + MONDAY_MS;
 }
 
+/** The start (ms since the epoch, UTC) of the bucket of `grain` holding `ms`. */
+function bucketStartOf(grain: RollupGrain, ms: number): number {
+  return grain === "week" ? weekStart(ms) : floorTo(ms, grain === "day" ? DAY_MS : HOUR_MS);
+}
+
+const GRAIN_MS: Record<RollupGrain, number> = { hour: HOUR_MS, day: DAY_MS, week: WEEK_MS };
+
+/**
+ * The rows of one grain of `grains` (coarsest first) that tell exactly which keys have a record in `[from, to)`
+ * from their first and last record times alone, as a span from the bucket holding `from` to `to`; null when no
+ * grain can. A row has a record in the range when its first or last time lies in it, and none when both lie before
+ * it or both after it. When they lie on either side of it the row cannot tell; only a bucket reaching past both ends
+ * of the range holds such a row, so a grain serves when its bucket holding `from` starts at `from` or ends by `to`.
+ * Of those, the coarsest whose buckets cover at most twice the range (fewer rows per key), else the finest: on a
+ * trail whose keys rarely repeat (scanning addresses) a row per key per week would outnumber the hours' rows.
+ */
+export function presenceSpan(from: Date, to: Date, grains: readonly RollupGrain[]): GrainSpan | null {
+  const [f, t] = [from.getTime(), to.getTime()];
+  if (t <= f) return null;
+  const serving = grains.flatMap((grain) => {
+    const start = bucketStartOf(grain, f);
+    const covered = bucketStartOf(grain, t - 1) + GRAIN_MS[grain] - start;
+    return start === f || start + GRAIN_MS[grain] <= t ? [{ grain, start, covered }] : [];
+  });
+  const chosen = serving.find((s) => s.covered <= 2 * (t - f)) ?? serving.at(-1);
+  return chosen ? { grain: chosen.grain, start: chosen.start, end: t } : null;
+}
+
 /** The stored rows of `spans`, as a condition on a rollup or board table's `grain` and `bucket` (a UTC `timestamp`). */
 export function storedBucketsSql(spans: readonly GrainSpan[], params: SqlParams): string {
   const at = (ms: number) => `(${params.add(new Date(ms))}::timestamptz AT TIME ZONE 'UTC')`;
