@@ -105,6 +105,15 @@ export function storedBucketsSql(spans: readonly GrainSpan[], params: SqlParams)
   return spans.map((s) => `(grain = '${s.grain}' AND bucket >= ${at(s.start)} AND bucket < ${at(s.end)})`).join(" OR ");
 }
 
+/** The parts of `[from, to)` outside its stored rows, `[from, firstStored)` and `[endStored, to)` (ms since the epoch, UTC), empty ones left out. */
+export function rawEdges(from: Date, to: Date, spans: { firstStored: number; endStored: number }): [number, number][] {
+  const edges: [number, number][] = [
+    [from.getTime(), spans.firstStored],
+    [spans.endStored, to.getTime()],
+  ];
+  return edges.filter(([start, end]) => end > start);
+}
+
 /** Raw rows of `[from, to)` outside its stored rows, `[from, firstStored)` and `[endStored, to)`, as a condition on `time` (a `timestamptz` expression). */
 export function rawEdgesSql(time: string, from: Date, to: Date, spans: { firstStored: number; endStored: number }, params: SqlParams): string {
   return `((${time} >= ${params.add(from)}::timestamptz AND ${time} < ${params.add(new Date(spans.firstStored))}::timestamptz)
