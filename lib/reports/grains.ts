@@ -114,8 +114,8 @@ export function rawEdges(from: Date, to: Date, spans: { firstStored: number; end
   return edges.filter(([start, end]) => end > start);
 }
 
-/** Raw rows of `[from, to)` outside its stored rows, `[from, firstStored)` and `[endStored, to)`, as a condition on `time` (a `timestamptz` expression). */
+/** Raw rows of `[from, to)` outside its stored rows ({@link rawEdges}), as a condition on `time` (a `timestamptz` expression). */
 export function rawEdgesSql(time: string, from: Date, to: Date, spans: { firstStored: number; endStored: number }, params: SqlParams): string {
-  return `((${time} >= ${params.add(from)}::timestamptz AND ${time} < ${params.add(new Date(spans.firstStored))}::timestamptz)
-       OR (${time} >= ${params.add(new Date(spans.endStored))}::timestamptz AND ${time} < ${params.add(to)}::timestamptz))`;
+  const edges = rawEdges(from, to, spans).map(([start, end]) => `(${time} >= ${params.add(new Date(start))}::timestamptz AND ${time} < ${params.add(new Date(end))}::timestamptz)`);
+  return edges.length > 0 ? `(${edges.join("\n       OR ")})` : "false";
 }
