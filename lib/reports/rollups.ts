@@ -167,11 +167,10 @@ export function rollupRelation(rollup: Rollup, from: Date, to: Date, grain: Roll
   );
   // Each raw edge is its own range of the time index: CloudTrail's covers the rollups' columns, so a range is an
   // index-only scan (where one condition OR-ing both edges could only be a bitmap scan, which reads the table).
-  const within = rollup.within ? ` AND ${selectionSql("r", rollup.source, rollup.within, params)}` : "";
   const edges = rawEdges(from, to, spans).map(
     ([start, end]) =>
       `SELECT ${[time, ...fields, ...sums].join(", ")} FROM ${raw} r
-        WHERE ${time} >= ${params.add(new Date(start))}::timestamptz AND ${time} < ${params.add(new Date(end))}::timestamptz${within}`,
+        WHERE ${time} >= ${params.add(new Date(start))}::timestamptz AND ${time} < ${params.add(new Date(end))}::timestamptz${rollup.within ? ` AND ${selectionSql("r", rollup.source, rollup.within, params)}` : ""}`,
   );
   if (edges.length > 0) {
     parts.push(

@@ -26,6 +26,11 @@ export interface Slice {
   selection: Selection;
   /** And these two fields are both present and differ (the records of a query whose rows need the same). */
   differ?: readonly [string, string];
+  /**
+   * Whether its partition has an index on time including every column its panels read (migration
+   * 20261206190300_slice_covering_indexes): its rows are then read as narrow index entries, and a second read is cheap.
+   */
+  coveringIndex?: boolean;
 }
 
 /** Console sign-in, IAM Identity Center and federation-broker events (the Login audit's records). */
@@ -33,8 +38,8 @@ export const SIGNIN_EVENT_NAMES = ["ConsoleLogin", "UserAuthentication", "GetSig
 
 export const SLICES: readonly Slice[] = [
   { name: "signins", source: "cloudtrail", selection: { include: { eventName: [...SIGNIN_EVENT_NAMES] } } },
-  { name: "iam-writes", source: "cloudtrail", selection: IAM_WRITES },
-  { name: "denied", source: "cloudtrail", selection: DENIED },
+  { name: "iam-writes", source: "cloudtrail", selection: IAM_WRITES, coveringIndex: true },
+  { name: "denied", source: "cloudtrail", selection: DENIED, coveringIndex: true },
   { name: "anonymous", source: "cloudtrail", selection: ANONYMOUS },
   // Calls by a principal of another account than the trail's (the owner's): cross-account access.
   // Anonymous callers are in `anonymous`.
