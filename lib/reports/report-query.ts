@@ -604,14 +604,10 @@ async function groupedQuery<K extends string, M extends string>(
         ${having}`;
   if (deferred.length > 0) {
     const keys = keyExpressions(source, options.keys, params);
-    const sameKey = (a: (k: KeyExpression) => [string, string], b: (k: KeyExpression) => [string, string]) =>
-      keys.flatMap((k) => [0, 1].map((i) => `${a(k)[i]} IS NOT DISTINCT FROM ${b(k)[i]}`)).join(" AND ");
-    const own = (k: KeyExpression): [string, string] => [k.value, k.field];
-    const shown = (alias: string) => (k: KeyExpression): [string, string] => [`${alias}."k_${k.name}"`, `${alias}."f_${k.name}"`];
-    const counted = (k: KeyExpression): [string, string] => [`d."dk_${k.name}"`, `d."df_${k.name}"`];
-    // Equality of these is IS NOT DISTINCT FROM on (value, field), which Postgres can hash: a NULL value has no field
-    // (field NULL), an empty one has one. The rows' keys are then computed once each, not once per shown row.
-    const hashable = ([value, field]: [string, string]) => [`coalesce(${value}, '')`, `coalesce(${field}, -1)`];
+    // A key as (value, field) encoded so that equality is IS NOT DISTINCT FROM, which Postgres can hash: a NULL value
+    // has no field (field NULL), an empty one has one. The rows' keys are then computed once each.
+    const hashable = (pairs: [string, string][]) => pairs.flatMap(([value, field]) => [`coalesce(${value}, '')`, `coalesce(${field}, -1)`]).join(", ");
+    const columns = (alias: string, prefix = "") => keys.map((k): [string, string] => [`${alias}."${prefix}k_${k.name}"`, `${alias}."${prefix}f_${k.name}"`]);
     return `WITH ranked AS (${grouped}
         ORDER BY ${rank}
         LIMIT ${params.add(limit)})
@@ -621,9 +617,9 @@ async function groupedQuery<K extends string, M extends string>(
           SELECT ${[...keys.flatMap((k) => [`${k.value} AS "dk_${k.name}"`, `${k.field} AS "df_${k.name}"`]), ...deferred.map((n) => `${measureSql(source, options.measures[n], params, relation)} AS "m_${n}"`)].join(",\n                 ")}
             FROM ${relation.from}
            WHERE ${relation.where}${differ}
-             AND (${keys.flatMap((k) => hashable(own(k))).join(", ")}) IN (SELECT ${keys.flatMap((k) => hashable(shown("t")(k))).join(", ")} FROM ranked t)
+             AND (${hashable(keys.map((k) => [k.value, k.field]))}) IN (SELECT ${hashable(columns("t"))} FROM ranked t)
            GROUP BY ${groupBy}
-        ) d ON ${sameKey(shown("r"), counted)}
+        ) d ON (${hashable(columns("r"))}) = (${hashable(columns("d", "d"))})
        ORDER BY ${rank}`;
   }
   return options.perKey
@@ -708,7 +704,6 @@ function firstPresent(texts: readonly string[]): string {
   return texts.length === 1 ? texts[0]! : `coalesce(${texts.join(", ")})`;
 }
 
-/** Output columns `k_<name>` (the value) and `f_<name>` (index of the field that supplied it) per key. */
 /** A group key's value (its chain's first present field, compared byte by byte) and which field of the chain supplied it. */
 interface KeyExpression {
   name: string;
@@ -724,6 +719,7 @@ function keyExpressions(source: RecordSource, keys: Record<string, GroupKey>, pa
   });
 }
 
+/** Output columns `k_<name>` (the value) and `f_<name>` (index of the field that supplied it) per key. */
 function keySelect(source: RecordSource, keys: Record<string, GroupKey>, params: SqlParams): string[] {
   return keyExpressions(source, keys, params).flatMap((k) => [`${k.value} AS "k_${k.name}"`, `${k.field} AS "f_${k.name}"`]);
 }

@@ -2,7 +2,7 @@ import { columnName, numberSql, SOURCE_TABLES, type SqlParams } from "../detect/
 import type { Queryable } from "../db/queryable";
 import type { Logger } from "../log";
 import { pause } from "../ops/heartbeat";
-import { presenceSpan, rawEdges, rollupSpans, storedBucketsSql, type RollupGrain } from "./grains";
+import { presenceSpan, rawEdges, rollupSpans, storedBucketsSql, type GrainSpan, type RollupGrain } from "./grains";
 import { refreshFlowLeaders } from "./leaders";
 import { refreshBucketCallers } from "./bucket-callers";
 import { ASSUME_ROLE } from "./change-catalogue";
@@ -154,17 +154,12 @@ export function startRollupRefresh(options: { pool: Queryable; log: Logger; sign
 export function rollupRelation(rollup: Rollup, from: Date, to: Date, grain: RollupGrain, params: SqlParams): string | null {
   const spans = rollupSpans(from, to, rollup.daily ? grain : "hour", rollup.fiveMinutes);
   if (!spans) return null;
-  const table = ROLLUP_TABLES[rollup.source];
   const { table: raw, time } = SOURCE_TABLES[rollup.source];
   // A rollup's columns (sum columns too) are named as the raw table's.
   const fields = rollup.fields.map((f) => columnName(rollup.source, f));
   const sums = rollup.sums.map((f) => columnName(rollup.source, f));
-  const columns = [...fields, ...sums].join(", ");
-  const name = params.add(rollup.name);
   // One part per span: each is an index range scan of its grain.
-  const parts = spans.stored.map(
-    (span) => `SELECT bucket, ${columns}, records, first_time, last_time FROM ${table} WHERE rollup = ${name} AND ${storedBucketsSql([span], params)}`,
-  );
+  const parts = spans.stored.map((span) => storedRowsSql(rollup, span, params));
   // Each raw edge is its own range of the time index: CloudTrail's covers the rollups' columns, so a range is an
   // index-only scan (where one condition OR-ing both edges could only be a bitmap scan, which reads the table).
   const edges = rawEdges(from, to, spans).map(
@@ -193,10 +188,15 @@ export function rollupRelation(rollup: Rollup, from: Date, to: Date, grain: Roll
 export function rollupPresence(rollup: Rollup, from: Date, to: Date, params: SqlParams): string | null {
   const span = presenceSpan(from, to, rollup.daily ? ["week", "day", "hour"] : ["hour"]);
   if (!span) return null;
-  const columns = [...rollup.fields, ...rollup.sums].map((f) => columnName(rollup.source, f)).join(", ");
   const [f, t] = [params.add(from), params.add(to)];
   const inRange = (column: string) => `(${column} >= ${f}::timestamptz AND ${column} < ${t}::timestamptz)`;
-  return `(SELECT bucket, ${columns}, records, first_time, last_time FROM ${ROLLUP_TABLES[rollup.source]}
-            WHERE rollup = ${params.add(rollup.name)} AND ${storedBucketsSql([span], params)}
+  return `(${storedRowsSql(rollup, span, params)}
               AND (${inRange("first_time")} OR ${inRange("last_time")}))`;
+}
+
+/** The rollup's stored rows of one span, with {@link rollupRelation}'s columns (a SELECT ending in its WHERE clause). */
+function storedRowsSql(rollup: Rollup, span: GrainSpan, params: SqlParams): string {
+  const columns = [...rollup.fields, ...rollup.sums].map((f) => columnName(rollup.source, f)).join(", ");
+  return `SELECT bucket, ${columns}, records, first_time, last_time FROM ${ROLLUP_TABLES[rollup.source]}
+            WHERE rollup = ${params.add(rollup.name)} AND ${storedBucketsSql([span], params)}`;
 }
