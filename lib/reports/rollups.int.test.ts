@@ -352,6 +352,16 @@ describe("report rollups", () => {
     await nudge("cloudtrail_rollup", "names", "day", "2026-11-19", -1000);
     await nudge("cloudtrail_rollup", "names", "hour", "2026-11-20 05:00", -10);
     assert.equal(await total(), before);
+    // The partial hours at the range's edges read the narrow rollups' 5-minute rows (03:20-04:00 and 21:00-21:40).
+    for (const [from, to] of [["2026-11-18 03:20", "2026-11-18 04:00"], ["2026-11-20 21:00", "2026-11-20 21:40"]]) {
+      const { rows } = await db.pool.query(
+        `SELECT min(bucket)::text AS bucket FROM cloudtrail_rollup WHERE rollup = 'names' AND grain = '5min' AND bucket >= $1 AND bucket < $2`,
+        [from, to],
+      );
+      await nudge("cloudtrail_rollup", "names", "5min", rows[0].bucket, 3);
+      assert.equal(await total(), before + 3, `names 5-minute rows between ${from} and ${to} are read`);
+      await nudge("cloudtrail_rollup", "names", "5min", rows[0].bucket, -3);
+    }
 
     // The actor rollups too: top principals and top source addresses read their day rows.
     for (const [rollup, panel] of [["principals", topPrincipals], ["sources", topSourceIps]] as const) {
@@ -598,8 +608,9 @@ describe("report rollups kept fresh and upgraded", () => {
         [SCOPE.from, SCOPE.to],
       );
       assert.deepEqual(new Map(buckets.map((r) => [r.key.bucket, [r.values.requests, r.values.bytesOut]])), new Map(raw.rows.map((r) => [r.k, [r.n, Number(r.bytes)]])));
+      // (Its 5-minute rows come from 20261207000000_cloudtrail_five_minute_rows.)
       const grains = await upgraded.query("SELECT DISTINCT grain FROM cloudtrail_rollup WHERE rollup = 'buckets' ORDER BY 1");
-      assert.deepEqual(grains.rows.map((r) => r.grain), ["day", "hour", "week"]);
+      assert.deepEqual(grains.rows.map((r) => r.grain), ["5min", "day", "hour", "week"]);
       const cross = await upgraded.query(
         `SELECT count(*)::int AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND user_identity_account_id <> recipient_account_id`,
         [SCOPE.from, SCOPE.to],
@@ -659,6 +670,23 @@ describe("report rollups kept fresh and upgraded", () => {
       const { kpis } = await networkKpis(SCOPE, upgraded);
       const raw = await upgraded.query(`SELECT count(*)::int AS n FROM flow_records WHERE start >= $1 AND start < $2 AND log_status = 'OK'`, [SCOPE.from, SCOPE.to]);
       assert.equal(kpis.flows, raw.rows[0].n);
+    });
+  });
+
+  it("gain 5-minute CloudTrail rows for hours already rolled up, with no refresh left to do", async () => {
+    await withDatabaseBefore("20261207000000_cloudtrail_five_minute_rows", async (upgraded, upgrade) => {
+      await ingestCloudTrail(upgraded, EVENTS, cloudTrailKey(A, "us-east-1"));
+      // That version's refresh: hour, day and week rows, no 5-minute rows.
+      await upgraded.query("SELECT trailwatch_refresh_rollups()");
+      const fiveMinuteRollups = async () =>
+        (await upgraded.query("SELECT array_agg(DISTINCT rollup ORDER BY rollup) AS r FROM cloudtrail_rollup WHERE grain = '5min'")).rows[0].r ?? [];
+      assert.deepEqual(await fiveMinuteRollups(), []);
+      assert.deepEqual((await upgrade()).slice(0, 1), ["20261207000000_cloudtrail_five_minute_rows"]);
+      assert.deepEqual(await fiveMinuteRollups(), ROLLUPS.filter((r) => r.source === "cloudtrail" && r.fiveMinutes).map((r) => r.name).sort());
+      assert.equal((await upgraded.query("SELECT trailwatch_refresh_rollups() AS n")).rows[0].n, 0, "no rollup hour was marked dirty");
+      const names = await topEventNames({ ...SCOPE, limit: 10 }, upgraded);
+      const raw = await upgraded.query(`SELECT event_name AS k, count(*)::int AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 GROUP BY 1`, [SCOPE.from, SCOPE.to]);
+      assert.deepEqual(new Map(names.map((r) => [r.value, r.count])), new Map(raw.rows.map((r) => [r.k, r.n])));
     });
   });
 });

@@ -11,7 +11,9 @@ import { selectionSql, selectionWithin, type RecordSource, type Selection } from
 /**
  * The report rollups (tables `cloudtrail_rollup` and `flow_rollup`, migrations 20261204120000_report_rollups and
  * 20261206100000_report_rollups_actors_slices; week rows: 20261206130000_rollup_weeks; `buckets`:
- * 20261206140000_s3_report_rollup_slice): records per UTC hour, and for the narrow rollups per UTC day and week, for
+ * 20261206140000_s3_report_rollup_slice; 5-minute rows: 20261206200000_flow_five_minute_rows and
+ * 20261207000000_cloudtrail_five_minute_rows): records per UTC hour, for the narrow rollups per UTC day and week
+ * too, and for the narrowest per 5 minutes ({@link Rollup.fiveMinutes}), for
  * each combination of a few low-cardinality fields, with the first and last record time (and the sums of flows'
  * `bytes` and `packets` and of S3's `additionalEventData.bytesTransferredOut`, in bytes). The ingest transaction
  * records the hours of the rows it loaded ({@link markRollupHours});
@@ -35,8 +37,9 @@ export interface Rollup {
   daily: boolean;
   /**
    * Whether 5-minute rows are kept besides hour rows, for the partial hours at a range's edges: flow records are
-   * ≈ 70k an hour at 50M a month, which the edges would otherwise group from raw rows on every read. Only for a
-   * rollup with few rows per 5 minutes (`traffic`; `interfaces` would keep a third as many rows as records).
+   * ≈ 70k an hour at 50M a month and CloudTrail events ≈ 14k at 10M, which the edges would otherwise group from raw
+   * rows on every read. Only for a rollup with few rows per 5 minutes (`interfaces` would keep a third as many rows as
+   * records; `principals` and `sources` nearly one per event).
    */
   fiveMinutes?: boolean;
   /**
@@ -52,17 +55,17 @@ export interface Rollup {
  * holds a panel's fields. The refresh function of the migrations builds exactly these (rollups.int.test.ts checks).
  */
 export const ROLLUPS: readonly Rollup[] = [
-  { name: "errors", source: "cloudtrail", fields: ["errorCode"], sums: [], daily: true },
+  { name: "errors", source: "cloudtrail", fields: ["errorCode"], sums: [], daily: true, fiveMinutes: true },
   // readOnly follows from the event name: it adds no rows to `names`, and few to `regions`.
-  { name: "names", source: "cloudtrail", fields: ["eventSource", "eventName", "readOnly"], sums: [], daily: true },
-  { name: "regions", source: "cloudtrail", fields: ["recipientAccountId", "awsRegion", "readOnly"], sums: [], daily: true },
+  { name: "names", source: "cloudtrail", fields: ["eventSource", "eventName", "readOnly"], sums: [], daily: true, fiveMinutes: true },
+  { name: "regions", source: "cloudtrail", fields: ["recipientAccountId", "awsRegion", "readOnly"], sums: [], daily: true, fiveMinutes: true },
   { name: "sources", source: "cloudtrail", fields: ["sourceIPAddress"], sums: [], daily: true },
-  { name: "activity", source: "cloudtrail", fields: ["eventSource", "eventName", "readOnly", "errorCode"], sums: [], daily: true },
-  { name: "accounts", source: "cloudtrail", fields: ["recipientAccountId", "awsRegion", "readOnly", "errorCode"], sums: [], daily: true },
+  { name: "activity", source: "cloudtrail", fields: ["eventSource", "eventName", "readOnly", "errorCode"], sums: [], daily: true, fiveMinutes: true },
+  { name: "accounts", source: "cloudtrail", fields: ["recipientAccountId", "awsRegion", "readOnly", "errorCode"], sums: [], daily: true, fiveMinutes: true },
   // The ARN names its account: the account column adds no rows, and the account filter can use this rollup.
   { name: "principals", source: "cloudtrail", fields: ["recipientAccountId", "userIdentity.arn"], sums: [], daily: true },
   // Events without a bucket add the rows of `activity`; S3 has a few hundred (bucket, call, error) combinations a day.
-  { name: "buckets", source: "cloudtrail", fields: ["eventSource", "eventName", "readOnly", "errorCode", "requestParameters.bucketName"], sums: ["additionalEventData.bytesTransferredOut"], daily: true },
+  { name: "buckets", source: "cloudtrail", fields: ["eventSource", "eventName", "readOnly", "errorCode", "requestParameters.bucketName"], sums: ["additionalEventData.bytesTransferredOut"], daily: true, fiveMinutes: true },
   { name: "detail", source: "cloudtrail", fields: ["recipientAccountId", "awsRegion", "eventSource", "eventName", "readOnly", "errorCode"], sums: [], daily: false },
   // Role assumptions per role, session name, caller and source identity (the IAM audit's sessions): a session repeats
   // over a day and a week, while across all events its fields are nearly unique per call. The caller's ARN names
