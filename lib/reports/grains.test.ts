@@ -26,7 +26,7 @@ describe("rollupSpans", () => {
   });
 
   it("adds 5-minute rows for the whole 5 minutes of the partial hours, leaving less than 5 minutes at each end", () => {
-    const spans = rollupSpans(from, to, "week", true)!;
+    const spans = rollupSpans(from, to, "week", { fiveMinutes: true })!;
     assert.deepEqual(spans.stored[0], span("5min", "2026-11-17T03:20Z", "2026-11-17T04:00Z"));
     assert.deepEqual(spans.stored.at(-1), span("5min", "2026-12-01T21:00Z", "2026-12-01T21:40Z"));
     assert.equal(spans.firstStored, at("2026-11-17T03:20Z"));
@@ -37,19 +37,42 @@ describe("rollupSpans", () => {
     assert.equal(spans.stored.at(-1)!.end, spans.endStored);
   });
 
+  it("takes 6-hour rows for the whole quarters of a day outside whole days, where the rows keep them", () => {
+    assert.deepEqual(rollupSpans(from, to, "week", { fiveMinutes: true, sixHours: true })!.stored, [
+      span("5min", "2026-11-17T03:20Z", "2026-11-17T04:00Z"),
+      span("hour", "2026-11-17T04:00Z", "2026-11-17T06:00Z"),
+      span("6h", "2026-11-17T06:00Z", "2026-11-18T00:00Z"),
+      span("day", "2026-11-18T00:00Z", "2026-11-23T00:00Z"),
+      span("week", "2026-11-23T00:00Z", "2026-11-30T00:00Z"),
+      span("day", "2026-11-30T00:00Z", "2026-12-01T00:00Z"),
+      span("6h", "2026-12-01T00:00Z", "2026-12-01T18:00Z"),
+      span("hour", "2026-12-01T18:00Z", "2026-12-01T21:00Z"),
+      span("5min", "2026-12-01T21:00Z", "2026-12-01T21:40Z"),
+    ]);
+    // The last 24 hours to 21:12: no whole day, the quarters 00:00-18:00 between whole hours.
+    assert.deepEqual(rollupSpans(new Date("2026-11-16T21:12:00Z"), new Date("2026-11-17T21:12:00Z"), "week", { sixHours: true })!.stored, [
+      span("hour", "2026-11-16T22:00Z", "2026-11-17T00:00Z"),
+      span("6h", "2026-11-17T00:00Z", "2026-11-17T18:00Z"),
+      span("hour", "2026-11-17T18:00Z", "2026-11-17T21:00Z"),
+    ]);
+    // Hourly buckets keep to hours.
+    const grains = new Set(rollupSpans(from, to, "hour", { sixHours: true })!.stored.map((s) => s.grain));
+    assert.deepEqual([...grains], ["hour"]);
+  });
+
   it("leaves out empty 5-minute spans when the range starts or ends on a 5-minute boundary", () => {
-    const spans = rollupSpans(new Date("2026-11-17T03:00:00Z"), new Date("2026-11-17T06:25:00Z"), "week", true)!;
+    const spans = rollupSpans(new Date("2026-11-17T03:00:00Z"), new Date("2026-11-17T06:25:00Z"), "week", { fiveMinutes: true })!;
     assert.deepEqual(spans.stored, [span("hour", "2026-11-17T03:00Z", "2026-11-17T06:00Z"), span("5min", "2026-11-17T06:00Z", "2026-11-17T06:25Z")]);
     assert.equal(spans.endStored, at("2026-11-17T06:25Z"));
   });
 
   it("keeps to hour rows when asked for hourly buckets", () => {
-    const grains = new Set(rollupSpans(from, to, "hour", true)!.stored.map((s) => s.grain));
+    const grains = new Set(rollupSpans(from, to, "hour", { fiveMinutes: true })!.stored.map((s) => s.grain));
     assert.deepEqual([...grains].sort(), ["5min", "hour"]);
   });
 
   it("is null for a range holding no whole hour, with or without 5-minute rows", () => {
-    assert.equal(rollupSpans(new Date("2026-11-17T03:05:00Z"), new Date("2026-11-17T03:55:00Z"), "week", true), null);
+    assert.equal(rollupSpans(new Date("2026-11-17T03:05:00Z"), new Date("2026-11-17T03:55:00Z"), "week", { fiveMinutes: true }), null);
     assert.equal(rollupSpans(new Date("2026-11-17T03:05:00Z"), new Date("2026-11-17T04:55:00Z"), "week"), null);
   });
 });

@@ -2,8 +2,8 @@ import type { SqlParams } from "../detect/compile-rule";
 
 /**
  * How a time range splits into the stored rows of the report rollups (lib/reports/rollups.ts) and leader boards
- * (lib/reports/leaders.ts): UTC hours, days and weeks, 5-minute buckets in the partial hours at its edges where the
- * rows keep them (flow records: ≈ 70k an hour at 50M a month), and what is left at its edges to raw rows.
+ * (lib/reports/leaders.ts): UTC hours, days and weeks, where the rows keep them 6-hour buckets between hours and
+ * days and 5-minute buckets in the partial hours at its edges, and what is left at its edges to raw rows.
  */
 
 const FIVE_MINUTES_MS = 300_000;
@@ -16,8 +16,8 @@ const MONDAY_MS = 4 * DAY_MS;
 /** The coarsest rows a read may use: "hour" for hourly buckets, "day" for daily ones, "week" when rows are not bucketed in time. */
 export type RollupGrain = "hour" | "day" | "week";
 
-/** The grain of stored rows: a read's coarsest grain, or 5-minute buckets (`bucket` = their start, UTC). */
-export type StoredGrain = RollupGrain | "5min";
+/** The grain of stored rows: a read's coarsest grain, or 5-minute or 6-hour buckets (`bucket` = their start, UTC). */
+export type StoredGrain = RollupGrain | "5min" | "6h";
 
 /** A span of stored rows of one grain: buckets from `start` (ms since the epoch, UTC) to before `end`. */
 export interface GrainSpan {
@@ -26,42 +26,50 @@ export interface GrainSpan {
   end: number;
 }
 
+/** Which finer grains a table's rows keep besides hours, days and weeks (lib/reports/rollups.ts Rollup). */
+export interface FinerGrains {
+  /** 5-minute rows, for the partial hours at a range's edges. */
+  fiveMinutes?: boolean;
+  /** 6-hour rows (from 00:00, 06:00, 12:00 and 18:00 UTC), for the whole hours outside a range's whole days. */
+  sixHours?: boolean;
+}
+
 /**
  * How a range `[from, to)` splits into stored rows, coarsest allowed by `grain`: the spans of week rows
  * (whole UTC weeks from Monday) when `grain` is "week", day rows for the other whole UTC days unless `grain` is
- * "hour", hour rows for the other whole hours, and, when `fiveMinutes` (the rows keep 5-minute buckets), 5-minute
- * rows for the whole 5 minutes of the partial hours at the edges (empty spans left out). What is left at the
- * edges, `[from, firstStored)` and `[endStored, to)` (ms since the epoch), is for raw rows. Null when the range
- * holds no whole hour (raw rows are then as cheap, and exact).
+ * "hour", then, where the rows keep them (`finer`), 6-hour rows for the other whole quarters of a day unless
+ * `grain` is "hour", hour rows for the other whole hours, and 5-minute rows for the whole 5 minutes of the partial
+ * hours at the edges (empty spans left out). Each grain's buckets nest in the next one's, so the spans tile the
+ * range from the finest at its edges to the coarsest in its middle. What is left at the edges, `[from, firstStored)`
+ * and `[endStored, to)` (ms since the epoch), is for raw rows. Null when the range holds no whole hour (raw rows are
+ * then as cheap, and exact).
  */
 export function rollupSpans(
   from: Date,
   to: Date,
   grain: RollupGrain,
-  fiveMinutes = false,
+  finer: FinerGrains = {},
 ): { stored: GrainSpan[]; firstStored: number; endStored: number } | null {
-  const firstHour = ceilTo(from.getTime(), HOUR_MS);
-  const endHour = floorTo(to.getTime(), HOUR_MS);
-  if (endHour <= firstHour) return null;
-  let firstDay = ceilTo(firstHour, DAY_MS);
-  let endDay = floorTo(endHour, DAY_MS);
-  if (grain === "hour" || endDay <= firstDay) firstDay = endDay = endHour;
-  let firstWeek = weekStart(firstDay + WEEK_MS - 1);
-  let endWeek = weekStart(endDay);
-  if (grain !== "week" || endWeek <= firstWeek) firstWeek = endWeek = endDay;
-  const firstStored = fiveMinutes ? ceilTo(from.getTime(), FIVE_MINUTES_MS) : firstHour;
-  const endStored = fiveMinutes ? floorTo(to.getTime(), FIVE_MINUTES_MS) : endHour;
-  const spans: GrainSpan[] = [
-    { grain: "5min", start: firstStored, end: firstHour },
-    { grain: "hour", start: firstHour, end: firstDay },
-    { grain: "day", start: firstDay, end: firstWeek },
-    { grain: "week", start: firstWeek, end: endWeek },
-    { grain: "day", start: endWeek, end: endDay },
-    { grain: "hour", start: endDay, end: endHour },
-    { grain: "5min", start: endHour, end: endStored },
-  ];
-  return { stored: spans.filter((s) => s.end > s.start), firstStored, endStored };
+  const coarse = grain !== "hour";
+  const ladder = LADDER.filter(
+    (g) => (g !== "5min" || finer.fiveMinutes) && (g !== "6h" || (coarse && finer.sixHours)) && (g !== "day" || coarse) && (g !== "week" || grain === "week"),
+  );
+  // Each grain's whole buckets within the previous grain's: [first, end) shrinks from the edges inwards.
+  const bounds: { grain: StoredGrain; first: number; end: number }[] = [];
+  let [first, end] = [from.getTime(), to.getTime()];
+  for (const g of ladder) {
+    const [f, e] = [bucketStartOf(g, first + GRAIN_MS[g] - 1), bucketStartOf(g, end)];
+    if (e <= f) break;
+    bounds.push({ grain: g, first: (first = f), end: (end = e) });
+  }
+  if (!bounds.some((b) => b.grain === "hour")) return null;
+  const left = bounds.map((b, i) => ({ grain: b.grain, start: b.first, end: bounds[i + 1]?.first ?? b.end }));
+  const right = bounds.slice(0, -1).map((b, i) => ({ grain: b.grain, start: bounds[i + 1]!.end, end: b.end })).reverse();
+  return { stored: [...left, ...right].filter((s) => s.end > s.start), firstStored: bounds[0]!.first, endStored: bounds[0]!.end };
 }
+
+/** Every stored grain, finest first; each one's buckets nest in the next one's (UTC weeks start on a day). */
+const LADDER: readonly StoredGrain[] = ["5min", "hour", "6h", "day", "week"];
 
 const ceilTo = (ms: number, unit: number) => Math.ceil(ms / unit) * unit;
 const floorTo = (ms: number, unit: number) => Math.floor(ms / unit) * unit;
@@ -72,11 +80,11 @@ function weekStart(ms: number): number {
 }
 
 /** The start (ms since the epoch, UTC) of the bucket of `grain` holding `ms`. */
-function bucketStartOf(grain: RollupGrain, ms: number): number {
-  return grain === "week" ? weekStart(ms) : floorTo(ms, grain === "day" ? DAY_MS : HOUR_MS);
+function bucketStartOf(grain: StoredGrain, ms: number): number {
+  return grain === "week" ? weekStart(ms) : floorTo(ms, GRAIN_MS[grain]);
 }
 
-const GRAIN_MS: Record<RollupGrain, number> = { hour: HOUR_MS, day: DAY_MS, week: WEEK_MS };
+const GRAIN_MS: Record<StoredGrain, number> = { "5min": FIVE_MINUTES_MS, hour: HOUR_MS, "6h": 6 * HOUR_MS, day: DAY_MS, week: WEEK_MS };
 
 /**
  * The rows of one grain of `grains` (coarsest first) that tell exactly which keys have a record in `[from, to)`

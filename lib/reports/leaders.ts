@@ -127,7 +127,7 @@ export async function refreshFlowLeaders(db: Queryable): Promise<number> {
  * not, and the raw records at the edges outside them. Null when the range holds no whole hour.
  */
 export function leaderTotalSql(board: LeaderBoard, sum: LeaderSum, from: Date, to: Date, params: SqlParams): string | null {
-  const spans = rollupSpans(from, to, "day", true);
+  const spans = rollupSpans(from, to, "day", { fiveMinutes: true });
   if (!spans) return null;
   const e = "e";
   const { table, time } = SOURCE_TABLES.vpcflow;
@@ -151,7 +151,7 @@ export function leaderRowsSql(
   minimum: { column: LeaderColumn; value: number } | null,
   params: SqlParams,
 ): string | null {
-  const spans = rollupSpans(from, to, "day", true);
+  const spans = rollupSpans(from, to, "day", { fiveMinutes: true });
   if (!spans) return null;
   const keys = board.keys.map((_, i) => `k${i + 1}`);
   const extras = Object.keys(board.extras) as LeaderExtra[];

@@ -337,20 +337,23 @@ describe("report rollups", () => {
         assert.deepEqual(cols.filter((c) => r[c]), cols.filter((c) => kept.includes(c)), `${r.rollup}/${r.grain} fills exactly its fields' and sums' columns`);
       }
     }
-    const grains = (r: Rollup) => [...(r.fiveMinutes ? ["5min"] : []), "hour", ...(r.daily ? ["day", "week"] : [])];
+    const grains = (r: Rollup) => [...(r.fiveMinutes ? ["5min"] : []), "hour", ...(r.daily ? ["6h", "day", "week"] : [])];
     const listed = ROLLUPS.flatMap((r) => grains(r).map((g) => `${r.name}/${g}`));
     assert.deepEqual(stored.sort(), listed.sort(), "every rollup of the catalogue is built at its grains");
   });
 
-  it("are what the panels read: a changed hour row and a changed day row both show", async () => {
+  it("are what the panels read: a changed hour, 6-hour and day row all show", async () => {
     const total = async () => (await topEventNames({ ...SCOPE, limit: 100 }, db.pool)).reduce((sum, r) => sum + r.count, 0);
     const before = await total();
-    // 2026-11-19 is the scope's whole day (day rows); 2026-11-20 05:00 one of its whole hours after it (hour rows).
+    // 2026-11-19 is the scope's whole day (day rows); 2026-11-20 00:00-18:00 its whole quarters of a day after it
+    // (6-hour rows), 18:00-21:00 its whole hours after those (hour rows).
     await nudge("cloudtrail_rollup", "names", "day", "2026-11-19", 1000);
-    await nudge("cloudtrail_rollup", "names", "hour", "2026-11-20 05:00", 10);
-    assert.equal(await total(), before + 1010);
+    await nudge("cloudtrail_rollup", "names", "6h", "2026-11-20 06:00", 100);
+    await nudge("cloudtrail_rollup", "names", "hour", "2026-11-20 19:00", 10);
+    assert.equal(await total(), before + 1110);
     await nudge("cloudtrail_rollup", "names", "day", "2026-11-19", -1000);
-    await nudge("cloudtrail_rollup", "names", "hour", "2026-11-20 05:00", -10);
+    await nudge("cloudtrail_rollup", "names", "6h", "2026-11-20 06:00", -100);
+    await nudge("cloudtrail_rollup", "names", "hour", "2026-11-20 19:00", -10);
     assert.equal(await total(), before);
     // The partial hours at the range's edges read the narrow rollups' 5-minute rows (03:20-04:00 and 21:00-21:40).
     for (const [from, to] of [["2026-11-18 03:20", "2026-11-18 04:00"], ["2026-11-20 21:00", "2026-11-20 21:40"]]) {
@@ -608,9 +611,9 @@ describe("report rollups kept fresh and upgraded", () => {
         [SCOPE.from, SCOPE.to],
       );
       assert.deepEqual(new Map(buckets.map((r) => [r.key.bucket, [r.values.requests, r.values.bytesOut]])), new Map(raw.rows.map((r) => [r.k, [r.n, Number(r.bytes)]])));
-      // (Its 5-minute rows come from 20261207000000_cloudtrail_five_minute_rows.)
+      // (Its 5-minute and 6-hour rows come from 20261207000000_cloudtrail_five_minute_rows and 20261207010000_rollup_six_hour_rows.)
       const grains = await upgraded.query("SELECT DISTINCT grain FROM cloudtrail_rollup WHERE rollup = 'buckets' ORDER BY 1");
-      assert.deepEqual(grains.rows.map((r) => r.grain), ["5min", "day", "hour", "week"]);
+      assert.deepEqual(grains.rows.map((r) => r.grain), ["5min", "6h", "day", "hour", "week"]);
       const cross = await upgraded.query(
         `SELECT count(*)::int AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND user_identity_account_id <> recipient_account_id`,
         [SCOPE.from, SCOPE.to],
@@ -638,7 +641,7 @@ describe("report rollups kept fresh and upgraded", () => {
       // (Later migrations mark hours for boards they add; the rollups themselves have nothing left to rebuild.)
       assert.equal((await upgraded.query("SELECT trailwatch_refresh_rollups() AS n")).rows[0].n, 0, "no rollup hour was marked dirty");
       const grains = await upgraded.query("SELECT DISTINCT grain FROM cloudtrail_rollup WHERE rollup = 'sessions' ORDER BY 1");
-      assert.deepEqual(grains.rows.map((r) => r.grain), ["day", "hour", "week"]);
+      assert.deepEqual(grains.rows.map((r) => r.grain), ["6h", "day", "hour", "week"]);
       const sessions = await assumeRoleActivity({ ...SCOPE, limit: 100 }, upgraded);
       const raw = await upgraded.query(
         `SELECT request_role_arn || ' ' || request_role_session_name || ' ' || user_identity_arn AS k, count(*)::int AS n, (count(*) FILTER (WHERE error_code IS NOT NULL))::int AS failed
@@ -687,6 +690,29 @@ describe("report rollups kept fresh and upgraded", () => {
       const names = await topEventNames({ ...SCOPE, limit: 10 }, upgraded);
       const raw = await upgraded.query(`SELECT event_name AS k, count(*)::int AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 GROUP BY 1`, [SCOPE.from, SCOPE.to]);
       assert.deepEqual(new Map(names.map((r) => [r.value, r.count])), new Map(raw.rows.map((r) => [r.k, r.n])));
+    });
+  });
+
+  it("gain 6-hour rows for the quarters already rolled up, with no refresh left to do", async () => {
+    await withDatabaseBefore("20261207010000_rollup_six_hour_rows", async (upgraded, upgrade) => {
+      await ingestCloudTrail(upgraded, EVENTS, cloudTrailKey(A, "us-east-1"));
+      await ingestFlowLog(upgraded, flowFile(FLOWS), flowKey(A, "us-east-1"));
+      await upgraded.query("SELECT trailwatch_refresh_rollups()");
+      const sixHourRollups = async () =>
+        (await upgraded.query("SELECT array_agg(DISTINCT rollup ORDER BY rollup) AS r FROM (SELECT rollup FROM cloudtrail_rollup WHERE grain = '6h' UNION ALL SELECT rollup FROM flow_rollup WHERE grain = '6h') r")).rows[0].r ?? [];
+      assert.deepEqual(await sixHourRollups(), []);
+      assert.deepEqual((await upgrade()).slice(0, 1), ["20261207010000_rollup_six_hour_rows"]);
+      assert.deepEqual(await sixHourRollups(), ROLLUPS.filter((r) => r.daily).map((r) => r.name).sort());
+      assert.equal((await upgraded.query("SELECT trailwatch_refresh_rollups() AS n")).rows[0].n, 0, "no rollup hour was marked dirty");
+      const principals = await topPrincipals({ ...SCOPE, limit: 100 }, upgraded);
+      const raw = await upgraded.query(
+        `SELECT user_identity_arn AS k, count(*)::int AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND user_identity_arn IS NOT NULL GROUP BY 1`,
+        [SCOPE.from, SCOPE.to],
+      );
+      assert.deepEqual(new Map(principals.map((r) => [r.value, r.count])), new Map(raw.rows.map((r) => [r.k, r.n])));
+      const { kpis } = await networkKpis(SCOPE, upgraded);
+      const flows = await upgraded.query(`SELECT count(*)::int AS n FROM flow_records WHERE start >= $1 AND start < $2 AND log_status = 'OK'`, [SCOPE.from, SCOPE.to]);
+      assert.equal(kpis.flows, flows.rows[0].n);
     });
   });
 });

@@ -12,13 +12,14 @@ import { selectionSql, selectionWithin, type RecordSource, type Selection } from
  * The report rollups (tables `cloudtrail_rollup` and `flow_rollup`, migrations 20261204120000_report_rollups and
  * 20261206100000_report_rollups_actors_slices; week rows: 20261206130000_rollup_weeks; `buckets`:
  * 20261206140000_s3_report_rollup_slice; 5-minute rows: 20261206200000_flow_five_minute_rows and
- * 20261207000000_cloudtrail_five_minute_rows): records per UTC hour, for the narrow rollups per UTC day and week
- * too, and for the narrowest per 5 minutes ({@link Rollup.fiveMinutes}), for
+ * 20261207000000_cloudtrail_five_minute_rows; 6-hour rows: 20261207010000_rollup_six_hour_rows): records per UTC
+ * hour, for the narrow rollups per UTC 6 hours, day and week too, and for the narrowest per 5 minutes
+ * ({@link Rollup.fiveMinutes}), for
  * each combination of a few low-cardinality fields, with the first and last record time (and the sums of flows'
  * `bytes` and `packets` and of S3's `additionalEventData.bytesTransferredOut`, in bytes). The ingest transaction
  * records the hours of the rows it loaded ({@link markRollupHours});
  * triggers record the hours every update and delete touched (retention); {@link refreshRollups} recomputes
- * those hours, their days and weeks from the raw rows, so a rollup equals the raw answer once refreshed, whatever
+ * those hours, their quarters of a day, days and weeks from the raw rows, so a rollup equals the raw answer once refreshed, whatever
  * arrived (re-delivered duplicates store nothing; late data marks its old hour).
  *
  * lib/reports/report-query.ts reads the narrowest rollup holding every field a panel counts, groups and
@@ -33,7 +34,7 @@ export interface Rollup {
   fields: readonly string[];
   /** Numeric fields stored as sums (under the raw column's name, as `numeric`; a text field's values are read with `trailwatch_numeric`). */
   sums: readonly string[];
-  /** Whether day and week rows are kept besides hour rows (the rollups small enough to be worth it). */
+  /** Whether 6-hour, day and week rows are kept besides hour rows (the rollups small enough to be worth it). */
   daily: boolean;
   /**
    * Whether 5-minute rows are kept besides hour rows, for the partial hours at a range's edges: flow records are
@@ -149,13 +150,14 @@ export function startRollupRefresh(options: { pool: Queryable; log: Logger; sign
  * A relation with the rollup's columns (`bucket`: the UTC 5 minutes, hour, day or week as a `timestamp`; the field
  * and sum columns; `records`; `first_time`, `last_time`) covering `[from, to)` exactly: week rows for the whole UTC
  * weeks of the range (from Monday 00:00, as `date_trunc('week')`) when `grain` is "week", day rows for its other
- * whole UTC days (when the rollup keeps days and `grain` allows them), hour rows for the other whole hours, 5-minute
+ * whole UTC days (when the rollup keeps days and `grain` allows them), 6-hour rows for the other whole quarters of a
+ * day (likewise), hour rows for the other whole hours, 5-minute
  * rows for the whole 5 minutes of the partial hours at the edges (when the rollup keeps them), and the raw rows
  * left at the edges aggregated the same way (bucket: their hour). Null when the range holds no whole hour (then raw
  * rows are as cheap). Parameters are added to `params`.
  */
 export function rollupRelation(rollup: Rollup, from: Date, to: Date, grain: RollupGrain, params: SqlParams): string | null {
-  const spans = rollupSpans(from, to, rollup.daily ? grain : "hour", rollup.fiveMinutes);
+  const spans = rollupSpans(from, to, rollup.daily ? grain : "hour", { fiveMinutes: rollup.fiveMinutes, sixHours: rollup.daily });
   if (!spans) return null;
   const { table: raw, time } = SOURCE_TABLES[rollup.source];
   // A rollup's columns (sum columns too) are named as the raw table's.
