@@ -163,7 +163,7 @@ async function rawRows(
 /** Where a query may read from: the rollup chosen for it (null: none serves it), the coarsest rollup grain it may use, and its measures (for the slice). */
 interface ReadFrom {
   rollup: Rollup | null;
-  /** "hour" keeps day and week rows out (hourly buckets), "day" week rows (daily buckets); default "week". */
+  /** "hour" keeps 6-hour, day and week rows out (hourly buckets), "day" week rows (daily buckets); default "week". */
   grain?: RollupGrain;
   /** The measures, when rows are not groups (see {@link sliceOf}); null for groups. */
   measures?: readonly Measure[] | null;
@@ -419,7 +419,7 @@ export async function timeSeries<S extends string>(
   const unit = params.add(bucket);
   const fromSql = params.add(from);
   const toSql = params.add(to);
-  // Minute buckets are finer than the rollups' hours; hour buckets cannot read day rows.
+  // Minute buckets are finer than the rollups' hours; hour buckets cannot read 6-hour or day rows.
   const rollup = bucket === "minute" ? null : chooseRollup(query, names.map((n) => query.series[n]));
   const relation = await relationFor(db, query, params, { rollup, grain: bucket === "hour" ? "hour" : "day", measures: names.map((n) => query.series[n]) });
   const measures = names.map((name) => `${measureSql(query.source, query.series[name], params, relation)} AS "${name}"`).join(", ");

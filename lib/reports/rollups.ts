@@ -115,7 +115,7 @@ export async function markRollupHours(db: Queryable, source: RecordSource, hours
 }
 
 /**
- * Recomputes every rollup for the hours marked dirty since the last refresh, and the days holding them, then the
+ * Recomputes every rollup for the hours marked dirty since the last refresh, and the 6 hours, days and weeks holding them, then the
  * flow leader boards of those hours (lib/reports/leaders.ts) and the S3 callers-per-bucket board
  * (lib/reports/bucket-callers.ts); one refresh at a time, the others wait for it. Returns how many hours were
  * rebuilt (an hour counts once for its rollups and once for each board). Throws when the database fails.
@@ -147,7 +147,7 @@ export function startRollupRefresh(options: { pool: Queryable; log: Logger; sign
 
 
 /**
- * A relation with the rollup's columns (`bucket`: the UTC 5 minutes, hour, day or week as a `timestamp`; the field
+ * A relation with the rollup's columns (`bucket`: the UTC 5 minutes, hour, 6 hours, day or week as a `timestamp`; the field
  * and sum columns; `records`; `first_time`, `last_time`) covering `[from, to)` exactly: week rows for the whole UTC
  * weeks of the range (from Monday 00:00, as `date_trunc('week')`) when `grain` is "week", day rows for its other
  * whole UTC days (when the rollup keeps days and `grain` allows them), 6-hour rows for the other whole quarters of a
