@@ -17,34 +17,43 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     stdio: ["ignore", "inherit", "inherit"],
     env: { ...process.env, E2E_STATE_FILE: STATE_FILE, PORT: process.env.E2E_PORT ?? "3111" },
   });
-  // The whole demo week goes through SQS and the worker: about a minute on 2 idle cores.
-  const deadline = Date.now() + 420_000;
-  while (!existsSync(STATE_FILE)) {
-    if (stack.exitCode !== null) throw new Error(`e2e stack exited with code ${stack.exitCode}`);
-    if (Date.now() > deadline) throw new Error("e2e stack did not come up within 420 s");
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  const state = JSON.parse(readFileSync(STATE_FILE, "utf8")) as { url: string };
-  mkdirSync(path.dirname(storageStateFor("admin")), { recursive: true });
-  const browser = await chromium.launch(config.projects[0]!.use.launchOptions);
-  try {
-    for (const user of Object.values(E2E_USERS)) {
-      const page = await browser.newPage({ baseURL: state.url });
-      await page.goto("/login");
-      await page.getByLabel("Email").fill(user.email);
-      await page.getByLabel("Password").fill(user.password);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await page.waitForURL("**/overview", { timeout: 60_000 });
-      await page.context().storageState({ path: storageStateFor(user.role) });
-      await page.close();
+  const stop = async () => {
+    if (stack.exitCode === null) {
+      const exited = new Promise((r) => stack.once("exit", r));
+      stack.kill("SIGTERM");
+      await exited;
     }
-  } finally {
-    await browser.close();
-  }
-  return async () => {
-    const exited = new Promise((r) => stack.once("exit", r));
-    stack.kill("SIGTERM");
-    await exited;
     rmSync(STATE_FILE, { force: true });
   };
+  // A failed set-up stops the stack too: its server would hold the port for the next run.
+  try {
+    // The whole demo week goes through SQS and the worker: about a minute on 2 idle cores.
+    const deadline = Date.now() + 420_000;
+    while (!existsSync(STATE_FILE)) {
+      if (stack.exitCode !== null) throw new Error(`e2e stack exited with code ${stack.exitCode}`);
+      if (Date.now() > deadline) throw new Error("e2e stack did not come up within 420 s");
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const state = JSON.parse(readFileSync(STATE_FILE, "utf8")) as { url: string };
+    mkdirSync(path.dirname(storageStateFor("admin")), { recursive: true });
+    const browser = await chromium.launch(config.projects[0]!.use.launchOptions);
+    try {
+      for (const user of Object.values(E2E_USERS)) {
+        const page = await browser.newPage({ baseURL: state.url });
+        await page.goto("/login");
+        await page.getByLabel("Email").fill(user.email);
+        await page.getByLabel("Password").fill(user.password);
+        await page.getByRole("button", { name: "Sign in" }).click();
+        await page.waitForURL("**/overview", { timeout: 60_000 });
+        await page.context().storageState({ path: storageStateFor(user.role) });
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return stop;
 }

@@ -22,6 +22,7 @@ import { startTestAws } from "../test/support/local-aws";
 import { silentLog } from "../test/support/samples";
 import { createUser } from "../lib/auth/users";
 import { E2E_USERS } from "./e2e-users";
+import { refreshRollups, startRollupRefresh } from "../lib/reports/rollups";
 import { searchFixtureObject } from "./search-fixtures";
 import { xssCorpusObjects } from "./xss-corpus";
 
@@ -73,6 +74,9 @@ await aws.putAndNotify(BROKEN_KEY, gzipSync(JSON.stringify({ Records: hostileRec
 await aws.send("<not json>");
 await drain();
 await detectOnce({ pool: db.pool, log: silentLog });
+// The rollups of the week, as the worker's refresh loop keeps them in production (a first page would otherwise
+// rebuild the whole week while its panels wait).
+await refreshRollups(db.pool);
 // A message dead-lettered earlier (its object was missing then) whose object has since been put:
 // replaying the DLQ from the Ledger page must ingest it exactly once.
 const REPLAY_KEY = "AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/11/22/111122223333_vpcflowlogs_us-east-1_fl-0e2e0e2e0e2e0e2e0_20261122T0000Z_replay.log";
@@ -94,6 +98,7 @@ const heartbeat = startHeartbeat({ pool: db.pool, sqs: aws.sqs, queueUrl: aws.qu
 const ops = startOpsRunner({ pool: db.pool, sqs: aws.sqs, queueUrl: aws.queueUrl, log: silentLog, signal: running.signal, everyMs: 500 });
 const notifier = startNotifier({ pool: db.pool, config: loadConfig({ TRAILWATCH_PUBLIC_URL: web.url, TRAILWATCH_NOTIFY_TIMEOUT_SECONDS: "5" }), log: silentLog, signal: running.signal, pollMs: 500 });
 const detector = startDetector({ pool: db.pool, log: silentLog, signal: running.signal, pollMs: 1000, afterPass: notifier.wake });
+const rollups = startRollupRefresh({ pool: db.pool, log: silentLog, signal: running.signal, everyMs: 1000 });
 const worker = runWorker({
   sqs: aws.sqs, s3: aws.s3, pool: db.pool, log: silentLog, queueUrl: aws.queueUrl, concurrency: 2, waitSeconds: 1,
   visibilitySeconds: 60, batchRows: 5000, maxRecordBytes: 1024 * 1024, signal: running.signal, stats: workerStats, afterMessage: detector.wake,
@@ -118,7 +123,7 @@ writeFileSync(
 );
 process.once("SIGTERM", async () => {
   running.abort();
-  await Promise.all([worker, heartbeat.done, ops.done, detector.done, notifier.done]);
+  await Promise.all([worker, heartbeat.done, ops.done, detector.done, notifier.done, rollups.done]);
   web.child.kill("SIGTERM");
   await new Promise((r) => web.child.once("exit", r));
   await aws.stop();
