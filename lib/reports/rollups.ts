@@ -119,8 +119,33 @@ export async function markRollupHours(db: Queryable, source: RecordSource, hours
  * flow leader boards of those hours (lib/reports/leaders.ts) and the S3 callers-per-bucket board
  * (lib/reports/bucket-callers.ts); one refresh at a time, the others wait for it. Returns how many hours were
  * rebuilt (an hour counts once for its rollups and once for each board). Throws when the database fails.
+ *
+ * Every hour marked before the call is rolled up when the promise resolves. Calls on the same handle share a
+ * refresh: while one is under way (it may have taken its hours before this caller's were marked), the callers
+ * arriving meanwhile share the next one. So a page whose panels all refresh first holds one connection waiting
+ * for a long refresh (the worker's backfill), not one per panel, which would exhaust the pool.
  */
-export async function refreshRollups(db: Queryable): Promise<number> {
+export function refreshRollups(db: Queryable): Promise<number> {
+  const shared = sharedRefreshes.get(db);
+  if (!shared) return startRefresh(db);
+  shared.next ??= shared.running.then(noop, noop).then(() => startRefresh(db));
+  return shared.next;
+}
+
+/** Per database handle: the refresh under way, and the one queued after it for the callers that arrived meanwhile. */
+const sharedRefreshes = new WeakMap<Queryable, { running: Promise<number>; next?: Promise<number> }>();
+const noop = () => undefined;
+
+function startRefresh(db: Queryable): Promise<number> {
+  const running: Promise<number> = refreshOnce(db).finally(() => {
+    // The queued refresh, if any, replaces this entry as it starts.
+    if (!sharedRefreshes.get(db)?.next) sharedRefreshes.delete(db);
+  });
+  sharedRefreshes.set(db, { running });
+  return running;
+}
+
+async function refreshOnce(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: number }>("SELECT trailwatch_refresh_rollups() AS n");
   return Number(rows[0]?.n ?? 0) + (await refreshFlowLeaders(db)) + (await refreshBucketCallers(db));
 }
