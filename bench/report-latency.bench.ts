@@ -9,7 +9,7 @@ import * as loginAudit from "../lib/reports/login-audit";
 import * as network from "../lib/reports/network";
 import * as overview from "../lib/reports/overview";
 import type { ReportScope } from "../lib/reports/report-filters";
-import { refreshRollups } from "../lib/reports/rollups";
+import { markRollupHours, refreshRollups } from "../lib/reports/rollups";
 import * as s3DataEvents from "../lib/reports/s3-data-events";
 import { parseSearch } from "../lib/search/parse-search";
 import { searchPage } from "../lib/search/search-records";
@@ -24,7 +24,8 @@ import { generateReportData, type GenerateTimings } from "./generate-report-data
  * 30 days) it creates a `tw_bench_reports_*` database, migrates it with the project's migrations,
  * fills it with bench/generate-report-data.ts, and times every panel function of every report
  * module (found from the modules' exports, so a new panel is timed without editing this file) and
- * `searchPage` for the common filters, over the last 30 days and the last 24 hours: `--runs` warm
+ * `searchPage` for the common filters, over the last 30 days and the last 24 hours, and the refresh of the data's
+ * last hour (what the worker runs every 10 s while data flows; no goal): `--runs` warm
  * runs after one untimed run, p50 / p95 of the wall time of the server-side function. The large
  * size's p95 is reported against the small size's p95 measured in the same run.
  *
@@ -74,6 +75,8 @@ const BUDGET_MS = num(args["budget-seconds"], quick ? 10 : 20) * 1000;
 const PARALLEL = num(args.parallel, 2);
 const DAYS = num(args.days, 30);
 
+/** The timing of one hour's refresh (no goal; see measureSize). */
+const REFRESH_KEY = "refresh: the last hour";
 const GOAL_MS = 200;
 const GOAL_RATIO = 2;
 const SEARCH_GOAL_MS = 300;
@@ -245,6 +248,19 @@ async function measureSize(size: (typeof SIZES)[number], end: Date, reuse: strin
         console.error(`[report-latency]   ${key}: p95 ${measured.get(key)!.p95.toFixed(1)} ms (${measured.get(key)!.runs} runs)`);
       }
     }
+    // The refresh the worker runs every 10 s while data flows: the last hour of both sources rebuilt, with its
+    // 6 hours, day, week and boards (lib/reports/rollups.ts refreshRollups); the rows it writes equal those it replaces.
+    if (!ONLY || ONLY.test(REFRESH_KEY)) {
+      const lastHour = new Date(Math.floor(end.getTime() / 3_600_000) * 3_600_000 - 3_600_000);
+      measured.set(
+        REFRESH_KEY,
+        await time(async () => {
+          for (const source of ["cloudtrail", "vpcflow"] as const) await markRollupHours(pool, source, [lastHour]);
+          await refreshRollups(pool);
+        }),
+      );
+      console.error(`[report-latency]   ${REFRESH_KEY}: p95 ${measured.get(REFRESH_KEY)!.p95.toFixed(1)} ms (${measured.get(REFRESH_KEY)!.runs} runs)`);
+    }
     return { measured, load, size };
   } finally {
     await pool.end();
@@ -278,7 +294,8 @@ async function main(): Promise<void> {
     rows.push({ section: `reports ${sizes[0]!.label}`, metric: `${key} p95`, value: round(base?.p95), unit: "ms", note: `p50 ${round(base?.p50)} ms, ${base?.runs} runs` });
     // Below the noise floor a ratio says nothing (0.1 ms vs 0.4 ms): both sides are taken as at least NOISE_FLOOR_MS.
     const ratio = base ? Math.max(big.p95, NOISE_FLOOR_MS) / Math.max(base.p95, NOISE_FLOOR_MS) : undefined;
-    const whole = key.includes("(all panels)");
+    // A whole report and the refresh have no goal of their own: printed beside the panels for scale.
+    const whole = key.includes("(all panels)") || key === REFRESH_KEY;
     rows.push({
       section: `reports ${sizes[1]!.label}`,
       metric: `${key} p95`,
