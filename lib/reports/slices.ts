@@ -27,8 +27,9 @@ export interface Slice {
   /** And these two fields are both present and differ (the records of a query whose rows need the same). */
   differ?: readonly [string, string];
   /**
-   * Whether its partition has an index on time including every column its panels read (migration
-   * 20261206190300_slice_covering_indexes): its rows are then read as narrow index entries, and a second read is cheap.
+   * Whether its partition has an index on time including every column its panels read (migrations
+   * 20261206190300_slice_covering_indexes, 20261207020000_signins_covering_index): its rows are then read as narrow
+   * index entries, and a second read is cheap.
    */
   coveringIndex?: boolean;
 }
@@ -37,7 +38,7 @@ export interface Slice {
 export const SIGNIN_EVENT_NAMES = ["ConsoleLogin", "UserAuthentication", "GetSigninToken", "GetFederationToken", "CheckMfa", "SwitchRole"] as const;
 
 export const SLICES: readonly Slice[] = [
-  { name: "signins", source: "cloudtrail", selection: { include: { eventName: [...SIGNIN_EVENT_NAMES] } } },
+  { name: "signins", source: "cloudtrail", selection: { include: { eventName: [...SIGNIN_EVENT_NAMES] } }, coveringIndex: true },
   { name: "iam-writes", source: "cloudtrail", selection: IAM_WRITES, coveringIndex: true },
   { name: "denied", source: "cloudtrail", selection: DENIED, coveringIndex: true },
   { name: "anonymous", source: "cloudtrail", selection: ANONYMOUS },
