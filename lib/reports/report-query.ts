@@ -115,7 +115,9 @@ function measureNeeds(measure: Measure): RollupNeeds {
 
 /**
  * The narrowest rollup serving every measure of a query (with its base selection, the account and region
- * filters and `keys`), or null when one of them needs raw rows.
+ * filters and `keys`), or null when one of them needs raw rows. With `keys` its rows are groups, which a rollup
+ * `within` a selection serves only when the base selection lies within; otherwise (tiles, series) each measure's
+ * records may (a rollup's missing records change no number: the series is gap-filled).
  */
 function chooseRollup(query: Query, measures: readonly Measure[], keys: readonly string[] = []): Rollup | null {
   const needs = measures.map(measureNeeds);
@@ -128,7 +130,8 @@ function chooseRollup(query: Query, measures: readonly Measure[], keys: readonly
     ...(scope.account ? [SCOPE_FIELDS[source].account] : []),
     ...(scope.region ? [SCOPE_FIELDS[source].region] : []),
   ];
-  return rollupFor(source, fields, needs.flatMap((n) => n.sums), query.base);
+  const counted = keys.length > 0 || measures.length === 0 ? [query.base] : measures.map((m) => mergeSelections(query.base, m.where));
+  return rollupFor(source, fields, needs.flatMap((n) => n.sums), counted);
 }
 
 /**

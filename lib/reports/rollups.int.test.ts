@@ -14,6 +14,7 @@ import { errorsOverTime, eventsByAccountRegion, eventsOverTime, overviewKpis, to
 import { measureCounts } from "./report-query";
 import { crossAccountCalls, s3Kpis, topBuckets } from "./s3-data-events";
 import { assumeRoleActivity } from "./iam-audit";
+import { loginKpis, loginsOverTime } from "./login-audit";
 import { refreshRollups, ROLLUPS, startRollupRefresh, type Rollup } from "./rollups";
 import { silentLog } from "../../test/support/samples";
 import { PRIVATE_NETWORKS } from "../detect/conditions";
@@ -62,8 +63,33 @@ function event(n: number, minutes: number): Record<string, unknown> {
   };
 }
 
-// 3 days, an event every 13 minutes.
-const EVENTS = Array.from({ length: Math.floor((3 * 1440) / 13) }, (_, n) => event(n, n * 13));
+/** A console sign-in of an IAM user or (every 7th) a role session: some failed, some with MFA, some without the MFAUsed field. */
+function signIn(n: number, minutes: number): Record<string, unknown> {
+  const account = n % 3 === 0 ? B : A;
+  return {
+    eventVersion: "1.09",
+    eventID: `signin-${n}`,
+    eventTime: new Date(DAY0 + minutes * 60_000).toISOString().replace(".000Z", "Z"),
+    eventSource: "signin.amazonaws.com",
+    eventName: "ConsoleLogin",
+    awsRegion: "us-east-1",
+    sourceIPAddress: `203.0.113.${n % 4}`,
+    eventType: "AwsConsoleSignIn",
+    recipientAccountId: account,
+    userIdentity:
+      n % 7 === 0
+        ? { type: "AssumedRole", arn: `arn:aws:sts::${account}:assumed-role/Admin/s${n}`, accountId: account }
+        : { type: "IAMUser", arn: `arn:aws:iam::${account}:user/u${n % 5}`, accountId: account, userName: `u${n % 5}` },
+    responseElements: { ConsoleLogin: n % 4 === 1 ? "Failure" : "Success" },
+    ...(n % 5 === 0 ? {} : { additionalEventData: { MFAUsed: n % 3 === 0 ? "Yes" : "No" } }),
+  };
+}
+
+// 3 days, an event every 13 minutes, and a console sign-in every 29 minutes.
+const EVENTS = [
+  ...Array.from({ length: Math.floor((3 * 1440) / 13) }, (_, n) => event(n, n * 13)),
+  ...Array.from({ length: Math.floor((3 * 1440) / 29) }, (_, n) => signIn(n, n * 29 + 5)),
+];
 
 // Flow records in the version-5 custom format (with region and direction), one every 11 minutes.
 const FLOW_HEADER = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status region flow-direction vpc-id subnet-id";
@@ -212,6 +238,36 @@ async function assertPanelsEqualRaw(label: string): Promise<void> {
       `${label}: role assumptions${account ? " of one account" : ""}`,
     );
   }
+
+  // The `logins` rollup (sign-ins only): the Login tiles and chart, with and without an account filter (which reads the slice).
+  for (const account of [undefined, B]) {
+    const { kpis: logins } = await loginKpis({ ...SCOPE, account }, db.pool);
+    const { rows: rawLogins } = await db.pool.query(
+      `SELECT count(*)::int AS "consoleLogins", (count(*) FILTER (WHERE response_console_login = 'Success'))::int AS successes,
+              (count(*) FILTER (WHERE response_console_login = 'Failure'))::int AS failures,
+              (count(*) FILTER (WHERE response_console_login = 'Success' AND additional_mfa_used IS DISTINCT FROM 'Yes' AND user_identity_type IN ('IAMUser', 'Root')))::int AS "withoutMfa"
+         FROM cloudtrail_events
+        WHERE event_time >= $1 AND event_time < $2 AND event_source = 'signin.amazonaws.com' AND event_name = 'ConsoleLogin' AND ($3::text IS NULL OR recipient_account_id = $3)`,
+      [SCOPE.from, SCOPE.to, account ?? null],
+    );
+    if (!account) assert.ok(rawLogins[0].failures > 0 && rawLogins[0].withoutMfa > 0 && rawLogins[0].successes > rawLogins[0].withoutMfa, `${label}: sign-ins of every kind`);
+    assert.deepEqual(
+      { consoleLogins: logins.consoleLogins, successes: logins.successes, failures: logins.failures, withoutMfa: logins.withoutMfa },
+      rawLogins[0],
+      `${label}: Login KPIs${account ? " of one account" : ""}`,
+    );
+  }
+  const loginSeries = await loginsOverTime(SCOPE, db.pool);
+  const rawLoginSeries = await rawCounts(
+    `SELECT to_char(date_trunc('hour', event_time AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24') || ' ' || response_console_login AS k, count(*) AS n FROM cloudtrail_events
+      WHERE event_time >= $1 AND event_time < $2 AND event_source = 'signin.amazonaws.com' AND event_name = 'ConsoleLogin' GROUP BY 1`,
+  );
+  const perResult = new Map(
+    loginSeries.points.flatMap((p) =>
+      (["success", "failure"] as const).filter((r) => p[r] > 0).map((r) => [`${p.bucketStart.toISOString().slice(0, 13)} ${r === "success" ? "Success" : "Failure"}`, p[r]] as const),
+    ),
+  );
+  assert.deepEqual(perResult, rawLoginSeries, `${label}: sign-ins per hour and result`);
 }
 
 async function assertFlowPanelsEqualRaw(label: string): Promise<void> {
@@ -426,7 +482,13 @@ describe("report rollups", () => {
     const partitions = [...(await partitionsOf("cloudtrail_rollup")), ...(await partitionsOf("flow_rollup"))];
     assert.ok(ROLLUPS.every((r) => partitions.includes(`${r.source === "cloudtrail" ? "cloudtrail" : "flow"}_rollup_${r.name}`)), "a partition per rollup");
     const plans: string[] = [];
-    for (const [panel, rollup] of [[() => topSourceIps({ ...SCOPE, limit: 10 }, explaining(db.pool, plans)), "cloudtrail_rollup_sources"], [() => trafficByInterface({ ...SCOPE, account: A }, explaining(db.pool, plans)), "flow_rollup_interfaces"]] as const) {
+    for (const [panel, rollup] of [
+      [() => topSourceIps({ ...SCOPE, limit: 10 }, explaining(db.pool, plans)), "cloudtrail_rollup_sources"],
+      [() => trafficByInterface({ ...SCOPE, account: A }, explaining(db.pool, plans)), "flow_rollup_interfaces"],
+      // Every tile of the Login audit, sign-ins over time: the `logins` rollup (each tile lies within its records).
+      [() => loginKpis(SCOPE, explaining(db.pool, plans)), "cloudtrail_rollup_logins"],
+      [() => loginsOverTime(SCOPE, explaining(db.pool, plans)), "cloudtrail_rollup_logins"],
+    ] as const) {
       plans.length = 0;
       await panel();
       assert.deepEqual(partitions.filter((p) => plans.some((plan) => plan.includes(`"${p}"`))), [rollup]);
@@ -690,6 +752,28 @@ describe("report rollups kept fresh and upgraded", () => {
       const names = await topEventNames({ ...SCOPE, limit: 10 }, upgraded);
       const raw = await upgraded.query(`SELECT event_name AS k, count(*)::int AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 GROUP BY 1`, [SCOPE.from, SCOPE.to]);
       assert.deepEqual(new Map(names.map((r) => [r.value, r.count])), new Map(raw.rows.map((r) => [r.k, r.n])));
+    });
+  });
+
+  it("gain the logins rollup for sign-ins already rolled up, at every grain, with no refresh left to do", async () => {
+    await withDatabaseBefore("20261207030000_logins_rollup", async (upgraded, upgrade) => {
+      await ingestCloudTrail(upgraded, EVENTS, cloudTrailKey(A, "us-east-1"));
+      await upgraded.query("SELECT trailwatch_refresh_rollups()");
+      assert.deepEqual((await upgrade()).slice(0, 1), ["20261207030000_logins_rollup"]);
+      assert.equal((await upgraded.query("SELECT trailwatch_refresh_rollups() AS n")).rows[0].n, 0, "no rollup hour was marked dirty");
+      const grains = await upgraded.query("SELECT DISTINCT grain FROM cloudtrail_rollup WHERE rollup = 'logins' ORDER BY 1");
+      assert.deepEqual(grains.rows.map((r) => r.grain), ["6h", "day", "hour", "week"]);
+      // Over whole days and weeks too: the coarse rows the migration merged are the ones read.
+      for (const scope of [SCOPE, { from: new Date(DAY0 - 7 * 86_400_000), to: new Date(DAY0 + 7 * 86_400_000) }]) {
+        const { kpis } = await loginKpis(scope, upgraded);
+        const raw = await upgraded.query(
+          `SELECT count(*)::int AS n, (count(*) FILTER (WHERE response_console_login = 'Failure'))::int AS failed FROM cloudtrail_events
+            WHERE event_time >= $1 AND event_time < $2 AND event_name = 'ConsoleLogin'`,
+          [scope.from, scope.to],
+        );
+        assert.ok(raw.rows[0].n > 0);
+        assert.deepEqual([kpis.consoleLogins, kpis.failures], [raw.rows[0].n, raw.rows[0].failed]);
+      }
     });
   });
 

@@ -1,23 +1,36 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ASSUME_ROLE } from "./change-catalogue";
+import { CONSOLE_LOGIN, CONSOLE_LOGIN_FAILURE, FEDERATION_TOKENS } from "./login-audit";
 import { rollupFor } from "./rollups";
 import type { Selection } from "./selection";
 
 describe("rollupFor", () => {
   const SESSION_FIELDS = ["eventSource", "eventName", "requestParameters.roleArn", "requestParameters.roleSessionName", "userIdentity.arn", "errorCode"];
+  const LOGIN_FIELDS = ["eventSource", "eventName", "responseElements.ConsoleLogin", "additionalEventData.MFAUsed"];
 
   it("serves a panel within a rollup's selection from it", () => {
-    assert.equal(rollupFor("cloudtrail", SESSION_FIELDS, [], ASSUME_ROLE)?.name, "sessions");
+    assert.equal(rollupFor("cloudtrail", SESSION_FIELDS, [], [ASSUME_ROLE])?.name, "sessions");
     const oneCall = { include: { eventSource: "sts.amazonaws.com", eventName: "AssumeRoleWithSAML" } };
-    assert.equal(rollupFor("cloudtrail", SESSION_FIELDS, [], oneCall)?.name, "sessions", "a narrower selection");
-    assert.equal(rollupFor("cloudtrail", ["eventSource", "eventName"], [], ASSUME_ROLE)?.name, "names", "a narrower rollup listed first still wins");
+    assert.equal(rollupFor("cloudtrail", SESSION_FIELDS, [], [oneCall])?.name, "sessions", "a narrower selection");
+    assert.equal(rollupFor("cloudtrail", ["eventSource", "eventName"], [], [ASSUME_ROLE])?.name, "names", "a narrower rollup listed first still wins");
+    assert.equal(rollupFor("cloudtrail", LOGIN_FIELDS, [], [CONSOLE_LOGIN])?.name, "logins");
+  });
+
+  it("serves numbers each within a rollup's selection from it, and none when one is not", () => {
+    // KPI tiles: no base selection, each number its own (sign-ins, failures, federation tokens).
+    assert.equal(rollupFor("cloudtrail", LOGIN_FIELDS, [], [CONSOLE_LOGIN, CONSOLE_LOGIN_FAILURE, FEDERATION_TOKENS])?.name, "logins");
+    assert.equal(rollupFor("cloudtrail", ["eventSource", "eventName"], [], [CONSOLE_LOGIN, FEDERATION_TOKENS])?.name, "logins", "within it, it is the narrowest");
+    assert.equal(rollupFor("cloudtrail", LOGIN_FIELDS, [], [CONSOLE_LOGIN, undefined]), null, "one number counts every record");
+    assert.equal(rollupFor("cloudtrail", LOGIN_FIELDS, [], []), null, "nothing counted is not within");
   });
 
   it("never serves records outside a rollup's selection from it", () => {
     const outside: (Selection | undefined)[] = [undefined, { include: { eventName: "AssumeRole*" } }, { include: { eventSource: "sts.amazonaws.com" } }, { include: { eventName: ["AssumeRole", "GetSessionToken"] } }];
     for (const base of outside) {
-      assert.equal(rollupFor("cloudtrail", SESSION_FIELDS, [], base), null, JSON.stringify(base));
+      assert.equal(rollupFor("cloudtrail", SESSION_FIELDS, [], [base]), null, JSON.stringify(base));
     }
+    assert.equal(rollupFor("cloudtrail", LOGIN_FIELDS, [], [{ include: { eventName: "Console*" } }]), null, "a pattern");
+    assert.equal(rollupFor("cloudtrail", LOGIN_FIELDS, [], [{ exclude: { eventName: "ConsoleLogin" } }]), null, "an exclusion");
   });
 });

@@ -7,12 +7,14 @@ import { refreshFlowLeaders } from "./leaders";
 import { refreshBucketCallers } from "./bucket-callers";
 import { ASSUME_ROLE } from "./change-catalogue";
 import { selectionSql, selectionWithin, type RecordSource, type Selection } from "./selection";
+import { SIGNIN_EVENT_NAMES } from "./slices";
 
 /**
  * The report rollups (tables `cloudtrail_rollup` and `flow_rollup`, migrations 20261204120000_report_rollups and
  * 20261206100000_report_rollups_actors_slices; week rows: 20261206130000_rollup_weeks; `buckets`:
  * 20261206140000_s3_report_rollup_slice; 5-minute rows: 20261206200000_flow_five_minute_rows and
- * 20261207000000_cloudtrail_five_minute_rows; 6-hour rows: 20261207010000_rollup_six_hour_rows): records per UTC
+ * 20261207000000_cloudtrail_five_minute_rows; 6-hour rows: 20261207010000_rollup_six_hour_rows; `sessions` and `logins`:
+ * 20261206190000_assume_role_sessions_rollup, 20261207030000_logins_rollup): records per UTC
  * hour, for the narrow rollups per UTC 6 hours, day and week too, and for the narrowest per 5 minutes
  * ({@link Rollup.fiveMinutes}), for
  * each combination of a few low-cardinality fields, with the first and last record time (and the sums of flows'
@@ -51,11 +53,24 @@ export interface Rollup {
   within?: Selection;
 }
 
+/** Console and federation sign-ins: the records of the `signins` slice (lib/reports/slices.ts). */
+const SIGNINS: Selection = { include: { eventName: [...SIGNIN_EVENT_NAMES] } };
+
 /**
  * Every rollup, narrowest first (fewest rows per hour on real trails): {@link rollupFor} takes the first that
  * holds a panel's fields. The refresh function of the migrations builds exactly these (rollups.int.test.ts checks).
  */
 export const ROLLUPS: readonly Rollup[] = [
+  // Sign-ins (the `signins` slice's records) per call, identity type, result and MFA: the Login audit's tiles and
+  // chart. A few dozen rows per bucket; first, since within its records it is the narrowest.
+  {
+    name: "logins",
+    source: "cloudtrail",
+    within: SIGNINS,
+    fields: ["eventSource", "eventName", "userIdentity.type", "responseElements.ConsoleLogin", "additionalEventData.MFAUsed"],
+    sums: [],
+    daily: true,
+  },
   { name: "errors", source: "cloudtrail", fields: ["errorCode"], sums: [], daily: true, fiveMinutes: true },
   // readOnly follows from the event name: it adds no rows to `names`, and few to `regions`.
   { name: "names", source: "cloudtrail", fields: ["eventSource", "eventName", "readOnly"], sums: [], daily: true, fiveMinutes: true },
@@ -93,11 +108,13 @@ const ROLLUP_TABLES: Record<RecordSource, string> = { cloudtrail: "cloudtrail_ro
 
 /**
  * The narrowest rollup of `source` keeping every one of `fields` and summing every one of `sums`, and counting every
- * record of `base` (the panel's base selection; a rollup `within` a selection only serves panels within it), or null.
+ * record of each of `counted` (the selections a panel counts: its base selection, or each number's own where rows are
+ * not groups; a rollup `within` a selection only serves panels whose records all lie within it), or null.
  */
-export function rollupFor(source: RecordSource, fields: readonly string[], sums: readonly string[] = [], base?: Selection): Rollup | null {
+export function rollupFor(source: RecordSource, fields: readonly string[], sums: readonly string[] = [], counted: readonly (Selection | undefined)[] = [undefined]): Rollup | null {
   const serves = (r: Rollup) => r.source === source && fields.every((f) => r.fields.includes(f)) && sums.every((s) => r.sums.includes(s));
-  return ROLLUPS.find((r) => serves(r) && (!r.within || selectionWithin(base, r.within))) ?? null;
+  const holds = (r: Rollup) => !r.within || (counted.length > 0 && counted.every((c) => selectionWithin(c, r.within!)));
+  return ROLLUPS.find((r) => serves(r) && holds(r)) ?? null;
 }
 
 /**
