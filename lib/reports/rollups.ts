@@ -7,7 +7,7 @@ import { refreshFlowLeaders } from "./leaders";
 import { refreshBucketCallers } from "./bucket-callers";
 import { ASSUME_ROLE } from "./change-catalogue";
 import { selectionSql, selectionWithin, type RecordSource, type Selection } from "./selection";
-import { SIGNIN_EVENT_NAMES } from "./slices";
+import { SIGNIN_EVENTS } from "./slices";
 
 /**
  * The report rollups (tables `cloudtrail_rollup` and `flow_rollup`, migrations 20261204120000_report_rollups and
@@ -53,9 +53,6 @@ export interface Rollup {
   within?: Selection;
 }
 
-/** Console and federation sign-ins: the records of the `signins` slice (lib/reports/slices.ts). */
-const SIGNINS: Selection = { include: { eventName: [...SIGNIN_EVENT_NAMES] } };
-
 /**
  * Every rollup, narrowest first (fewest rows per hour on real trails): {@link rollupFor} takes the first that
  * holds a panel's fields. The refresh function of the migrations builds exactly these (rollups.int.test.ts checks).
@@ -66,7 +63,7 @@ export const ROLLUPS: readonly Rollup[] = [
   {
     name: "logins",
     source: "cloudtrail",
-    within: SIGNINS,
+    within: SIGNIN_EVENTS,
     fields: ["eventSource", "eventName", "userIdentity.type", "responseElements.ConsoleLogin", "additionalEventData.MFAUsed"],
     sums: [],
     daily: true,

@@ -35,10 +35,12 @@ export interface Slice {
 }
 
 /** Console sign-in, IAM Identity Center and federation-broker events (the Login audit's records). */
-export const SIGNIN_EVENT_NAMES = ["ConsoleLogin", "UserAuthentication", "GetSigninToken", "GetFederationToken", "CheckMfa", "SwitchRole"] as const;
+const SIGNIN_EVENT_NAMES = ["ConsoleLogin", "UserAuthentication", "GetSigninToken", "GetFederationToken", "CheckMfa", "SwitchRole"] as const;
+/** Those events: the `signins` slice's records, and the `logins` rollup's (lib/reports/rollups.ts). */
+export const SIGNIN_EVENTS: Selection = { include: { eventName: [...SIGNIN_EVENT_NAMES] } };
 
 export const SLICES: readonly Slice[] = [
-  { name: "signins", source: "cloudtrail", selection: { include: { eventName: [...SIGNIN_EVENT_NAMES] } }, coveringIndex: true },
+  { name: "signins", source: "cloudtrail", selection: SIGNIN_EVENTS, coveringIndex: true },
   { name: "iam-writes", source: "cloudtrail", selection: IAM_WRITES, coveringIndex: true },
   { name: "denied", source: "cloudtrail", selection: DENIED, coveringIndex: true },
   { name: "anonymous", source: "cloudtrail", selection: ANONYMOUS },
