@@ -209,32 +209,22 @@ export function leaderRowsSql(
   // merged), so one that neither ranks nor filters is taken only for the keys returned, after the LIMIT.
   const ranked = sets.filter((c) => c === board.rankBy || c === minimum?.column);
   const later = sets.filter((c) => !ranked.includes(c));
-  // One pass over the merged rows per set, keeping the rows of the keys returned: matched with keys encoded so that the
-  // match hashes (IS NOT DISTINCT FROM cannot; a correlated subquery per key scanned every merged row once per key).
-  const hashable = (p: string) => keys.map((k) => `coalesce(${p}.${k}, ''), ${p}.${k} IS NULL`).join(", ");
-  const union = (c: LeaderExtra) => `${c}_union AS (
-      SELECT ${keys.map((k) => `m.${k}`).join(", ")}, count(DISTINCT p) AS ${c}
-        FROM merged m CROSS JOIN unnest(m.${c}) p
-       WHERE m.rank > 0 AND (${hashable("m")}) IN (SELECT ${hashable("g")} FROM shown g)
-       GROUP BY ${keys.map((k) => `m.${k}`).join(", ")})`;
-  const unionJoin = (c: LeaderExtra) => `LEFT JOIN ${c}_union ON ${keys.map((k) => `${c}_union.${k} IS NOT DISTINCT FROM g.${k}`).join(" AND ")}`;
+  const sameKey = keys.map((k) => `m.${k} IS NOT DISTINCT FROM g.${k}`).join(" AND ");
+  const union = (c: LeaderExtra) => `(SELECT count(DISTINCT p) FROM merged m CROSS JOIN unnest(m.${c}) p WHERE m.rank > 0 AND ${sameKey}) AS ${c}`;
   const merge = (c: LeaderExtra) =>
     ranked.includes(c) ? `coalesce(cardinality(trailwatch_distinct_ports(trailwatch_concat_ports(${c}))), 0) AS ${c}`
     : c === "rejected" ? `sum(${c}) AS ${c}` : `max(${c}) AS ${c}`;
   const resultOrder = (prefix: string) => `${prefix}${board.rankBy} DESC, ${keys.map((k) => `${prefix}${k} COLLATE "C" ASC NULLS LAST`).join(", ")}`;
   return `WITH ${edges}, merged AS MATERIALIZED (${stored}
           UNION ALL
-          SELECT * FROM edge_rows),
-    shown AS MATERIALIZED (
-      SELECT * FROM (
-        SELECT ${keys.join(", ")}, ${LEADER_SUMS.map((s) => `sum(${s}) AS ${s}`).join(", ")}, ${LEADER_SUMS.map(error).join(", ")},
-               ${extras.filter((c) => !later.includes(c)).map((c) => `${merge(c)}, `).join("")}min(first_time) AS first_time, max(last_time) AS last_time
-          FROM merged WHERE rank > 0 GROUP BY ${keys.join(", ")}) g
-       ${minimum ? `WHERE ${minimum.column} >= ${params.add(minimum.value)}` : ""}
-       ORDER BY ${resultOrder("")}
-       LIMIT ${params.add(limit)})${later.map((c) => `,
-    ${union(c)}`).join("")}
-  SELECT g.*${later.map((c) => `, coalesce(${c}_union.${c}, 0) AS ${c}`).join("")}
-    FROM shown g ${later.map(unionJoin).join(" ")}
+          SELECT * FROM edge_rows)
+  SELECT g.*${later.map((c) => `, ${union(c)}`).join("")} FROM (
+    SELECT * FROM (
+      SELECT ${keys.join(", ")}, ${LEADER_SUMS.map((s) => `sum(${s}) AS ${s}`).join(", ")}, ${LEADER_SUMS.map(error).join(", ")},
+             ${extras.filter((c) => !later.includes(c)).map((c) => `${merge(c)}, `).join("")}min(first_time) AS first_time, max(last_time) AS last_time
+        FROM merged WHERE rank > 0 GROUP BY ${keys.join(", ")}) g
+     ${minimum ? `WHERE ${minimum.column} >= ${params.add(minimum.value)}` : ""}
+     ORDER BY ${resultOrder("")}
+     LIMIT ${params.add(limit)}) g
    ORDER BY ${resultOrder("g.")}`;
 }
