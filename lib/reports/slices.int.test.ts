@@ -330,6 +330,7 @@ describe("event slices", () => {
         [accessDeniedByPrincipal, "cloudtrail_event_slices_denied_columns_idx"],
         [s3AccessDenied, "cloudtrail_event_slices_denied_columns_idx"],
         [iamChangesByPrincipal, "cloudtrail_event_slices_iam_writes_columns_idx"],
+        [iamKpis, "cloudtrail_event_slices_iam_writes_columns_idx"],
         ...[loginKpis, loginsOverTime, loginsByUser, loginsBySourceIp, mfaUsage, failureBurstsByUser, failureBurstsByIp, firstSeenIps, federationTokens].map(
           (panel) => [panel, "cloudtrail_event_slices_signins_columns_idx"] as const,
         ),
