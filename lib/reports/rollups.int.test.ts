@@ -369,6 +369,7 @@ describe("report rollups", () => {
       cloudtrail_rollup: [
         ...["recipient_account_id", "aws_region", "event_source", "event_name", "read_only", "error_code", "user_identity_arn", "source_ip_address", "request_bucket_name"],
         ...["additional_bytes_transferred_out", "user_identity_user_name", "user_identity_invoked_by", "request_role_arn", "request_role_session_name", "request_source_identity"],
+        ...["user_identity_type", "response_console_login", "additional_mfa_used"],
       ],
       flow_rollup: ["account_id", "region", "action", "log_status", "flow_direction", "vpc_id", "subnet_id", "interface_id", "bytes", "packets"],
     };
@@ -377,6 +378,7 @@ describe("report rollups", () => {
       "userIdentity.arn": "user_identity_arn", sourceIPAddress: "source_ip_address", "requestParameters.bucketName": "request_bucket_name", "additionalEventData.bytesTransferredOut": "additional_bytes_transferred_out",
       "userIdentity.userName": "user_identity_user_name", "userIdentity.invokedBy": "user_identity_invoked_by", "requestParameters.roleArn": "request_role_arn", "requestParameters.roleSessionName": "request_role_session_name",
       "requestParameters.sourceIdentity": "request_source_identity",
+      "userIdentity.type": "user_identity_type", "responseElements.ConsoleLogin": "response_console_login", "additionalEventData.MFAUsed": "additional_mfa_used",
       "account-id": "account_id", region: "region", action: "action", "log-status": "log_status", "flow-direction": "flow_direction",
       "vpc-id": "vpc_id", "subnet-id": "subnet_id", "interface-id": "interface_id", bytes: "bytes", packets: "packets",
     };
