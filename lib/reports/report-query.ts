@@ -115,9 +115,8 @@ function measureNeeds(measure: Measure): RollupNeeds {
 
 /**
  * The narrowest rollup serving every measure of a query (with its base selection, the account and region
- * filters and `keys`), or null when one of them needs raw rows. With `keys` its rows are groups, which a rollup
- * `within` a selection serves only when the base selection lies within; otherwise (tiles, series) each measure's
- * records may (a rollup's missing records change no number: the series is gap-filled).
+ * filters and `keys`), or null when one of them needs raw rows. A rollup `within` a selection serves it when the
+ * records it counts lie within ({@link countedSelections}; with `keys` its rows are groups; a series is gap-filled).
  */
 function chooseRollup(query: Query, measures: readonly Measure[], keys: readonly string[] = []): Rollup | null {
   const needs = measures.map(measureNeeds);
@@ -130,19 +129,24 @@ function chooseRollup(query: Query, measures: readonly Measure[], keys: readonly
     ...(scope.account ? [SCOPE_FIELDS[source].account] : []),
     ...(scope.region ? [SCOPE_FIELDS[source].region] : []),
   ];
-  const counted = keys.length > 0 || measures.length === 0 ? [query.base] : measures.map((m) => mergeSelections(query.base, m.where));
-  return rollupFor(source, fields, needs.flatMap((n) => n.sums), counted);
+  return rollupFor(source, fields, needs.flatMap((n) => n.sums), countedSelections(query, keys.length > 0 ? null : measures));
+}
+
+/**
+ * The selections whose records a query's numbers count: its base selection when its rows are groups (`measures`
+ * null: a group counting zero would disappear), else each measure's own within it (rows no measure counts change
+ * nothing). A rollup or slice holding the records of each serves the query.
+ */
+function countedSelections(query: Query, measures: readonly Measure[] | null): (Selection | undefined)[] {
+  return measures?.length ? measures.map((m) => mergeSelections(query.base, m.where)) : [query.base];
 }
 
 /**
  * The slice holding every record a query counts: its base selection's (and `differ`'s: two fields its rows need
- * present and different), or else (`measures` given: rows that are not groups, so rows no measure counts change
- * nothing) the records of each measure. Null when none does.
+ * present and different), or else those of {@link countedSelections}. Null when none does.
  */
 function sliceOf(query: Query, measures: readonly Measure[] | null, differ?: readonly [string, string]): Slice | null {
-  const bySelection = sliceFor(query.source, [query.base], differ);
-  if (bySelection || !measures?.length || measures.some((m) => !m.where)) return bySelection;
-  return sliceFor(query.source, measures.map((m) => mergeSelections(query.base, m.where)), differ);
+  return sliceFor(query.source, [query.base], differ) ?? (measures ? sliceFor(query.source, countedSelections(query, measures), differ) : null);
 }
 
 /**
