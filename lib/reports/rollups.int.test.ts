@@ -215,6 +215,12 @@ async function assertPanelsEqualRaw(label: string): Promise<void> {
   );
   const s3 = await s3Kpis(SCOPE, db.pool);
   assert.equal(s3.kpis.bytesOut, rawBuckets.reduce((n, r) => n + Number(r.bytes), 0), `${label}: S3 bytes out`);
+  const { rows: rawS3 } = await db.pool.query(
+    `SELECT (count(*) FILTER (WHERE event_name = 'GetObject'))::int AS gets, (count(*) FILTER (WHERE error_code = 'AccessDenied'))::int AS denied
+       FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND event_source = 's3.amazonaws.com'`,
+    [SCOPE.from, SCOPE.to],
+  );
+  assert.deepEqual([s3.kpis.gets, s3.kpis.accessDenied], [rawS3[0].gets, rawS3[0].denied], `${label}: S3 reads and refusals`);
 
   // The `sessions` rollup (role assumptions only): calls and failures per call, role, session, caller and source identity.
   for (const account of [undefined, B]) {
@@ -490,6 +496,8 @@ describe("report rollups", () => {
       // Every tile of the Login audit, sign-ins over time: the `logins` rollup (each tile lies within its records).
       [() => loginKpis(SCOPE, explaining(db.pool, plans)), "cloudtrail_rollup_logins"],
       [() => loginsOverTime(SCOPE, explaining(db.pool, plans)), "cloudtrail_rollup_logins"],
+      // The S3 tiles, bytes out included (anonymous calls read their slice, not a rollup).
+      [() => s3Kpis(SCOPE, explaining(db.pool, plans)), "cloudtrail_rollup_activity"],
     ] as const) {
       plans.length = 0;
       await panel();
@@ -775,6 +783,31 @@ describe("report rollups kept fresh and upgraded", () => {
         );
         assert.ok(raw.rows[0].n > 0);
         assert.deepEqual([kpis.consoleLogins, kpis.failures], [raw.rows[0].n, raw.rows[0].failed]);
+      }
+    });
+  });
+
+  it("gain S3's bytes out in the activity rollup at every grain, with no refresh left to do", async () => {
+    await withDatabaseBefore("20261207050000_activity_bytes_out", async (upgraded, upgrade) => {
+      await ingestCloudTrail(upgraded, EVENTS, cloudTrailKey(A, "us-east-1"));
+      await upgraded.query("SELECT trailwatch_refresh_rollups()");
+      const summed = async () => (await upgraded.query("SELECT count(*)::int AS n FROM cloudtrail_rollup WHERE rollup = 'activity' AND additional_bytes_transferred_out > 0")).rows[0].n as number;
+      assert.equal(await summed(), 0, "that version's activity rows sum no bytes");
+      assert.deepEqual((await upgrade()).slice(0, 1), ["20261207050000_activity_bytes_out"]);
+      assert.ok((await summed()) > 0);
+      assert.equal((await upgraded.query("SELECT trailwatch_refresh_rollups() AS n")).rows[0].n, 0, "no rollup hour was marked dirty");
+      const grains = await upgraded.query("SELECT DISTINCT grain FROM cloudtrail_rollup WHERE rollup = 'activity' ORDER BY 1");
+      assert.deepEqual(grains.rows.map((r) => r.grain), ["5min", "6h", "day", "hour", "week"]);
+      // Over edges of minutes, whole days and whole weeks: every grain the migration rebuilt is read.
+      for (const scope of [SCOPE, { from: new Date(DAY0 - 7 * 86_400_000), to: new Date(DAY0 + 7 * 86_400_000) }]) {
+        const { kpis } = await s3Kpis(scope, upgraded);
+        const raw = await upgraded.query(
+          `SELECT (count(*) FILTER (WHERE event_name = 'GetObject'))::int AS gets, coalesce(sum(trailwatch_numeric(additional_bytes_transferred_out)), 0)::bigint AS bytes
+             FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND event_source = 's3.amazonaws.com'`,
+          [scope.from, scope.to],
+        );
+        assert.ok(Number(raw.rows[0].bytes) > 0);
+        assert.deepEqual([kpis.gets, kpis.bytesOut], [raw.rows[0].gets, Number(raw.rows[0].bytes)]);
       }
     });
   });

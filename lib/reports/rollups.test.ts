@@ -25,6 +25,13 @@ describe("rollupFor", () => {
     assert.equal(rollupFor("cloudtrail", LOGIN_FIELDS, [], []), null, "nothing counted is not within");
   });
 
+  it("sums a field from the narrowest rollup summing it", () => {
+    const BYTES_OUT = ["additionalEventData.bytesTransferredOut"];
+    assert.equal(rollupFor("cloudtrail", ["eventSource", "eventName", "errorCode"], BYTES_OUT, [undefined])?.name, "activity", "the S3 tiles");
+    assert.equal(rollupFor("cloudtrail", ["eventSource", "eventName", "requestParameters.bucketName"], BYTES_OUT, [undefined])?.name, "buckets", "per bucket");
+    assert.equal(rollupFor("cloudtrail", ["recipientAccountId", "eventName"], BYTES_OUT, [undefined]), null, "no rollup sums it per account");
+  });
+
   it("never serves records outside a rollup's selection from it", () => {
     const outside: (Selection | undefined)[] = [undefined, { include: { eventName: "AssumeRole*" } }, { include: { eventSource: "sts.amazonaws.com" } }, { include: { eventName: ["AssumeRole", "GetSessionToken"] } }];
     for (const base of outside) {

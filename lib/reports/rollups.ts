@@ -73,7 +73,8 @@ export const ROLLUPS: readonly Rollup[] = [
   { name: "names", source: "cloudtrail", fields: ["eventSource", "eventName", "readOnly"], sums: [], daily: true, fiveMinutes: true },
   { name: "regions", source: "cloudtrail", fields: ["recipientAccountId", "awsRegion", "readOnly"], sums: [], daily: true, fiveMinutes: true },
   { name: "sources", source: "cloudtrail", fields: ["sourceIPAddress"], sums: [], daily: true },
-  { name: "activity", source: "cloudtrail", fields: ["eventSource", "eventName", "readOnly", "errorCode"], sums: [], daily: true, fiveMinutes: true },
+  // With S3's bytes out: the S3 report's tiles read its rows, not a row per bucket of `buckets`.
+  { name: "activity", source: "cloudtrail", fields: ["eventSource", "eventName", "readOnly", "errorCode"], sums: ["additionalEventData.bytesTransferredOut"], daily: true, fiveMinutes: true },
   { name: "accounts", source: "cloudtrail", fields: ["recipientAccountId", "awsRegion", "readOnly", "errorCode"], sums: [], daily: true, fiveMinutes: true },
   // The ARN names its account: the account column adds no rows, and the account filter can use this rollup.
   { name: "principals", source: "cloudtrail", fields: ["recipientAccountId", "userIdentity.arn"], sums: [], daily: true },
