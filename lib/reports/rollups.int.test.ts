@@ -284,18 +284,21 @@ async function assertFlowPanelsEqualRaw(label: string): Promise<void> {
   );
   assert.deepEqual(new Map(traffic.points.filter((p) => p.acceptedBytes > 0).map((p) => [p.bucketStart.toISOString().slice(0, 13), p.acceptedBytes])), rawTraffic, `${label}: accepted bytes per hour`);
 
-  const { kpis } = await networkKpis({ ...SCOPE, account: B }, db.pool);
-  const raw = await db.pool.query(
-    `SELECT count(*) FILTER (WHERE log_status = 'OK') AS flows, count(*) FILTER (WHERE action = 'REJECT') AS rejected,
-            coalesce(sum(bytes) FILTER (WHERE action = 'REJECT'), 0) AS rejected_bytes
-       FROM flow_records WHERE start >= $1 AND start < $2 AND account_id = $3`,
-    [SCOPE.from, SCOPE.to, B],
-  );
-  assert.deepEqual(
-    { flows: kpis.flows, rejected: kpis.rejected, bytesRejected: kpis.bytesRejected },
-    { flows: Number(raw.rows[0].flows), rejected: Number(raw.rows[0].rejected), bytesRejected: Number(raw.rows[0].rejected_bytes) },
-    `${label}: network KPIs of one account`,
-  );
+  // Of every account (the `actions` rollup) and of one (`traffic`).
+  for (const account of [undefined, B]) {
+    const { kpis } = await networkKpis({ ...SCOPE, account }, db.pool);
+    const raw = await db.pool.query(
+      `SELECT count(*) FILTER (WHERE log_status = 'OK') AS flows, count(*) FILTER (WHERE action = 'REJECT') AS rejected,
+              coalesce(sum(bytes) FILTER (WHERE action = 'REJECT'), 0) AS rejected_bytes
+         FROM flow_records WHERE start >= $1 AND start < $2 AND ($3::text IS NULL OR account_id = $3)`,
+      [SCOPE.from, SCOPE.to, account ?? null],
+    );
+    assert.deepEqual(
+      { flows: kpis.flows, rejected: kpis.rejected, bytesRejected: kpis.bytesRejected },
+      { flows: Number(raw.rows[0].flows), rejected: Number(raw.rows[0].rejected), bytesRejected: Number(raw.rows[0].rejected_bytes) },
+      `${label}: network KPIs${account ? " of one account" : ""}`,
+    );
+  }
 
   const interfaces = await trafficByInterface({ ...SCOPE, limit: 100 }, db.pool);
   const { rows: rawInterfaces } = await db.pool.query(
@@ -332,7 +335,7 @@ after(() => db.drop());
 async function nudge(table: string, rollup: string, grain: string, bucket: string, delta: number, flow?: { action: string; status: string; account?: string }): Promise<void> {
   const { rowCount } = await db.pool.query(
     `UPDATE ${table} SET records = records + $4
-      WHERE id = (SELECT min(id) FROM ${table} WHERE rollup = $1 AND grain = $2 AND bucket = $3${flow ? " AND action = $5 AND log_status = $6 AND account_id = coalesce($7, account_id)" : ""})`,
+      WHERE id = (SELECT min(id) FROM ${table} WHERE rollup = $1 AND grain = $2 AND bucket = $3${flow ? " AND action = $5 AND log_status = $6 AND ($7::text IS NULL OR account_id = $7)" : ""})`,
     [rollup, grain, bucket, delta, ...(flow ? [flow.action, flow.status, flow.account ?? null] : [])],
   );
   assert.equal(rowCount, 1, `a ${rollup} ${grain} row at ${bucket}`);
@@ -462,25 +465,30 @@ describe("report rollups", () => {
     assert.equal(await perInterface(), interfaceFlows + 3, "interfaces day rows are read");
     await nudge("flow_rollup", "interfaces", "day", "2026-11-19", -3, { action: "ACCEPT", status: "OK", account: A });
 
-    const flows = async () => (await networkKpis(SCOPE, db.pool)).kpis.rejected;
-    const rejected = await flows();
-    await nudge("flow_rollup", "traffic", "day", "2026-11-19", 7, { action: "REJECT", status: "OK" });
-    assert.equal(await flows(), rejected + 7);
-    await nudge("flow_rollup", "traffic", "day", "2026-11-19", -7, { action: "REJECT", status: "OK" });
-    assert.equal(await flows(), rejected);
+    // The network tiles read `actions` over every account and `traffic` for one.
+    for (const [rollup, account] of [["actions", undefined], ["traffic", B]] as const) {
+      const flows = async () => (await networkKpis({ ...SCOPE, account }, db.pool)).kpis.rejected;
+      const rejected = await flows();
+      await nudge("flow_rollup", rollup, "day", "2026-11-19", 7, { action: "REJECT", status: "OK", account });
+      assert.equal(await flows(), rejected + 7, `${rollup} day rows are read`);
+      await nudge("flow_rollup", rollup, "day", "2026-11-19", -7, { action: "REJECT", status: "OK", account });
+      assert.equal(await flows(), rejected);
 
-    // The partial hours at the range's edges read the flows' 5-minute rows (03:20-04:00 and 21:00-21:40).
-    const okFlows = async () => (await networkKpis(SCOPE, db.pool)).kpis.flows;
-    const ok = await okFlows();
-    for (const [from, to] of [["2026-11-18 03:20", "2026-11-18 04:00"], ["2026-11-20 21:00", "2026-11-20 21:40"]]) {
-      const { rows } = await db.pool.query(
-        `SELECT bucket::text, action FROM flow_rollup WHERE rollup = 'traffic' AND grain = '5min' AND bucket >= $1 AND bucket < $2 AND log_status = 'OK' ORDER BY 1, 2 LIMIT 1`,
-        [from, to],
-      );
-      const { bucket, action } = rows[0];
-      await nudge("flow_rollup", "traffic", "5min", bucket, 2, { action, status: "OK" });
-      assert.equal(await okFlows(), ok + 2, `traffic 5-minute rows between ${from} and ${to} are read`);
-      await nudge("flow_rollup", "traffic", "5min", bucket, -2, { action, status: "OK" });
+      // The partial hours at the range's edges read the flows' 5-minute rows (03:20-04:00 and 21:00-21:40).
+      const okFlows = async () => (await networkKpis({ ...SCOPE, account }, db.pool)).kpis.flows;
+      const ok = await okFlows();
+      for (const [from, to] of [["2026-11-18 03:20", "2026-11-18 04:00"], ["2026-11-20 21:00", "2026-11-20 21:40"]]) {
+        const { rows } = await db.pool.query(
+          `SELECT bucket::text, action FROM flow_rollup
+            WHERE rollup = $3 AND grain = '5min' AND bucket >= $1 AND bucket < $2 AND log_status = 'OK' AND ($4::text IS NULL OR account_id = $4)
+            ORDER BY 1, 2 LIMIT 1`,
+          [from, to, rollup, account ?? null],
+        );
+        const { bucket, action } = rows[0];
+        await nudge("flow_rollup", rollup, "5min", bucket, 2, { action, status: "OK", account });
+        assert.equal(await okFlows(), ok + 2, `${rollup} 5-minute rows between ${from} and ${to} are read`);
+        await nudge("flow_rollup", rollup, "5min", bucket, -2, { action, status: "OK", account });
+      }
     }
   });
 
@@ -498,6 +506,9 @@ describe("report rollups", () => {
       [() => loginsOverTime(SCOPE, explaining(db.pool, plans)), "cloudtrail_rollup_logins"],
       // The S3 tiles, bytes out included (anonymous calls read their slice, not a rollup).
       [() => s3Kpis(SCOPE, explaining(db.pool, plans)), "cloudtrail_rollup_activity"],
+      // Traffic over every account reads `actions`; of one account, `traffic`.
+      [() => trafficOverTime(SCOPE, explaining(db.pool, plans)), "flow_rollup_actions"],
+      [() => trafficOverTime({ ...SCOPE, account: B }, explaining(db.pool, plans)), "flow_rollup_traffic"],
     ] as const) {
       plans.length = 0;
       await panel();
@@ -808,6 +819,28 @@ describe("report rollups kept fresh and upgraded", () => {
         );
         assert.ok(Number(raw.rows[0].bytes) > 0);
         assert.deepEqual([kpis.gets, kpis.bytesOut], [raw.rows[0].gets, Number(raw.rows[0].bytes)]);
+      }
+    });
+  });
+
+  it("gain the actions rollup for flow records already rolled up, at every grain, with no refresh left to do", async () => {
+    await withDatabaseBefore("20261207060000_flow_actions_rollup", async (upgraded, upgrade) => {
+      await ingestFlowLog(upgraded, flowFile(FLOWS), flowKey(A, "us-east-1"));
+      await upgraded.query("SELECT trailwatch_refresh_rollups()");
+      assert.deepEqual((await upgrade()).slice(0, 1), ["20261207060000_flow_actions_rollup"]);
+      assert.equal((await upgraded.query("SELECT trailwatch_refresh_rollups() AS n")).rows[0].n, 0, "no rollup hour was marked dirty");
+      const grains = await upgraded.query("SELECT DISTINCT grain FROM flow_rollup WHERE rollup = 'actions' ORDER BY 1");
+      assert.deepEqual(grains.rows.map((r) => r.grain), ["5min", "6h", "day", "hour", "week"]);
+      // Over edges of minutes, whole days and whole weeks: every grain the migration built is read.
+      for (const scope of [SCOPE, { from: new Date(DAY0 - 7 * 86_400_000), to: new Date(DAY0 + 7 * 86_400_000) }]) {
+        const { kpis } = await networkKpis(scope, upgraded);
+        const raw = await upgraded.query(
+          `SELECT count(*) FILTER (WHERE log_status = 'OK')::int AS flows, coalesce(sum(bytes) FILTER (WHERE action = 'ACCEPT'), 0)::bigint AS accepted
+             FROM flow_records WHERE start >= $1 AND start < $2`,
+          [scope.from, scope.to],
+        );
+        assert.ok(raw.rows[0].flows > 0);
+        assert.deepEqual([kpis.flows, kpis.bytesAccepted], [raw.rows[0].flows, Number(raw.rows[0].accepted)]);
       }
     });
   });

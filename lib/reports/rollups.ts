@@ -95,6 +95,8 @@ export const ROLLUPS: readonly Rollup[] = [
     sums: [],
     daily: true,
   },
+  // `traffic` without the account and region: at most a dozen rows per bucket, for the panels over every account.
+  { name: "actions", source: "vpcflow", fields: ["action", "log-status", "flow-direction"], sums: ["bytes", "packets"], daily: true, fiveMinutes: true },
   { name: "traffic", source: "vpcflow", fields: ["account-id", "region", "action", "log-status", "flow-direction"], sums: ["bytes", "packets"], daily: true, fiveMinutes: true },
   // An interface lives in one account, region, VPC and subnet: those columns add no rows.
   { name: "interfaces", source: "vpcflow", fields: ["account-id", "region", "vpc-id", "subnet-id", "interface-id", "action", "log-status"], sums: ["bytes", "packets"], daily: true },
