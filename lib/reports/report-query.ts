@@ -611,9 +611,6 @@ async function groupedQuery<K extends string, M extends string>(
         ${having}`;
   if (deferred.length > 0) {
     const keys = keyExpressions(source, options.keys, params);
-    // A key as (value, field) encoded so that equality is IS NOT DISTINCT FROM, which Postgres can hash: a NULL value
-    // has no field (field NULL), an empty one has one. The rows' keys are then computed once each.
-    const hashable = (pairs: [string, string][]) => pairs.flatMap(([value, field]) => [`coalesce(${value}, '')`, `coalesce(${field}, -1)`]).join(", ");
     const columns = (alias: string, prefix = "") => keys.map((k): [string, string] => [`${alias}."${prefix}k_${k.name}"`, `${alias}."${prefix}f_${k.name}"`]);
     return `WITH ranked AS (${grouped}
         ORDER BY ${rank}
@@ -732,6 +729,14 @@ function keySelect(source: RecordSource, keys: Record<string, GroupKey>, params:
 }
 
 /** GROUP BY / PARTITION BY list of the key columns. */
+/**
+ * Keys as (value, field) pairs encoded so that equality is IS NOT DISTINCT FROM, which Postgres can hash: a NULL value
+ * has no field (field NULL), an empty one has one.
+ */
+function hashable(pairs: readonly (readonly [string, string])[]): string {
+  return pairs.flatMap(([value, field]) => [`coalesce(${value}, '')`, `coalesce(${field}, -1)`]).join(", ");
+}
+
 function keyColumns(keys: Record<string, GroupKey>): string {
   return Object.keys(keys)
     .flatMap((n) => [`"k_${n}"`, `"f_${n}"`])
@@ -811,21 +816,28 @@ export async function groupBursts<K extends string>(db: Queryable, options: Burs
   const time = timeColumn(source);
   const limit = Math.min(200, Math.max(1, Math.trunc(options.limit ?? 20)));
   const raw = await rawRows(db, options, null, params);
+  const minimum = params.add(options.minimum);
+  const keyPairs = Object.keys(options.keys).map((n) => [`"k_${n}"`, `"f_${n}"`] as const);
   const { rows } = await db.query(
     `WITH matched AS (
        SELECT ${[...keySelect(source, options.keys, params), `${time} AS t`, ...distinct.map(([n, f]) => `${textSql(ALIAS, source, f, params)} AS "d_${n}"`)].join(", ")}
          FROM ${raw.from}
         WHERE ${raw.where}${scopeWhere(source, options.scope, options.base, params)}
+     ), candidates AS (
+       -- Only a group with \`minimum\` records in the range can hold a burst: most groups have one or two, and the
+       -- window functions below sort every record they are given.
+       SELECT ${columns} FROM matched GROUP BY ${columns} HAVING count(*) >= ${minimum}
      ), marked AS (
        SELECT *, CASE WHEN t - lag(t) OVER (PARTITION BY ${columns} ORDER BY t) > make_interval(secs => ${params.add(options.gapSeconds)}) THEN 1 ELSE 0 END AS brk
          FROM matched
+        WHERE (${hashable(keyPairs)}) IN (SELECT ${hashable(keyPairs)} FROM candidates)
      ), numbered AS (
        SELECT *, sum(brk) OVER (PARTITION BY ${columns} ORDER BY t ROWS UNBOUNDED PRECEDING) AS burst FROM marked
      )
      SELECT ${columns}, count(*) AS n, min(t) AS first_seen, max(t) AS last_seen${distinct.map(([n]) => `, count(DISTINCT "d_${n}") AS "d_${n}"`).join("")}
        FROM numbered
       GROUP BY ${columns}, burst
-     HAVING count(*) >= ${params.add(options.minimum)}
+     HAVING count(*) >= ${minimum}
       ORDER BY n DESC, first_seen ASC
       LIMIT ${params.add(limit)}`,
     params.values,
