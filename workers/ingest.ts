@@ -45,7 +45,15 @@ export async function runIngestWorker(): Promise<void> {
   // Admin requests from the UI (reprocess an object, replay the DLQ), which need this process's AWS access.
   const ops = startOpsRunner({ pool: getPool(), sqs, queueUrl, log: log.child({ component: "admin" }), region: cfg.AWS_REGION, signal: beating.signal });
   const retention = startRetentionJob({ pool: getPool(), policy: retentionPolicy(cfg), log: log.child({ component: "retention" }), signal: beating.signal });
-  const rollups = startRollupRefresh({ pool: getPool(), log: log.child({ component: "rollups" }), signal: beating.signal });
+  // Deferred (at most 60 s) while messages are in flight or arrived since the last tick: rebuilding hours still being
+  // loaded slows the load.
+  let receivedAtLastTick = stats.received;
+  const loading = () => {
+    const moved = stats.inFlight > 0 || stats.received !== receivedAtLastTick;
+    receivedAtLastTick = stats.received;
+    return moved;
+  };
+  const rollups = startRollupRefresh({ pool: getPool(), log: log.child({ component: "rollups" }), signal: beating.signal, busy: loading });
   await runWorker({
     sqs,
     s3: createS3Client(cfg),

@@ -639,6 +639,32 @@ describe("report rollups kept fresh and upgraded", () => {
     assert.equal(rows[0].rolled, rows[0].raw);
   });
 
+  it("are refreshed in the background only once loading has paused, or the last refresh is old enough", async () => {
+    const dirty = async () => (await db.pool.query("SELECT count(*)::int AS n FROM rollup_dirty_hours")).rows[0].n as number;
+    const until = async (done: () => Promise<boolean>) => {
+      for (let i = 0; i < 200 && !(await done()); i++) await new Promise((r) => setTimeout(r, 25));
+    };
+    for (const maxDeferMs of [60_000, 150]) {
+      let loading = false;
+      const stop = new AbortController();
+      const job = startRollupRefresh({ pool: db.pool, log: silentLog, signal: stop.signal, everyMs: 20, busy: () => loading, maxDeferMs });
+      try {
+        await until(async () => (await dirty()) === 0);
+        loading = true;
+        await ingestCloudTrail(db.pool, [event(60_000 + maxDeferMs, 1440 + 102)], cloudTrailKey(A, "us-east-1"));
+        // A dozen ticks while loading: with a minute's deferral allowed the hour waits; with 150 ms it does not.
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(await dirty(), maxDeferMs === 60_000 ? 1 : 0, `deferred at most ${maxDeferMs} ms`);
+        loading = false;
+        await until(async () => (await dirty()) === 0);
+        assert.equal(await dirty(), 0, "refreshed once loading paused");
+      } finally {
+        stop.abort();
+        await job.done;
+      }
+    }
+  });
+
   it("are built from the rows a database held before the migration that adds them", async () => {
     // The migrations before the first rollup one.
     await withDatabaseBefore("20261204120000_report_rollups", async (upgraded, upgrade) => {
