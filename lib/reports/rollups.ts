@@ -174,8 +174,8 @@ async function refreshOnce(db: Queryable): Promise<number> {
  *
  * While `busy()` (asked once per tick) says objects are loading, a tick is skipped unless the last refresh is `maxDeferMs` (default 60 s)
  * old: an hour still being loaded would be rebuilt at every tick, each time competing with the load for the cores
- * (at the issue's sizes the worker kept 0.68-0.77 of the `\copy` ceiling with a refresh every 10 s, 0.85-0.87 without:
- * docs/performance.md, Ingest). Reads stay exact: they refresh the hours left first.
+ * (at the issue's sizes the worker loaded at 0.68-0.79 of the `\copy` ceiling with a refresh every 10 s, at 0.74-0.95
+ * with it deferred: docs/performance.md, Ingest). Reads stay exact: they refresh the hours left first.
  */
 export function startRollupRefresh(options: {
   pool: Queryable;
