@@ -728,7 +728,6 @@ function keySelect(source: RecordSource, keys: Record<string, GroupKey>, params:
   return keyExpressions(source, keys, params).flatMap((k) => [`${k.value} AS "k_${k.name}"`, `${k.field} AS "f_${k.name}"`]);
 }
 
-/** GROUP BY / PARTITION BY list of the key columns. */
 /**
  * Keys as (value, field) pairs encoded so that equality is IS NOT DISTINCT FROM, which Postgres can hash: a NULL value
  * has no field (field NULL), an empty one has one.
@@ -737,6 +736,7 @@ function hashable(pairs: readonly (readonly [string, string])[]): string {
   return pairs.flatMap(([value, field]) => [`coalesce(${value}, '')`, `coalesce(${field}, -1)`]).join(", ");
 }
 
+/** GROUP BY / PARTITION BY list of the key columns. */
 function keyColumns(keys: Record<string, GroupKey>): string {
   return Object.keys(keys)
     .flatMap((n) => [`"k_${n}"`, `"f_${n}"`])
@@ -973,7 +973,7 @@ export async function listEvents<F extends string = never>(db: Queryable, option
   // events) to sort it; a branch per name costs a plan per name. The lateral subquery is planned once.
   const newest = !options.orderBy || options.orderBy === "newest";
   const names = newest && !from.sliced ? eventNameList(options.base) : null;
-  const { eventName: _seekedByName, ...otherIncludes } = options.base?.include ?? {};
+  const { eventName: _names, ...otherIncludes } = options.base?.include ?? {};
   const base = names ? { ...options.base, include: otherIncludes } : options.base;
   const select = `SELECT e.event_time, e.event_id, e.recipient_account_id, e.aws_region, e.event_source, e.event_name,
             coalesce(e.user_identity_arn, e.user_identity_user_name, e.user_identity_invoked_by) AS principal,

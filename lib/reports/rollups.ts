@@ -172,10 +172,11 @@ async function refreshOnce(db: Queryable): Promise<number> {
  * hours to rebuild (it refreshes first, and waits for a refresh under way). Errors are logged and retried
  * at the next tick. Part of the worker process (workers/ingest.ts) and the demo.
  *
- * While `busy()` (asked once per tick) says objects are loading, a tick is skipped unless the last refresh is `maxDeferMs` (default 60 s)
- * old: an hour still being loaded would be rebuilt at every tick, each time competing with the load for the cores
- * (at the issue's sizes the worker loaded at 0.68-0.79 of the `\copy` ceiling with a refresh every 10 s, at 0.74-0.95
- * with it deferred: docs/performance.md, Ingest). Reads stay exact: they refresh the hours left first.
+ * While `busy()` (asked once per tick) says objects are loading, a tick is skipped unless the last refresh is
+ * `maxDeferMs` (default 60 s) old: an hour still being loaded would be rebuilt at every tick, each time competing
+ * with the load for the cores (at the issue's sizes the worker loaded at 0.68-0.79 of the `\copy` ceiling with a
+ * refresh every 10 s, at 0.74-0.95 with it deferred: docs/performance.md, Ingest). Reads stay exact: they refresh
+ * the hours left first.
  */
 export function startRollupRefresh(options: {
   pool: Queryable;
