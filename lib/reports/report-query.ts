@@ -736,11 +736,14 @@ function hashable(pairs: readonly (readonly [string, string])[]): string {
   return pairs.flatMap(([value, field]) => [`coalesce(${value}, '')`, `coalesce(${field}, -1)`]).join(", ");
 }
 
+/** Each key's (value, field) result columns. */
+function keyColumnPairs(keys: Record<string, GroupKey>): (readonly [string, string])[] {
+  return Object.keys(keys).map((n) => [`"k_${n}"`, `"f_${n}"`] as const);
+}
+
 /** GROUP BY / PARTITION BY list of the key columns. */
 function keyColumns(keys: Record<string, GroupKey>): string {
-  return Object.keys(keys)
-    .flatMap((n) => [`"k_${n}"`, `"f_${n}"`])
-    .join(", ");
+  return keyColumnPairs(keys).flat().join(", ");
 }
 
 /**
@@ -817,7 +820,7 @@ export async function groupBursts<K extends string>(db: Queryable, options: Burs
   const limit = Math.min(200, Math.max(1, Math.trunc(options.limit ?? 20)));
   const raw = await rawRows(db, options, null, params);
   const minimum = params.add(options.minimum);
-  const keyPairs = Object.keys(options.keys).map((n) => [`"k_${n}"`, `"f_${n}"`] as const);
+  const hashedKey = hashable(keyColumnPairs(options.keys));
   const { rows } = await db.query(
     `WITH matched AS (
        SELECT ${[...keySelect(source, options.keys, params), `${time} AS t`, ...distinct.map(([n, f]) => `${textSql(ALIAS, source, f, params)} AS "d_${n}"`)].join(", ")}
@@ -830,7 +833,7 @@ export async function groupBursts<K extends string>(db: Queryable, options: Burs
      ), marked AS (
        SELECT *, CASE WHEN t - lag(t) OVER (PARTITION BY ${columns} ORDER BY t) > make_interval(secs => ${params.add(options.gapSeconds)}) THEN 1 ELSE 0 END AS brk
          FROM matched
-        WHERE (${hashable(keyPairs)}) IN (SELECT ${hashable(keyPairs)} FROM candidates)
+        WHERE (${hashedKey}) IN (SELECT ${hashedKey} FROM candidates)
      ), numbered AS (
        SELECT *, sum(brk) OVER (PARTITION BY ${columns} ORDER BY t ROWS UNBOUNDED PRECEDING) AS burst FROM marked
      )
