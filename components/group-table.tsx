@@ -1,7 +1,8 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { CountLink } from "./count-link";
-import { formatExact, formatInteger } from "./format";
+import { formatInteger } from "./format";
+import { hasLowerBounds, LOWER_BOUNDS_NOTE, LowerBound } from "./lower-bound";
 import { Td, Th, UtcTime } from "./panel";
 import { safeHref } from "../lib/http/safe-href";
 
@@ -45,10 +46,9 @@ function KeyValue({ value, mono }: { value: string | null; mono: boolean }) {
 export function GroupTable<R extends GroupTableRow>({ rows, columns, testId }: GroupTableProps<R>) {
   return (
     <table className="w-full text-sm" data-testid={testId}>
-      {rows.some((row) => Object.values(row.margin ?? {}).some((m) => m !== 0)) ? (
+      {hasLowerBounds(rows.flatMap((row) => Object.values(row.margin ?? {}))) ? (
         <caption className="caption-bottom px-3 py-2 text-left text-xs text-slate-500" data-testid={testId ? `${testId}-bounds` : undefined}>
-          Ranked from each hour&apos;s and day&apos;s busiest keys: a value marked ≥ may lack the buckets that did not list its key (hover
-          the mark for how much at most). Its link lists every record.
+          {LOWER_BOUNDS_NOTE}
         </caption>
       ) : null}
       <thead className="bg-slate-50">
@@ -120,16 +120,5 @@ export function GroupTable<R extends GroupTableRow>({ rows, columns, testId }: G
         ))}
       </tbody>
     </table>
-  );
-}
-
-/** "≥" before a value that is a lower bound, with the most it may lack in its title; nothing for an exact value. */
-function LowerBound({ margin, unit }: { margin: number | null | undefined; unit: "count" | "bytes" }) {
-  if (margin === undefined || margin === 0) return null;
-  const title = margin === null ? "at least this many: counted in the hours and days that listed this key" : `at least this; at most ${formatExact(margin, unit)} more`;
-  return (
-    <span className="mr-1 text-slate-400" title={title} data-margin={margin ?? ""}>
-      ≥
-    </span>
   );
 }

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { formatExact, formatValue } from "./format";
+import { hasLowerBounds, LOWER_BOUNDS_NOTE, LowerBound } from "./lower-bound";
 import { safeHref } from "../lib/http/safe-href";
 
 export interface TopTableRow {
@@ -7,6 +8,8 @@ export interface TopTableRow {
   count: number;
   /** The search page listing the records counted; the row's value and number link to it. */
   href?: string | null;
+  /** When `count` is a lower bound (a leader board's row): the most it may lack. */
+  margin?: number;
 }
 
 export interface TopTableProps {
@@ -40,6 +43,11 @@ export function TopTable({ title, column, rows, countColumn = "Events", unit = "
         <p className="px-4 py-6 text-sm text-slate-500">Nothing in this range.</p>
       ) : (
         <table className="w-full table-fixed text-sm">
+          {hasLowerBounds(rows.map((r) => r.margin)) ? (
+            <caption className="caption-bottom px-4 py-2 text-left text-xs text-slate-500" data-testid={testId ? `${testId}-bounds` : undefined}>
+              {LOWER_BOUNDS_NOTE}
+            </caption>
+          ) : null}
           <thead>
             <tr className="text-left text-xs uppercase tracking-wide text-slate-500">
               <th scope="col" className="w-8 py-2 pl-4 font-medium">
@@ -74,6 +82,7 @@ export function TopTable({ title, column, rows, countColumn = "Events", unit = "
                   </div>
                 </td>
                 <td className="py-1.5 pr-4 text-right align-top tabular-nums text-slate-700" title={formatExact(row.count, unit)}>
+                  <LowerBound margin={row.margin} unit={unit} />
                   {row.href ? (
                     <Link
                       href={safeHref(row.href)}

@@ -127,3 +127,15 @@ export function rawEdgesSql(time: string, from: Date, to: Date, spans: { firstSt
   const edges = rawEdges(from, to, spans).map(([start, end]) => `(${time} >= ${params.add(new Date(start))}::timestamptz AND ${time} < ${params.add(new Date(end))}::timestamptz)`);
   return edges.length > 0 ? `(${edges.join("\n       OR ")})` : "false";
 }
+
+/**
+ * The raw rows of `table` in `[from, to)` outside its stored rows ({@link rawEdges}), as a relation: one time range
+ * per edge, joined by UNION ALL, so that each is its own index range scan (one condition OR-ing both could only be
+ * a bitmap scan, which reads the table: CloudTrail's rows hold the whole record). An empty relation when nothing is left.
+ */
+export function rawEdgeRowsSql(table: string, time: string, from: Date, to: Date, spans: { firstStored: number; endStored: number }, params: SqlParams): string {
+  const edges = rawEdges(from, to, spans).map(
+    ([start, end]) => `SELECT * FROM ${table} WHERE ${time} >= ${params.add(new Date(start))}::timestamptz AND ${time} < ${params.add(new Date(end))}::timestamptz`,
+  );
+  return `(${edges.length > 0 ? edges.join("\n UNION ALL\n ") : `SELECT * FROM ${table} WHERE false`})`;
+}

@@ -3,39 +3,52 @@ import { PRIVATE_NETWORKS } from "../detect/conditions";
 import type { Queryable } from "../db/queryable";
 import { ACCEPT, FROM_PUBLIC, REMOTE_ADMIN_FROM_PUBLIC, REMOTE_ADMIN_PORTS, REJECT, TRAFFIC } from "./flow-selections";
 import type { Measure } from "./report-query";
-import { rawEdgesSql, rollupSpans, storedBucketsSql } from "./grains";
-import { mergeSelections, sameMeasure, sameSelection, selectionSql, type Selection } from "./selection";
+import { rawEdgeRowsSql, rollupSpans, storedBucketsSql, type FinerGrains, type RollupGrain } from "./grains";
+import { mergeSelections, sameMeasure, sameSelection, selectionSql, type RecordSource, type Selection } from "./selection";
 
 /**
- * Leader boards (table `flow_leaders`, migration 20261206180000_flow_leaders): for the Network panels keyed by
- * address or port, whose keys are nearly unique per flow record (internet peers, ephemeral ports), so that no
- * rollup is smaller than the records, and by interface (thousands of them: 20261206200200_interfaces_board). Per UTC hour and per UTC day, a board lists its {@link LISTED} busiest keys
- * by its measure, with exact sums, and keeps one row for all its other keys together: their exact sums (totals
- * stay exact) and the most any one of them had in that bucket. Per 5 minutes it lists {@link LISTED_FIVE_MINUTES}
- * keys the same way, for the partial hours at a range's edges (migration 20261206200000_flow_five_minute_rows).
+ * Leader boards: for the panels keyed by values that are nearly unique per record or too many to roll up, so that
+ * no rollup is much smaller than the records. Flow records (table `flow_leaders`, migration
+ * 20261206180000_flow_leaders): the Network panels keyed by address or port (internet peers, ephemeral ports) and by
+ * interface (thousands of them: 20261206200200_interfaces_board). CloudTrail events (table `cloudtrail_leaders`,
+ * migration 20261208000000_cloudtrail_leaders): the Overview's top principals and source addresses (≈ 3,000 of each
+ * an hour at 10M events a month). Per bucket, a board lists its {@link LISTED} busiest keys by its measure, with exact
+ * sums, and keeps one row for all its other keys together: their exact sums (totals stay exact) and the most any one
+ * of them had in that bucket. Buckets are UTC hours and days (and, for CloudTrail, 6 hours and weeks, built from the
+ * rollups' exact rows); per 5 minutes a board lists {@link LISTED_FIVE_MINUTES} keys the same way, for the partial
+ * hours at a range's edges (migration 20261206200000_flow_five_minute_rows).
  *
  * Reading a range merges the buckets, the records at its edges outside them (grouped from raw records, less than
  * 5 minutes each) counting as one more. A key's merged sum covers the buckets listing it, so it is a lower bound; it lacks at most the bound of
- * every bucket not listing it (plus, for a day row, the hours of that day not listing it): its `error`, which
+ * every bucket not listing it (plus, for a flow day row, the hours of that day not listing it): its `error`, which
  * groupRows returns as the row's margin. The true value lies in [value, value + error]; 0 means exact. This is the
  * guarantee of Elasticsearch's terms aggregation (`doc_count_error_upper_bound`), the tool users compare with.
  * Destination ports refused and accepted are kept as sets and merged by union (exact over the buckets listing the
  * key); other distinct counts (hosts, sources) are the busiest bucket's: lower bounds with no known error.
  *
- * The refresh (`trailwatch_refresh_flow_leaders`, run by lib/reports/rollups.ts' refreshRollups) builds each
- * board from the definitions below; leaders.int.test.ts compares every board with the raw records.
+ * The refreshes (`trailwatch_refresh_flow_leaders`, `trailwatch_refresh_cloudtrail_leaders`, run by
+ * lib/reports/rollups.ts' refreshRollups) build each board from the definitions below; leaders.int.test.ts compares
+ * every board with the raw records.
  */
 
-/** Keys an hour or day bucket lists per board. 30 days read ≈ 30 × 200 day rows plus up to 46 × 200 hour rows. */
+/**
+ * Keys an hour or coarser bucket lists per board. 30 days of a flow board read ≈ 30 × 200 day rows plus up to 46 × 200
+ * hour rows; of a CloudTrail board, ≈ 5 × 200 week rows, one or two days and up to 6 × 200 six-hour and 10 × 200 hour rows.
+ */
 export const LISTED = 200;
 /** Keys a 5-minute bucket lists per board: up to 22 of them at a range's edges (≈ 6k records each at 50M a month). */
 export const LISTED_FIVE_MINUTES = 50;
 
-/** A board's sums with error bounds: flow records, and the flow log's `bytes` and `packets`. Every board keeps them. */
+/** A board's sums with error bounds: records, and the flow log's `bytes` and `packets`. */
 export type LeaderSum = "records" | "bytes" | "packets";
-export const LEADER_SUMS: readonly LeaderSum[] = ["records", "bytes", "packets"];
-export const isLeaderSum = (column: string): column is LeaderSum => (LEADER_SUMS as readonly string[]).includes(column);
+export const isLeaderSum = (column: string): column is LeaderSum => ["records", "bytes", "packets"].includes(column);
 const SUM_MEASURES: Record<LeaderSum, Measure> = { records: { kind: "count" }, bytes: { kind: "sum", field: "bytes" }, packets: { kind: "sum", field: "packets" } };
+
+/** Per source: the boards' table, the sums every board of it keeps, and the grains of its buckets (as lib/reports/grains.ts rollupSpans takes them). */
+const BOARD_TABLES: Record<RecordSource, { table: string; sums: readonly LeaderSum[]; coarsest: RollupGrain; finer: FinerGrains }> = {
+  vpcflow: { table: "flow_leaders", sums: ["records", "bytes", "packets"], coarsest: "day", finer: { fiveMinutes: true } },
+  cloudtrail: { table: "cloudtrail_leaders", sums: ["records"], coarsest: "week", finer: { fiveMinutes: true, sixHours: true } },
+};
 
 /**
  * The other columns a board may keep per key: `rejected` (REJECTed records: a sum, no bound), `d1`, `d2` (distinct
@@ -49,6 +62,7 @@ const PORT_SETS: readonly LeaderExtra[] = ["rejected_ports", "accepted_ports"];
 export interface LeaderBoard {
   /** The `board` column's value. */
   name: string;
+  source: RecordSource;
   /** The records it counts. */
   base: Selection;
   /** Its key fields, stored in columns k1, k2, k3 as text (as the rule engine's `textSql` writes them). */
@@ -61,20 +75,22 @@ export interface LeaderBoard {
 
 /** Every board; the refresh function builds exactly these (leaders.int.test.ts checks each against raw rows). */
 export const LEADER_BOARDS: readonly LeaderBoard[] = [
-  { name: "talkers-bytes", base: TRAFFIC, keys: ["srcaddr", "dstaddr"], rankBy: "bytes", extras: {} },
-  { name: "talkers-packets", base: TRAFFIC, keys: ["srcaddr", "dstaddr"], rankBy: "packets", extras: {} },
-  { name: "remote-admin", base: REMOTE_ADMIN_FROM_PUBLIC, keys: ["srcaddr", "dstport", "action"], rankBy: "records", extras: {} },
+  { name: "talkers-bytes", source: "vpcflow", base: TRAFFIC, keys: ["srcaddr", "dstaddr"], rankBy: "bytes", extras: {} },
+  { name: "talkers-packets", source: "vpcflow", base: TRAFFIC, keys: ["srcaddr", "dstaddr"], rankBy: "packets", extras: {} },
+  { name: "remote-admin", source: "vpcflow", base: REMOTE_ADMIN_FROM_PUBLIC, keys: ["srcaddr", "dstport", "action"], rankBy: "records", extras: {} },
   {
     name: "rejected-sources",
+    source: "vpcflow",
     base: mergeSelections(TRAFFIC, REJECT),
     keys: ["srcaddr"],
     rankBy: "records",
     extras: { rejected_ports: { kind: "distinct", field: "dstport" }, d2: { kind: "distinct", field: "dstaddr" } },
   },
   // Traffic per interface (VPC and subnet come with the custom formats): 2,000 interfaces kept a rollup of ≈ 5.4k rows an hour.
-  { name: "interfaces-bytes", base: TRAFFIC, keys: ["vpc-id", "subnet-id", "interface-id"], rankBy: "bytes", extras: { rejected: { kind: "count", where: REJECT } } },
+  { name: "interfaces-bytes", source: "vpcflow", base: TRAFFIC, keys: ["vpc-id", "subnet-id", "interface-id"], rankBy: "bytes", extras: { rejected: { kind: "count", where: REJECT } } },
   {
     name: "destination-ports",
+    source: "vpcflow",
     base: mergeSelections(TRAFFIC, { include: { dstport: "*" } }),
     keys: ["protocol", "dstport"],
     rankBy: "records",
@@ -82,6 +98,7 @@ export const LEADER_BOARDS: readonly LeaderBoard[] = [
   },
   {
     name: "port-scans",
+    source: "vpcflow",
     base: FROM_PUBLIC,
     keys: ["srcaddr"],
     rankBy: "rejected_ports",
@@ -92,20 +109,27 @@ export const LEADER_BOARDS: readonly LeaderBoard[] = [
       d1: { kind: "distinct", field: "dstaddr" },
     },
   },
+  // The Overview's top principals and source addresses (lib/reports/overview.ts topBy): events having the key.
+  { name: "principals", source: "cloudtrail", base: { include: { "userIdentity.arn": "*" } }, keys: ["userIdentity.arn"], rankBy: "records", extras: {} },
+  { name: "sources", source: "cloudtrail", base: { include: { sourceIPAddress: "*" } }, keys: ["sourceIPAddress"], rankBy: "records", extras: {} },
 ];
 
 
+/** The sums `board` keeps (each with its error and unlisted bound). */
+const sumsOf = (board: LeaderBoard) => BOARD_TABLES[board.source].sums;
+
 /** The column of `board` holding `measure` (asked for within the board's records), or null. */
 export function leaderColumn(board: LeaderBoard, measure: Measure): LeaderColumn | null {
-  const columns = [...Object.entries(SUM_MEASURES), ...Object.entries(board.extras)] as [LeaderColumn, Measure][];
-  return columns.find(([, m]) => sameMeasure("vpcflow", m, measure))?.[0] ?? null;
+  const sums = sumsOf(board).map((s): [LeaderColumn, Measure] => [s, SUM_MEASURES[s]]);
+  const columns = [...sums, ...Object.entries(board.extras)] as [LeaderColumn, Measure][];
+  return columns.find(([, m]) => sameMeasure(board.source, m, measure))?.[0] ?? null;
 }
 
-/** The board counting exactly `base` (and, when given, keyed by exactly `keys` in order and ranking by `rankedBy`), or null. */
-export function leaderBoardFor(base: Selection, keys?: readonly string[], rankedBy?: Measure): LeaderBoard | null {
+/** The board of `source` counting exactly `base` (and, when given, keyed by exactly `keys` in order and ranking by `rankedBy`), or null. */
+export function leaderBoardFor(source: RecordSource, base: Selection, keys?: readonly string[], rankedBy?: Measure): LeaderBoard | null {
   const keyed = (b: LeaderBoard) => !keys || (b.keys.length === keys.length && b.keys.every((k, i) => k === keys[i]));
   const ranked = (b: LeaderBoard) => !rankedBy || leaderColumn(b, rankedBy) === b.rankBy;
-  return LEADER_BOARDS.find((b) => keyed(b) && ranked(b) && sameSelection("vpcflow", b.base, base)) ?? null;
+  return LEADER_BOARDS.find((b) => b.source === source && keyed(b) && ranked(b) && sameSelection(source, b.base, base)) ?? null;
 }
 
 /**
@@ -123,26 +147,37 @@ export async function refreshFlowLeaders(db: Queryable): Promise<number> {
 }
 
 /**
+ * Rebuilds the CloudTrail boards of the hours marked since the last refresh: their 5 minutes (from the raw events),
+ * and the hours, 6 hours, days and weeks holding them (from the rollups' rows, so it runs after the rollups'
+ * refresh; an hour the rollups have not refreshed yet waits for the next call). Returns how many hours were
+ * rebuilt. Throws when the database fails.
+ */
+export async function refreshCloudTrailLeaders(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>("SELECT trailwatch_refresh_cloudtrail_leaders($1, $2) AS n", [LISTED, LISTED_FIVE_MINUTES]);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** The stored rows of `board` over `[from, to)` (their condition on grain and bucket) and its raw edges; null when the range holds no whole hour. */
+function boardSpans(board: LeaderBoard, from: Date, to: Date) {
+  const { coarsest, finer } = BOARD_TABLES[board.source];
+  return rollupSpans(from, to, coarsest, finer);
+}
+
+/**
  * SQL of the exact total of a board's `sum` over `[from, to)` (column `total`): every row of its buckets, listed or
  * not, and the raw records at the edges outside them. Null when the range holds no whole hour.
  */
 export function leaderTotalSql(board: LeaderBoard, sum: LeaderSum, from: Date, to: Date, params: SqlParams): string | null {
-  const spans = rollupSpans(from, to, "day", { fiveMinutes: true });
+  const spans = boardSpans(board, from, to);
   if (!spans) return null;
   const e = "e";
-  const { table, time } = SOURCE_TABLES.vpcflow;
+  const { table, time } = SOURCE_TABLES[board.source];
   const raw = sum === "records" ? "count(*)" : `coalesce(sum(${e}.${sum}), 0)`;
-  const stored = `SELECT coalesce(sum(${sum}), 0) FROM flow_leaders WHERE board = ${params.add(board.name)} AND (${storedBucketsSql(spans.stored, params)})`;
-  const base = selectionSql(e, "vpcflow", board.base, params);
-  return `SELECT (${stored}) + (SELECT ${raw} FROM ${table} ${e} WHERE ${rawEdgesSql(`${e}.${time}`, from, to, spans, params)}${base ? ` AND ${base}` : ""}) AS total`;
+  const stored = `SELECT coalesce(sum(${sum}), 0) FROM ${BOARD_TABLES[board.source].table} WHERE board = ${params.add(board.name)} AND (${storedBucketsSql(spans.stored, params)})`;
+  const base = selectionSql(e, board.source, board.base, params);
+  return `SELECT (${stored}) + (SELECT ${raw} FROM ${rawEdgeRowsSql(table, time, from, to, spans, params)} ${e}${base ? ` WHERE ${base}` : ""}) AS total`;
 }
 
-/**
- * SQL of a board's keys merged over `[from, to)`, ranked by its `rankBy` column, at most `limit` rows, with columns
- * `k1`… (one per key), every column of the board (lower bounds; a port set as its size), `<sum>_error` for each
- * sum (what it may lack), `first_time`, `last_time`; with `minimum`, only keys whose `column` is at least `value`.
- * Null when the range holds no whole hour (raw rows are then as cheap). Parameters are added to `params`.
- */
 export function leaderRowsSql(
   board: LeaderBoard,
   from: Date,
@@ -151,36 +186,38 @@ export function leaderRowsSql(
   minimum: { column: LeaderColumn; value: number } | null,
   params: SqlParams,
 ): string | null {
-  const spans = rollupSpans(from, to, "day", { fiveMinutes: true });
+  const spans = boardSpans(board, from, to);
   if (!spans) return null;
+  const { source } = board;
+  const sums = sumsOf(board);
   const keys = board.keys.map((_, i) => `k${i + 1}`);
   const extras = Object.keys(board.extras) as LeaderExtra[];
   const sets = extras.filter((c) => PORT_SETS.includes(c));
-  const stored = `SELECT rank, ${[...keys, ...LEADER_SUMS, ...extras].join(", ")}, ${LEADER_SUMS.map((s) => `${s}_error, ${s}_unlisted`).join(", ")}, first_time, last_time
-                    FROM flow_leaders WHERE board = ${params.add(board.name)} AND (${storedBucketsSql(spans.stored, params)})`;
-  const { table, time } = SOURCE_TABLES.vpcflow;
+  const stored = `SELECT rank, ${[...keys, ...sums, ...extras].join(", ")}, ${sums.map((s) => `${s}_error, ${s}_unlisted`).join(", ")}, first_time, last_time
+                    FROM ${BOARD_TABLES[source].table} WHERE board = ${params.add(board.name)} AND (${storedBucketsSql(spans.stored, params)})`;
+  const { table, time } = SOURCE_TABLES[source];
   const e = "e";
   const filtered = (sql: string, m: Measure, also?: string) => {
-    const w = [selectionSql(e, "vpcflow", m.where, params), also].filter(Boolean);
+    const w = [selectionSql(e, source, m.where, params), also].filter(Boolean);
     return w.length ? `${sql} FILTER (WHERE ${w.join(" AND ")})` : sql;
   };
   const edgeColumn = (c: LeaderExtra) => {
     const m = board.extras[c]!;
     if (m.kind === "count") return filtered("count(*)", m);
     if (m.kind !== "distinct" || typeof m.field !== "string") throw new Error(`board ${board.name}: ${c} must count records or distinct values of one field`);
-    if (!sets.includes(c)) return filtered(`count(DISTINCT ${textSql(e, "vpcflow", m.field, params)})`, m);
-    const column = columnName("vpcflow", m.field);
+    if (!sets.includes(c)) return filtered(`count(DISTINCT ${textSql(e, source, m.field, params)})`, m);
+    const column = columnName(source, m.field);
     return filtered(`array_agg(DISTINCT ${e}.${column})`, m, `${e}.${column} IS NOT NULL`);
   };
-  const base = selectionSql(e, "vpcflow", board.base, params);
+  const base = selectionSql(e, source, board.base, params);
+  const edgeSum = (s: LeaderSum) => (s === "records" ? "count(*)" : `coalesce(sum(${e}.${s}), 0)`);
   // The raw records at the edges, as one more bucket: grouped from raw records, its LISTED busiest keys exact,
   // the others folded into its rank-0 row with their sums and bound (so the merge groups a few rows, not every key).
-  const edgeGroups = `SELECT ${board.keys.map((k, i) => `${textSql(e, "vpcflow", k, params)} AS k${i + 1}`).join(", ")}, count(*) AS records,
-                             coalesce(sum(${e}.bytes), 0) AS bytes, coalesce(sum(${e}.packets), 0) AS packets,
+  const edgeGroups = `SELECT ${board.keys.map((k, i) => `${textSql(e, source, k, params)} AS k${i + 1}`).join(", ")},
+                             ${sums.map((s) => `${edgeSum(s)} AS ${s}`).join(", ")},
                              ${extras.map((c) => `${edgeColumn(c)} AS ${c}, `).join("")}min(${e}.${time}) AS first_time, max(${e}.${time}) AS last_time
-                        FROM ${table} ${e}
-                       WHERE ${rawEdgesSql(`${e}.${time}`, from, to, spans, params)}
-                         ${base ? `AND ${base}` : ""}
+                        FROM ${rawEdgeRowsSql(table, time, from, to, spans, params)} ${e}
+                       ${base ? `WHERE ${base}` : ""}
                        GROUP BY ${keys.map((_, i) => i + 1).join(", ")}`;
   const rankValue = sets.includes(board.rankBy as LeaderExtra) ? `coalesce(cardinality(${board.rankBy}), 0)` : board.rankBy;
   const order = `${rankValue} DESC, ${keys.map((k) => `${k} COLLATE "C"`).join(", ")}`;
@@ -191,16 +228,16 @@ export function leaderRowsSql(
     edge_listed AS MATERIALIZED (
       SELECT row_number() OVER (ORDER BY ${order}) AS rank, l.* FROM (SELECT * FROM edge_groups ORDER BY ${order} LIMIT ${listed}) l),
     edge_unlisted AS (
-      SELECT count(*) AS groups, ${LEADER_SUMS.map((s) => `sum(${s}) AS ${s}, coalesce(max(${s}), 0) AS ${s}_unlisted`).join(", ")},
+      SELECT count(*) AS groups, ${sums.map((s) => `sum(${s}) AS ${s}, coalesce(max(${s}), 0) AS ${s}_unlisted`).join(", ")},
              min(first_time) AS first_time, max(last_time) AS last_time
         FROM edge_groups WHERE id NOT IN (SELECT id FROM edge_listed)),
     edge_rows AS (
-      SELECT l.rank, ${keys.map((k) => `l.${k}`).join(", ")}, ${LEADER_SUMS.map((s) => `l.${s}`).join(", ")}, ${extras.map((c) => `l.${c}, `).join("")}
-             ${LEADER_SUMS.map((s) => `0, u.${s}_unlisted`).join(", ")}, l.first_time, l.last_time
+      SELECT l.rank, ${keys.map((k) => `l.${k}`).join(", ")}, ${sums.map((s) => `l.${s}`).join(", ")}, ${extras.map((c) => `l.${c}, `).join("")}
+             ${sums.map((s) => `0, u.${s}_unlisted`).join(", ")}, l.first_time, l.last_time
         FROM edge_listed l CROSS JOIN edge_unlisted u
       UNION ALL
-      SELECT 0, ${keys.map(() => "NULL").join(", ")}, ${LEADER_SUMS.join(", ")}, ${extras.map(() => "NULL, ").join("")}
-             ${LEADER_SUMS.map((s) => `0, ${s}_unlisted`).join(", ")}, first_time, last_time
+      SELECT 0, ${keys.map(() => "NULL").join(", ")}, ${sums.join(", ")}, ${extras.map(() => "NULL, ").join("")}
+             ${sums.map((s) => `0, ${s}_unlisted`).join(", ")}, first_time, last_time
         FROM edge_unlisted WHERE groups > 0)`;
   // A key may lack its rows' own errors, and the unlisted bound of every bucket but those listing it (an
   // uncorrelated subquery: computed once).
@@ -220,7 +257,7 @@ export function leaderRowsSql(
           SELECT * FROM edge_rows)
   SELECT g.*${later.map((c) => `, ${union(c)}`).join("")} FROM (
     SELECT * FROM (
-      SELECT ${keys.join(", ")}, ${LEADER_SUMS.map((s) => `sum(${s}) AS ${s}`).join(", ")}, ${LEADER_SUMS.map(error).join(", ")},
+      SELECT ${keys.join(", ")}, ${sums.map((s) => `sum(${s}) AS ${s}`).join(", ")}, ${sums.map(error).join(", ")},
              ${extras.filter((c) => !later.includes(c)).map((c) => `${merge(c)}, `).join("")}min(first_time) AS first_time, max(last_time) AS last_time
         FROM merged WHERE rank > 0 GROUP BY ${keys.join(", ")}) g
      ${minimum ? `WHERE ${minimum.column} >= ${params.add(minimum.value)}` : ""}

@@ -62,6 +62,11 @@ export interface TopRow {
   count: number;
   /** The events counted (null when the value cannot be written as a plain link value). */
   href: string | null;
+  /**
+   * Present when the row was read from a leader board (lib/reports/leaders.ts: top principals and source addresses
+   * over every account and region): `count` is then a lower bound, and the true count lies in [count, count + margin].
+   */
+  margin?: number;
 }
 
 export interface ErrorsOverTime {
@@ -223,7 +228,12 @@ async function topBy(field: string, options: TopOptions, db: Queryable, base?: S
     orderBy: "count",
     limit: Math.min(100, Math.max(1, Math.trunc(options.limit ?? 10))),
   });
-  return rows.map((r) => ({ value: r.key.value ?? "", count: r.values.count, href: r.hrefs.count }));
+  return rows.map((r) => ({
+    value: r.key.value ?? "",
+    count: r.values.count,
+    href: r.hrefs.count,
+    ...(r.margin?.count != null ? { margin: r.margin.count } : {}),
+  }));
 }
 
 /** The most frequent `eventSource`s (AWS services), most frequent first (ties by name). */
@@ -236,12 +246,18 @@ export function topEventNames(options: TopOptions, db: Queryable = getPool()): P
   return topBy("eventName", options, db);
 }
 
-/** The most active principals by `userIdentity.arn`, most active first; events without an ARN are skipped. */
+/**
+ * The most active principals by `userIdentity.arn`, most active first; events without an ARN are skipped. Over every
+ * account and region, read from a leader board: counts may be lower bounds (`TopRow.margin`).
+ */
 export function topPrincipals(options: TopOptions, db: Queryable = getPool()): Promise<TopRow[]> {
   return topBy("userIdentity.arn", options, db);
 }
 
-/** The most frequent `sourceIPAddress` values (IPs or AWS service names), most frequent first. */
+/**
+ * The most frequent `sourceIPAddress` values (IPs or AWS service names), most frequent first. Over every account
+ * and region, read from a leader board: counts may be lower bounds (`TopRow.margin`).
+ */
 export function topSourceIps(options: TopOptions, db: Queryable = getPool()): Promise<TopRow[]> {
   return topBy("sourceIPAddress", options, db);
 }

@@ -642,8 +642,8 @@ async function groupedQuery<K extends string, M extends string>(
 /** The exact total of a count or sum measure whose records are exactly a leader board's, with its parameters; null when none is. */
 function leaderTotalQuery(query: Query, measure: Measure): { text: string; params: SqlParams } | null {
   const { scope } = query;
-  if (query.source !== "vpcflow" || scope.account || scope.region || measure.kind === "distinct") return null;
-  const board = leaderBoardFor(mergeSelections(query.base, measure.where));
+  if (scope.account || scope.region || measure.kind === "distinct") return null;
+  const board = leaderBoardFor(query.source, mergeSelections(query.base, measure.where));
   const sum = board && leaderColumn(board, { ...measure, where: undefined });
   if (!board || !sum || !isLeaderSum(sum)) return null;
   const params = new SqlParams();
@@ -658,10 +658,10 @@ function leaderTotalQuery(query: Query, measure: Measure): { text: string; param
  */
 function leaderQuery<K extends string, M extends string>(options: GroupOptions<K, M>, limit: number, params: SqlParams): string | null {
   const { scope } = options;
-  if (options.source !== "vpcflow" || scope.account || scope.region || options.perKey || options.keysDiffer) return null;
+  if (scope.account || scope.region || options.perKey || options.keysDiffer) return null;
   const keys = Object.values<GroupKey>(options.keys);
   if (!keys.every((k): k is string => typeof k === "string")) return null;
-  const board = leaderBoardFor(options.base ?? {}, keys, options.measures[options.orderBy]);
+  const board = leaderBoardFor(options.source, options.base ?? {}, keys, options.measures[options.orderBy]);
   if (!board) return null;
   const columnOf = new Map(Object.entries<Measure>(options.measures).map(([name, m]) => [name, leaderColumn(board, m)]));
   if ([...columnOf.values()].some((c) => c === null)) return null;

@@ -19,6 +19,7 @@ import { refreshRollups, ROLLUPS, startRollupRefresh, type Rollup } from "./roll
 import { silentLog } from "../../test/support/samples";
 import { PRIVATE_NETWORKS } from "../detect/conditions";
 import { REMOTE_ADMIN_PORTS } from "./flow-selections";
+import { refreshCloudTrailLeaders } from "./leaders";
 import { explaining } from "../../test/support/explain";
 
 // Rollup-backed panels (lib/reports/rollups.ts) must give exactly the raw-row answer, which this
@@ -433,13 +434,31 @@ describe("report rollups", () => {
       await nudge("cloudtrail_rollup", "names", "5min", rows[0].bucket, -3);
     }
 
-    // The actor rollups too: top principals and top source addresses read their day rows.
-    for (const [rollup, panel] of [["principals", topPrincipals], ["sources", topSourceIps]] as const) {
+    // Top principals of one account read `principals`' day rows; over every account, top principals and source
+    // addresses read their leader boards' (lib/reports/leaders.ts), which the refresh builds from those rollups.
+    const principalsOfA = async () => (await topPrincipals({ ...SCOPE, account: A, limit: 100 }, db.pool)).reduce((n, r) => n + r.count, 0);
+    const principalCalls = await principalsOfA();
+    const nudgeOfA = (delta: number) =>
+      db.pool.query(
+        `UPDATE cloudtrail_rollup SET records = records + $1
+          WHERE id = (SELECT min(id) FROM cloudtrail_rollup WHERE rollup = 'principals' AND grain = 'day' AND bucket = '2026-11-19' AND recipient_account_id = $2)`,
+        [delta, A],
+      );
+    await nudgeOfA(5);
+    assert.equal(await principalsOfA(), principalCalls + 5, "principals day rows are read");
+    await nudgeOfA(-5);
+    for (const [board, panel] of [["principals", topPrincipals], ["sources", topSourceIps]] as const) {
       const sum = async () => (await panel({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.count, 0);
       const was = await sum();
-      await nudge("cloudtrail_rollup", rollup, "day", "2026-11-19", 5);
-      assert.equal(await sum(), was + 5, `${rollup} day rows are read`);
-      await nudge("cloudtrail_rollup", rollup, "day", "2026-11-19", -5);
+      const nudgeBoard = (delta: number) =>
+        db.pool.query(
+          `UPDATE cloudtrail_leaders SET records = records + $1
+            WHERE id = (SELECT min(id) FROM cloudtrail_leaders WHERE board = $2 AND grain = 'day' AND bucket = '2026-11-19' AND rank = 1)`,
+          [delta, board],
+        );
+      await nudgeBoard(5);
+      assert.equal(await sum(), was + 5, `the ${board} board's day rows are read`);
+      await nudgeBoard(-5);
     }
 
     const bucketCalls = async () => (await topBuckets({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.requests, 0);
@@ -499,7 +518,7 @@ describe("report rollups", () => {
     assert.ok(ROLLUPS.every((r) => partitions.includes(`${r.source === "cloudtrail" ? "cloudtrail" : "flow"}_rollup_${r.name}`)), "a partition per rollup");
     const plans: string[] = [];
     for (const [panel, rollup] of [
-      [() => topSourceIps({ ...SCOPE, limit: 10 }, explaining(db.pool, plans)), "cloudtrail_rollup_sources"],
+      [() => topPrincipals({ ...SCOPE, account: A, limit: 10 }, explaining(db.pool, plans)), "cloudtrail_rollup_principals"],
       [() => trafficByInterface({ ...SCOPE, account: A }, explaining(db.pool, plans)), "flow_rollup_interfaces"],
       // Every tile of the Login audit, sign-ins over time: the `logins` rollup (each tile lies within its records).
       [() => loginKpis(SCOPE, explaining(db.pool, plans)), "cloudtrail_rollup_logins"],
@@ -891,6 +910,26 @@ describe("report rollups kept fresh and upgraded", () => {
       const { kpis } = await networkKpis(SCOPE, upgraded);
       const flows = await upgraded.query(`SELECT count(*)::int AS n FROM flow_records WHERE start >= $1 AND start < $2 AND log_status = 'OK'`, [SCOPE.from, SCOPE.to]);
       assert.equal(kpis.flows, flows.rows[0].n);
+    });
+  });
+
+  it("gain the CloudTrail leader boards for hours already rolled up, at every grain, at the next refresh", async () => {
+    await withDatabaseBefore("20261208000000_cloudtrail_leaders", async (upgraded, upgrade) => {
+      await ingestCloudTrail(upgraded, EVENTS, cloudTrailKey(A, "us-east-1"));
+      await upgraded.query("SELECT trailwatch_refresh_rollups()");
+      assert.deepEqual((await upgrade()).slice(0, 1), ["20261208000000_cloudtrail_leaders"]);
+      const hours = await upgraded.query("SELECT count(DISTINCT date_trunc('hour', event_time AT TIME ZONE 'UTC'))::int AS n FROM cloudtrail_events");
+      assert.equal((await upgraded.query("SELECT trailwatch_refresh_rollups() AS n")).rows[0].n, 0, "no rollup hour was marked dirty");
+      assert.equal(await refreshCloudTrailLeaders(upgraded), hours.rows[0].n, "every CloudTrail hour built for the boards");
+      const grains = await upgraded.query("SELECT board, array_agg(DISTINCT grain ORDER BY grain) AS g FROM cloudtrail_leaders GROUP BY 1 ORDER BY 1");
+      const every = ["5min", "6h", "day", "hour", "week"];
+      assert.deepEqual(grains.rows, [{ board: "principals", g: every }, { board: "sources", g: every }]);
+      const principals = await topPrincipals({ ...SCOPE, limit: 100 }, upgraded);
+      const raw = await upgraded.query(
+        `SELECT user_identity_arn AS k, count(*)::int AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND user_identity_arn IS NOT NULL GROUP BY 1`,
+        [SCOPE.from, SCOPE.to],
+      );
+      assert.deepEqual(new Map(principals.map((r) => [r.value, [r.count, r.margin]])), new Map(raw.rows.map((r) => [r.k, [r.n, 0]])));
     });
   });
 });

@@ -3,7 +3,7 @@ import type { Queryable } from "../db/queryable";
 import type { Logger } from "../log";
 import { pause } from "../ops/heartbeat";
 import { presenceSpan, rawEdges, rollupSpans, storedBucketsSql, type GrainSpan, type RollupGrain } from "./grains";
-import { refreshFlowLeaders } from "./leaders";
+import { refreshCloudTrailLeaders, refreshFlowLeaders } from "./leaders";
 import { refreshBucketCallers } from "./bucket-callers";
 import { ASSUME_ROLE } from "./change-catalogue";
 import { selectionSql, selectionWithin, type RecordSource, type Selection } from "./selection";
@@ -164,7 +164,8 @@ function startRefresh(db: Queryable): Promise<number> {
 
 async function refreshOnce(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: number }>("SELECT trailwatch_refresh_rollups() AS n");
-  return Number(rows[0]?.n ?? 0) + (await refreshFlowLeaders(db)) + (await refreshBucketCallers(db));
+  // The CloudTrail boards' coarser rows come from the rollups' rows: after the rollups.
+  return Number(rows[0]?.n ?? 0) + (await refreshFlowLeaders(db)) + (await refreshBucketCallers(db)) + (await refreshCloudTrailLeaders(db));
 }
 
 /**
