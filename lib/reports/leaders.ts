@@ -14,9 +14,10 @@ import { mergeSelections, sameMeasure, sameSelection, selectionSql, type RecordS
  * migration 20261208000000_cloudtrail_leaders): the Overview's top principals and source addresses (≈ 3,000 of each
  * an hour at 10M events a month). Per bucket, a board lists its {@link LISTED} busiest keys by its measure, with exact
  * sums, and keeps one row for all its other keys together: their exact sums (totals stay exact) and the most any one
- * of them had in that bucket. Buckets are UTC hours and days (and, for CloudTrail, 6 hours and weeks, built from the
- * rollups' exact rows); per 5 minutes a board lists {@link LISTED_FIVE_MINUTES} keys the same way, for the partial
- * hours at a range's edges (migration 20261206200000_flow_five_minute_rows).
+ * of them had in that bucket. Buckets are UTC hours and days, for CloudTrail 6 hours and weeks too (its hours and
+ * coarser buckets are built from the rollups' rows, exact per bucket); per 5 minutes a board lists
+ * {@link LISTED_FIVE_MINUTES} keys the same way, for the partial hours at a range's edges (migration
+ * 20261206200000_flow_five_minute_rows).
  *
  * Reading a range merges the buckets, the records at its edges outside them (grouped from raw records, less than
  * 5 minutes each) counting as one more. A key's merged sum covers the buckets listing it, so it is a lower bound; it lacks at most the bound of
@@ -172,12 +173,23 @@ export function leaderTotalSql(board: LeaderBoard, sum: LeaderSum, from: Date, t
   if (!spans) return null;
   const e = "e";
   const { table, time } = SOURCE_TABLES[board.source];
-  const raw = sum === "records" ? "count(*)" : `coalesce(sum(${e}.${sum}), 0)`;
+  const raw = rawSumSql(e, sum);
   const stored = `SELECT coalesce(sum(${sum}), 0) FROM ${BOARD_TABLES[board.source].table} WHERE board = ${params.add(board.name)} AND (${storedBucketsSql(spans.stored, params)})`;
   const base = selectionSql(e, board.source, board.base, params);
   return `SELECT (${stored}) + (SELECT ${raw} FROM ${rawEdgeRowsSql(table, time, from, to, spans, params)} ${e}${base ? ` WHERE ${base}` : ""}) AS total`;
 }
 
+/** A board sum over raw records (alias `e`), as SQL. */
+function rawSumSql(e: string, sum: LeaderSum): string {
+  return sum === "records" ? "count(*)" : `coalesce(sum(${e}.${sum}), 0)`;
+}
+
+/**
+ * SQL of a board's keys merged over `[from, to)`, ranked by its `rankBy` column, at most `limit` rows, with columns
+ * `k1`… (one per key), every column of the board (lower bounds; a port set as its size), `<sum>_error` for each
+ * sum (what it may lack), `first_time`, `last_time`; with `minimum`, only keys whose `column` is at least `value`.
+ * Null when the range holds no whole hour (raw rows are then as cheap). Parameters are added to `params`.
+ */
 export function leaderRowsSql(
   board: LeaderBoard,
   from: Date,
@@ -210,11 +222,10 @@ export function leaderRowsSql(
     return filtered(`array_agg(DISTINCT ${e}.${column})`, m, `${e}.${column} IS NOT NULL`);
   };
   const base = selectionSql(e, source, board.base, params);
-  const edgeSum = (s: LeaderSum) => (s === "records" ? "count(*)" : `coalesce(sum(${e}.${s}), 0)`);
   // The raw records at the edges, as one more bucket: grouped from raw records, its LISTED busiest keys exact,
   // the others folded into its rank-0 row with their sums and bound (so the merge groups a few rows, not every key).
   const edgeGroups = `SELECT ${board.keys.map((k, i) => `${textSql(e, source, k, params)} AS k${i + 1}`).join(", ")},
-                             ${sums.map((s) => `${edgeSum(s)} AS ${s}`).join(", ")},
+                             ${sums.map((s) => `${rawSumSql(e, s)} AS ${s}`).join(", ")},
                              ${extras.map((c) => `${edgeColumn(c)} AS ${c}, `).join("")}min(${e}.${time}) AS first_time, max(${e}.${time}) AS last_time
                         FROM ${rawEdgeRowsSql(table, time, from, to, spans, params)} ${e}
                        ${base ? `WHERE ${base}` : ""}
