@@ -13,7 +13,7 @@ export function LowerBound({ margin, unit }: { margin: number | null | undefined
 
 /** What a table with lower bounds says under it (once per table). */
 export const LOWER_BOUNDS_NOTE =
-  "Ranked from each hour's and day's busiest keys: a value marked ≥ may lack the buckets that did not list its key (hover the mark for how much at most). Its link lists every record.";
+  "Ranked from the busiest keys of each hour, day or other time bucket: a value marked ≥ may lack the buckets that did not list its key (hover the mark for how much at most). Its link lists every record.";
 
 /** Whether any of `margins` makes its value a lower bound. */
 export function hasLowerBounds(margins: readonly (number | null | undefined)[]): boolean {
