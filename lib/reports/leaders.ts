@@ -42,8 +42,8 @@ export const LISTED_FIVE_MINUTES = 50;
 
 /** A board's sums with error bounds: records, and the flow log's `bytes` and `packets`. */
 export type LeaderSum = "records" | "bytes" | "packets";
-export const isLeaderSum = (column: string): column is LeaderSum => ["records", "bytes", "packets"].includes(column);
 const SUM_MEASURES: Record<LeaderSum, Measure> = { records: { kind: "count" }, bytes: { kind: "sum", field: "bytes" }, packets: { kind: "sum", field: "packets" } };
+export const isLeaderSum = (column: string): column is LeaderSum => Object.hasOwn(SUM_MEASURES, column);
 
 /** Per source: the boards' table, the sums every board of it keeps, and the grains of its buckets (as lib/reports/grains.ts rollupSpans takes them). */
 const BOARD_TABLES: Record<RecordSource, { table: string; sums: readonly LeaderSum[]; coarsest: RollupGrain; finer: FinerGrains }> = {

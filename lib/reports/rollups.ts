@@ -228,6 +228,8 @@ export function rollupRelation(rollup: Rollup, from: Date, to: Date, grain: Roll
   const parts = spans.stored.map((span) => storedRowsSql(rollup, span, params));
   // Each raw edge is its own range of the time index: CloudTrail's covers the rollups' columns, so a range is an
   // index-only scan (where one condition OR-ing both edges could only be a bitmap scan, which reads the table).
+  // Not grains.ts rawEdgeRowsSql: its `SELECT *` branches let the planner push every filter of a panel down into
+  // them, which planned for ≈ 2.5 ms (`loginsOverTime` over 24 hours 3-5 → 7-8 ms at 10M, measured).
   const edges = rawEdges(from, to, spans).map(
     ([start, end]) =>
       `SELECT ${[time, ...fields, ...sums].join(", ")} FROM ${raw} r
