@@ -7,6 +7,7 @@ import { EventTable } from "../../components/event-table";
 import { formatBytes, formatInteger } from "../../components/format";
 import { GroupTable } from "../../components/group-table";
 import { KpiTiles } from "../../components/kpi-tiles";
+import { LowerBound } from "../../components/lower-bound";
 import { Panel } from "../../components/panel";
 import { ReportHeader } from "../../components/report-header";
 import { reportHref } from "../../lib/reports/report-filters";
@@ -82,7 +83,17 @@ export default async function S3Page({ searchParams }: { searchParams: SearchPar
                   { kind: "measure", measure: "gets", header: "Get", what: "GetObject calls" },
                   { kind: "measure", measure: "puts", header: "Put", what: "PutObject calls" },
                   { kind: "measure", measure: "deletes", header: "Delete", what: "DeleteObject calls" },
-                  { kind: "custom", header: "Bytes out", align: "right", render: (r) => formatBytes(r.values.bytesOut) },
+                  {
+                    kind: "custom",
+                    header: "Bytes out",
+                    align: "right",
+                    render: (r) => (
+                      <>
+                        <LowerBound margin={r.margin?.bytesOut} unit="bytes" />
+                        {formatBytes(r.values.bytesOut)}
+                      </>
+                    ),
+                  },
                   { kind: "measure", measure: "errors", header: "Errors", what: "failed object calls" },
                 ]}
               />
@@ -110,7 +121,17 @@ export default async function S3Page({ searchParams }: { searchParams: SearchPar
                   { kind: "key", key: "name", header: "Call" },
                   { kind: "key", key: "ip", header: "Source IP" },
                   { kind: "measure", measure: "requests", header: "Calls", what: "anonymous calls" },
-                  { kind: "custom", header: "Bytes out", align: "right", render: (r) => formatBytes(r.values.bytesOut) },
+                  {
+                    kind: "custom",
+                    header: "Bytes out",
+                    align: "right",
+                    render: (r) => (
+                      <>
+                        <LowerBound margin={r.margin?.bytesOut} unit="bytes" />
+                        {formatBytes(r.values.bytesOut)}
+                      </>
+                    ),
+                  },
                 ]}
               />
             </Panel>

@@ -182,6 +182,12 @@ export const S3_CALLER: readonly string[] = ["userIdentity.arn", "userIdentity.i
 export const S3_BYTES_OUT = "additionalEventData.bytesTransferredOut";
 /** S3 refusals: S3 says `AccessDenied`. */
 export const S3_ACCESS_DENIED: Selection = { include: { errorCode: "AccessDenied" } };
+/** Object reads, writes and deletes: the S3 report's columns and series (other data events count as "other"). */
+export const S3_GET: Selection = { include: { eventName: "GetObject" } };
+export const S3_PUT: Selection = { include: { eventName: "PutObject" } };
+export const S3_DELETE: Selection = { include: { eventName: "DeleteObject" } };
+/** Calls that failed: CloudTrail records an `errorCode`. */
+export const FAILED: Selection = { include: { errorCode: "*" } };
 
 // ---- role assumption, refusals and anonymous callers ---------------------------------------------
 

@@ -1,5 +1,5 @@
 import { getPool } from "../db/pool";
-import { ASSUME_ROLE, DENIED, IAM_CATEGORISED_NAMES, IAM_CHANGE_CATEGORIES, IAM_WRITES } from "./change-catalogue";
+import { ASSUME_ROLE, DENIED, FAILED, IAM_CATEGORISED_NAMES, IAM_CHANGE_CATEGORIES, IAM_WRITES } from "./change-catalogue";
 import { ADMINISTRATOR_ACCESS_ARNS, fullAccessReason } from "./policy-grants";
 import type { Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
@@ -17,7 +17,6 @@ import type { BucketUnit } from "./time-range";
 
 const IAM = "iam.amazonaws.com";
 const SUCCEEDED: Selection = { exclude: { errorCode: "*" } };
-const FAILED: Selection = { include: { errorCode: "*" } };
 
 /** Successful identity and permission changes: IAM calls that are not read-only and returned no error. */
 export const IAM_CHANGES: Selection = mergeSelections(IAM_WRITES, SUCCEEDED);

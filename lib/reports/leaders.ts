@@ -1,6 +1,7 @@
-import { columnName, SOURCE_TABLES, textSql, type SqlParams } from "../detect/compile-rule";
+import { columnName, numberSql, SOURCE_TABLES, textSql, type SqlParams } from "../detect/compile-rule";
 import { PRIVATE_NETWORKS } from "../detect/conditions";
 import type { Queryable } from "../db/queryable";
+import { FAILED, S3_BUCKET, S3_BYTES_OUT, S3_DATA_EVENT_NAMES, S3_DATA_EVENTS, S3_DELETE, S3_GET, S3_PUT } from "./change-catalogue";
 import { ACCEPT, FROM_PUBLIC, REMOTE_ADMIN_FROM_PUBLIC, REMOTE_ADMIN_PORTS, REJECT, TRAFFIC } from "./flow-selections";
 import type { Measure } from "./report-query";
 import { rawEdgeRowsSql, rollupSpans, storedBucketsSql, type FinerGrains, type RollupGrain } from "./grains";
@@ -12,7 +13,8 @@ import { mergeSelections, sameMeasure, sameSelection, selectionSql, type RecordS
  * 20261206180000_flow_leaders): the Network panels keyed by address or port (internet peers, ephemeral ports) and by
  * interface (thousands of them: 20261206200200_interfaces_board). CloudTrail events (table `cloudtrail_leaders`,
  * migration 20261208000000_cloudtrail_leaders): the Overview's top principals and source addresses (≈ 3,000 of each
- * an hour at 10M events a month). Per bucket, a board lists its {@link LISTED} busiest keys by its measure, with exact
+ * an hour at 10M events a month), and the S3 report's busiest buckets (20261209000000_s3_buckets_board: its rollup
+ * keeps a row per bucket, call and error code, ≈ 10k a week). Per bucket, a board lists its {@link LISTED} busiest keys by its measure, with exact
  * sums, and keeps one row for all its other keys together: their exact sums (totals stay exact) and the most any one
  * of them had in that bucket. Buckets are UTC hours and days, for CloudTrail 6 hours and weeks too (its hours and
  * coarser buckets are built from the rollups' rows, exact per bucket); per 5 minutes a board lists
@@ -24,8 +26,10 @@ import { mergeSelections, sameMeasure, sameSelection, selectionSql, type RecordS
  * every bucket not listing it (plus, for a flow day row, the hours of that day not listing it): its `error`, which
  * groupRows returns as the row's margin. The true value lies in [value, value + error]; 0 means exact. This is the
  * guarantee of Elasticsearch's terms aggregation (`doc_count_error_upper_bound`), the tool users compare with.
- * Destination ports refused and accepted are kept as sets and merged by union (exact over the buckets listing the
- * key); other distinct counts (hosts, sources) are the busiest bucket's: lower bounds with no known error.
+ * Counts and sums within a board's records are merged the same way: a count lacks at most what the key's records
+ * lack, a sum's error is unknown unless the key's records are exact ({@link leaderErrorSql}). Destination ports refused
+ * and accepted are kept as sets and merged by union (exact over the buckets listing the key); other distinct counts
+ * (hosts, sources) are the busiest bucket's: lower bounds with no known error.
  *
  * The refreshes (`trailwatch_refresh_flow_leaders`, `trailwatch_refresh_cloudtrail_leaders`, run by
  * lib/reports/rollups.ts' refreshRollups) build each board from the definitions below; leaders.int.test.ts compares
@@ -52,11 +56,12 @@ const BOARD_TABLES: Record<RecordSource, { table: string; sums: readonly LeaderS
 };
 
 /**
- * The other columns a board may keep per key: `rejected` (REJECTed records: a sum, no bound), `d1`, `d2` (distinct
- * counts: the busiest bucket's), `rejected_ports`, `accepted_ports` (sets of destination ports: merged by union,
+ * The other columns a board may keep per key: counts of some of its records (`rejected`: flow records REJECTed;
+ * `c1`…`c4` on CloudTrail boards), `s1` (a sum of a field, CloudTrail), all merged by sum; `d1`, `d2` (distinct
+ * counts: the busiest bucket's); `rejected_ports`, `accepted_ports` (sets of destination ports: merged by union,
  * so exact over the buckets listing the key).
  */
-export type LeaderExtra = "rejected" | "d1" | "d2" | "rejected_ports" | "accepted_ports";
+export type LeaderExtra = "rejected" | "c1" | "c2" | "c3" | "c4" | "s1" | "d1" | "d2" | "rejected_ports" | "accepted_ports";
 export type LeaderColumn = LeaderSum | LeaderExtra;
 const PORT_SETS: readonly LeaderExtra[] = ["rejected_ports", "accepted_ports"];
 
@@ -113,6 +118,21 @@ export const LEADER_BOARDS: readonly LeaderBoard[] = [
   // The Overview's top principals and source addresses (lib/reports/overview.ts topBy): events having the key.
   { name: "principals", source: "cloudtrail", base: { include: { "userIdentity.arn": "*" } }, keys: ["userIdentity.arn"], rankBy: "records", extras: {} },
   { name: "sources", source: "cloudtrail", base: { include: { sourceIPAddress: "*" } }, keys: ["sourceIPAddress"], rankBy: "records", extras: {} },
+  // The S3 report's busiest buckets (lib/reports/s3-data-events.ts topBuckets): object calls per bucket.
+  {
+    name: "buckets",
+    source: "cloudtrail",
+    base: mergeSelections(S3_DATA_EVENTS, { include: { [S3_BUCKET]: "*" } }),
+    keys: [S3_BUCKET],
+    rankBy: "records",
+    extras: {
+      c1: { kind: "count", where: S3_GET },
+      c2: { kind: "count", where: S3_PUT },
+      c3: { kind: "count", where: S3_DELETE },
+      c4: { kind: "count", where: FAILED },
+      s1: { kind: "sum", field: S3_BYTES_OUT },
+    },
+  },
 ];
 
 
@@ -154,9 +174,17 @@ export async function refreshFlowLeaders(db: Queryable): Promise<number> {
  * rebuilt. Throws when the database fails.
  */
 export async function refreshCloudTrailLeaders(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ n: number }>("SELECT trailwatch_refresh_cloudtrail_leaders($1, $2) AS n", [LISTED, LISTED_FIVE_MINUTES]);
+  const { rows } = await db.query<{ n: number }>("SELECT trailwatch_refresh_cloudtrail_leaders($1, $2, $3::text[], $4::text[]) AS n", [
+    LISTED,
+    LISTED_FIVE_MINUTES,
+    [...S3_DATA_EVENT_NAMES],
+    BUCKET_CALLS,
+  ]);
   return Number(rows[0]?.n ?? 0);
 }
+
+/** The event names the `buckets` board counts in `c1`, `c2`, `c3` (the SQL refresh takes them as a parameter; `c4` counts errors). */
+const BUCKET_CALLS = [S3_GET, S3_PUT, S3_DELETE].map((s) => String(s.include?.eventName));
 
 /** The stored rows of `board` over `[from, to)` (their condition on grain and bucket) and its raw edges; null when the range holds no whole hour. */
 function boardSpans(board: LeaderBoard, from: Date, to: Date) {
@@ -216,6 +244,7 @@ export function leaderRowsSql(
   const edgeColumn = (c: LeaderExtra) => {
     const m = board.extras[c]!;
     if (m.kind === "count") return filtered("count(*)", m);
+    if (m.kind === "sum") return filtered(`coalesce(sum(${numberSql(e, source, m.field, params)}), 0)`, m);
     if (m.kind !== "distinct" || typeof m.field !== "string") throw new Error(`board ${board.name}: ${c} must count records or distinct values of one field`);
     if (!sets.includes(c)) return filtered(`count(DISTINCT ${textSql(e, source, m.field, params)})`, m);
     const column = columnName(source, m.field);
@@ -261,7 +290,7 @@ export function leaderRowsSql(
   const union = (c: LeaderExtra) => `(SELECT count(DISTINCT p) FROM merged m CROSS JOIN unnest(m.${c}) p WHERE m.rank > 0 AND ${sameKey}) AS ${c}`;
   const merge = (c: LeaderExtra) =>
     ranked.includes(c) ? `coalesce(cardinality(trailwatch_distinct_ports(trailwatch_concat_ports(${c}))), 0) AS ${c}`
-    : c === "rejected" ? `sum(${c}) AS ${c}` : `max(${c}) AS ${c}`;
+    : board.extras[c]!.kind === "distinct" ? `max(${c}) AS ${c}` : `sum(${c}) AS ${c}`;
   const resultOrder = (prefix: string) => `${prefix}${board.rankBy} DESC, ${keys.map((k) => `${prefix}${k} COLLATE "C" ASC NULLS LAST`).join(", ")}`;
   return `WITH ${edges}, merged AS MATERIALIZED (${stored}
           UNION ALL
@@ -275,4 +304,17 @@ export function leaderRowsSql(
      ORDER BY ${resultOrder("")}
      LIMIT ${params.add(limit)}) g
    ORDER BY ${resultOrder("g.")}`;
+}
+
+/**
+ * SQL of what the value of `column` may lack in a row of {@link leaderRowsSql} (aliased `row`), or NULL where unknown:
+ * a sum's own error; a count of some of the board's records lacks at most what its records lack; any other merged
+ * value (a sum of a field, a port set) is exact where the records are, since every bucket holding the key then
+ * listed it, and unknown elsewhere; a distinct count is the busiest bucket's, never known.
+ */
+export function leaderErrorSql(board: LeaderBoard, column: LeaderColumn, row: string): string {
+  if (isLeaderSum(column)) return `${row}.${column}_error`;
+  const measure = board.extras[column];
+  if (measure?.kind === "count") return `${row}.records_error`;
+  return PORT_SETS.includes(column) || measure?.kind === "sum" ? `CASE WHEN ${row}.records_error = 0 THEN 0 END` : "NULL";
 }

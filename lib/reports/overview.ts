@@ -1,5 +1,5 @@
 import { getPool } from "../db/pool";
-import { SENSITIVE_CHANGE_CATEGORIES, type ChangeCategory } from "./change-catalogue";
+import { FAILED, SENSITIVE_CHANGE_CATEGORIES, type ChangeCategory } from "./change-catalogue";
 import { CONSOLE_LOGIN, CONSOLE_LOGIN_FAILURE } from "./login-audit";
 import { toNumber, type Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
@@ -108,7 +108,6 @@ export interface OverviewReport {
 
 const READ: Selection = { include: { readOnly: true } };
 const WRITE: Selection = { exclude: { readOnly: true } };
-const FAILED: Selection = { include: { errorCode: "*" } };
 
 /** KPI tiles: event volume, writes, distinct actors, error rate, console sign-ins, open alerts, flow bytes. */
 export async function overviewKpis(scope: ReportScope, db: Queryable = getPool()): Promise<{ kpis: OverviewKpis; hrefs: OverviewKpiHrefs }> {

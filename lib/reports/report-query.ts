@@ -5,7 +5,7 @@ import { toNumber, type Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
 import { isLiteral, isPattern, mergeSelections, selectionLinkFilters, selectionSql, valueCondition, type RecordSource, type Selection } from "./selection";
 import { BUCKET_MS, BUCKET_UNITS, bucketEnd, bucketForSpan, type BucketUnit } from "./time-range";
-import { isLeaderSum, leaderBoardFor, leaderColumn, leaderRowsSql, leaderTotalSql } from "./leaders";
+import { isLeaderSum, leaderBoardFor, leaderColumn, leaderErrorSql, leaderRowsSql, leaderTotalSql } from "./leaders";
 import { bucketCallersFor, bucketCallersSql } from "./bucket-callers";
 import type { RollupGrain } from "./grains";
 import { refreshRollups, rollupFor, rollupPresence, rollupRelation, type Rollup } from "./rollups";
@@ -671,7 +671,7 @@ function leaderQuery<K extends string, M extends string>(options: GroupOptions<K
   const keyColumns = Object.keys(options.keys).flatMap((name, i) => [`l.k${i + 1} AS "k_${name}"`, `CASE WHEN l.k${i + 1} IS NOT NULL THEN 0 END AS "f_${name}"`]);
   const measureColumns = [...columnOf].flatMap(([name, c]) => [
     `l.${c} AS "m_${name}"`,
-    `${isLeaderSum(c!) ? `l.${c}_error` : "NULL"} AS "e_${name}"`,
+    `${leaderErrorSql(board, c!, "l")} AS "e_${name}"`,
   ]);
   return `SELECT ${[...keyColumns, ...measureColumns, "l.first_time AS first_seen", "l.last_time AS last_seen"].join(", ")} FROM (${sql}) l`;
 }

@@ -461,15 +461,17 @@ describe("report rollups", () => {
       await nudgeBoard(-5);
     }
 
+    // The busiest buckets: the `buckets` board's day rows (built from the `buckets` rollup's).
     const bucketCalls = async () => (await topBuckets({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.requests, 0);
     const calls = await bucketCalls();
-    await db.pool.query(
-      `UPDATE cloudtrail_rollup SET records = records + 4 WHERE id = (SELECT min(id) FROM cloudtrail_rollup WHERE rollup = 'buckets' AND grain = 'day' AND bucket = '2026-11-19' AND event_name = 'GetObject')`,
-    );
-    assert.equal(await bucketCalls(), calls + 4, "buckets day rows are read");
-    await db.pool.query(
-      `UPDATE cloudtrail_rollup SET records = records - 4 WHERE id = (SELECT min(id) FROM cloudtrail_rollup WHERE rollup = 'buckets' AND grain = 'day' AND bucket = '2026-11-19' AND event_name = 'GetObject')`,
-    );
+    const nudgeBuckets = (delta: number) =>
+      db.pool.query(
+        `UPDATE cloudtrail_leaders SET records = records + $1 WHERE id = (SELECT min(id) FROM cloudtrail_leaders WHERE board = 'buckets' AND rank = 1 AND grain = 'day' AND bucket = '2026-11-19')`,
+        [delta],
+      );
+    await nudgeBuckets(4);
+    assert.equal(await bucketCalls(), calls + 4, "the buckets board's day rows are read");
+    await nudgeBuckets(-4);
 
     const assumed = async () => (await assumeRoleActivity({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.calls, 0);
     const assumedCalls = await assumed();
@@ -923,13 +925,41 @@ describe("report rollups kept fresh and upgraded", () => {
       assert.equal(await refreshCloudTrailLeaders(upgraded), hours.rows[0].n, "every CloudTrail hour built for the boards");
       const grains = await upgraded.query("SELECT board, array_agg(DISTINCT grain ORDER BY grain) AS g FROM cloudtrail_leaders GROUP BY 1 ORDER BY 1");
       const every = ["5min", "6h", "day", "hour", "week"];
-      assert.deepEqual(grains.rows, [{ board: "principals", g: every }, { board: "sources", g: every }]);
+      // (`buckets` comes with 20261209000000_s3_buckets_board, applied by the same upgrade.)
+      assert.deepEqual(grains.rows, ["buckets", "principals", "sources"].map((board) => ({ board, g: every })));
       const principals = await topPrincipals({ ...SCOPE, limit: 100 }, upgraded);
       const raw = await upgraded.query(
         `SELECT user_identity_arn AS k, count(*)::int AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND user_identity_arn IS NOT NULL GROUP BY 1`,
         [SCOPE.from, SCOPE.to],
       );
       assert.deepEqual(new Map(principals.map((r) => [r.value, [r.count, r.margin]])), new Map(raw.rows.map((r) => [r.k, [r.n, 0]])));
+    });
+  });
+
+  it("gain the S3 buckets board for hours already on the other boards, at every grain, at the next refresh", async () => {
+    await withDatabaseBefore("20261209000000_s3_buckets_board", async (upgraded, upgrade) => {
+      await ingestCloudTrail(upgraded, EVENTS, cloudTrailKey(A, "us-east-1"));
+      await upgraded.query("SELECT trailwatch_refresh_rollups()");
+      await upgraded.query("SELECT trailwatch_refresh_cloudtrail_leaders(200, 50)");
+      const boards = () => upgraded.query("SELECT board, array_agg(DISTINCT grain ORDER BY grain) AS g FROM cloudtrail_leaders GROUP BY 1 ORDER BY 1");
+      assert.deepEqual((await boards()).rows.map((r) => r.board), ["principals", "sources"]);
+      assert.deepEqual((await upgrade()).slice(0, 1), ["20261209000000_s3_buckets_board"]);
+      const hours = await upgraded.query("SELECT count(DISTINCT date_trunc('hour', event_time AT TIME ZONE 'UTC'))::int AS n FROM cloudtrail_events");
+      assert.equal(await refreshCloudTrailLeaders(upgraded), hours.rows[0].n, "every CloudTrail hour rebuilt");
+      const every = ["5min", "6h", "day", "hour", "week"];
+      assert.deepEqual((await boards()).rows, ["buckets", "principals", "sources"].map((board) => ({ board, g: every })));
+      const buckets = await topBuckets({ ...SCOPE, limit: 100 }, upgraded);
+      const raw = await upgraded.query(
+        `SELECT request_bucket_name AS k, count(*)::int AS n, (count(*) FILTER (WHERE event_name = 'GetObject'))::int AS gets,
+                coalesce(sum(trailwatch_numeric(additional_bytes_transferred_out)), 0)::float8 AS bytes
+           FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND event_source = 's3.amazonaws.com' AND request_bucket_name IS NOT NULL GROUP BY 1`,
+        [SCOPE.from, SCOPE.to],
+      );
+      assert.ok(raw.rows.length > 0);
+      assert.deepEqual(
+        new Map(buckets.map((r) => [r.key.bucket, [r.values.requests, r.values.gets, r.values.bytesOut, r.margin?.requests]])),
+        new Map(raw.rows.map((r) => [r.k, [r.n, r.gets, r.bytes, 0]])),
+      );
     });
   });
 });

@@ -1,5 +1,7 @@
 import { getPool } from "../db/pool";
-import { ANONYMOUS, S3_ACCESS_CHANGE_CATEGORIES, S3_ACCESS_DENIED, S3_BUCKET, S3_BYTES_OUT, S3_CALLER, S3_DATA_EVENTS } from "./change-catalogue";
+import {
+  ANONYMOUS, FAILED, S3_ACCESS_CHANGE_CATEGORIES, S3_ACCESS_DENIED, S3_BUCKET, S3_BYTES_OUT, S3_CALLER, S3_DATA_EVENTS, S3_DELETE as DELETE, S3_GET as GET, S3_PUT as PUT,
+} from "./change-catalogue";
 import { changeCategories, type SensitiveChanges } from "./overview";
 import type { Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
@@ -19,10 +21,6 @@ import type { BucketUnit } from "./time-range";
 
 /** Every S3 call (data and management events). */
 export const S3_EVENTS: Selection = { include: { eventSource: "s3.amazonaws.com" } };
-const GET: Selection = { include: { eventName: "GetObject" } };
-const PUT: Selection = { include: { eventName: "PutObject" } };
-const DELETE: Selection = { include: { eventName: "DeleteObject" } };
-const FAILED: Selection = { include: { errorCode: "*" } };
 
 export interface S3Kpis {
   /** Object-level calls (data events). */
