@@ -5,7 +5,7 @@ import { CountLink } from "../../components/count-link";
 import { EmptyState } from "../../components/empty-state";
 import { EventTable } from "../../components/event-table";
 import { formatBytes, formatInteger } from "../../components/format";
-import { GroupTable } from "../../components/group-table";
+import { GroupTable, type GroupColumn, type GroupTableRow } from "../../components/group-table";
 import { KpiTiles } from "../../components/kpi-tiles";
 import { LowerBound } from "../../components/lower-bound";
 import { Panel } from "../../components/panel";
@@ -19,6 +19,21 @@ import { requirePage } from "../../lib/auth/require-page";
 export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = { title: "S3 data events" };
+
+/** Bytes sent (`additionalEventData.bytesTransferredOut`), marked ≥ where a leader board's row may lack some. */
+function bytesOutColumn<R extends GroupTableRow & { values: { bytesOut: number } }>(): GroupColumn<R> {
+  return {
+    kind: "custom",
+    header: "Bytes out",
+    align: "right",
+    render: (r) => (
+      <>
+        <LowerBound margin={r.margin?.bytesOut} unit="bytes" />
+        {formatBytes(r.values.bytesOut)}
+      </>
+    ),
+  };
+}
 
 export default async function S3Page({ searchParams }: { searchParams: SearchParams }) {
   await requirePage("/s3");
@@ -83,17 +98,7 @@ export default async function S3Page({ searchParams }: { searchParams: SearchPar
                   { kind: "measure", measure: "gets", header: "Get", what: "GetObject calls" },
                   { kind: "measure", measure: "puts", header: "Put", what: "PutObject calls" },
                   { kind: "measure", measure: "deletes", header: "Delete", what: "DeleteObject calls" },
-                  {
-                    kind: "custom",
-                    header: "Bytes out",
-                    align: "right",
-                    render: (r) => (
-                      <>
-                        <LowerBound margin={r.margin?.bytesOut} unit="bytes" />
-                        {formatBytes(r.values.bytesOut)}
-                      </>
-                    ),
-                  },
+                  bytesOutColumn(),
                   { kind: "measure", measure: "errors", header: "Errors", what: "failed object calls" },
                 ]}
               />
@@ -121,17 +126,7 @@ export default async function S3Page({ searchParams }: { searchParams: SearchPar
                   { kind: "key", key: "name", header: "Call" },
                   { kind: "key", key: "ip", header: "Source IP" },
                   { kind: "measure", measure: "requests", header: "Calls", what: "anonymous calls" },
-                  {
-                    kind: "custom",
-                    header: "Bytes out",
-                    align: "right",
-                    render: (r) => (
-                      <>
-                        <LowerBound margin={r.margin?.bytesOut} unit="bytes" />
-                        {formatBytes(r.values.bytesOut)}
-                      </>
-                    ),
-                  },
+                  bytesOutColumn(),
                 ]}
               />
             </Panel>
