@@ -12,7 +12,8 @@ import { topPrincipalsPerBucket } from "./s3-data-events";
 // SQL. Each bucket has more callers a day than a day row lists (LISTED_CALLERS), and which tail callers are busy
 // shifts from day to day, so day rows drop callers and merged values carry real margins; two heavy callers per
 // bucket are the busiest every hour, so they must come back exact. The scope has partial hours at both edges (raw
-// events), whole hours (hour rows) and two whole UTC days (day rows).
+// events), whole hours (hour rows), whole quarters of a day (6-hour rows; one of them, with a burst of one-off
+// callers at 08:00 on the first day, drops callers too) and two whole UTC days (day rows).
 
 let db: TestDatabase;
 const A = "111122223333";
@@ -21,6 +22,8 @@ const H = 3_600_000;
 const SCOPE = { from: new Date(DAY0 + 3 * H + 17 * 60_000), to: new Date(DAY0 + 3 * 24 * H + 21 * H + 43 * 60_000) };
 const BUCKETS = ["logs", "data", "backups"];
 const TAIL = LISTED_CALLERS + 15;
+/** The hour with a burst of one-off callers, more than a 6-hour row lists: day 0, 08:00. */
+const BURST_HOUR = 8;
 
 let serial = 0;
 function call(bucket: string, at: number, caller: { arn?: string; invokedBy?: string; accountId: string }, denied: boolean, bytes: number): Record<string, unknown> {
@@ -57,6 +60,9 @@ function hourCalls(h: number): Record<string, unknown>[] {
     for (let i = 0; i < 3; i++) {
       const user = (h * 3 + i + day * 7) % TAIL;
       calls.push(call(bucket, at(50 + i), { arn: `arn:aws:iam::${A}:user/u${user}`, accountId: A }, user % 5 === 0, user * 10));
+    }
+    if (h === BURST_HOUR) {
+      for (let i = 0; i < LISTED_CALLERS + 5; i++) calls.push(call(bucket, at(100 + i), { arn: `arn:aws:iam::${A}:user/burst-${i}`, accountId: A }, false, 1));
     }
   });
   return calls;
@@ -124,6 +130,22 @@ describe("S3 callers per bucket", () => {
     }
     // The day rows dropped tail callers: some rows carry a margin.
     assert.ok(rows.some((r) => (r.margin!.requests ?? 0) > 0), "a tail caller not listed by every day has a margin");
+    // So did the burst's quarter of a day, in each bucket: the margins above include its bound.
+    const { rows: dropped } = await db.pool.query("SELECT count(*)::int AS n FROM s3_bucket_callers WHERE grain = '6h' AND bucket = $1 AND rank = 0", [new Date(DAY0 + 6 * H)]);
+    assert.equal(dropped[0].n, BUCKETS.length, "the burst's 6-hour row folds the callers it does not list");
+  });
+
+  it("read 6-hour rows for the whole quarters of a day outside whole days", async () => {
+    const total = async () => (await topPrincipalsPerBucket({ ...SCOPE, perBucket: 60 }, db.pool)).reduce((n, r) => n + r.values.requests, 0);
+    const before = await total();
+    const nudge = (delta: number) =>
+      db.pool.query(
+        `UPDATE s3_bucket_callers SET records = records + $1 WHERE id = (SELECT min(id) FROM s3_bucket_callers WHERE grain = '6h' AND bucket = $2 AND rank = 1)`,
+        [delta, new Date(DAY0 + 6 * H)],
+      );
+    await nudge(5);
+    assert.equal(await total(), before + 5, "the first day's 06:00 quarter is read from its 6-hour row");
+    await nudge(-5);
   });
 
   it("name the field each caller came from, for its links", async () => {
@@ -157,10 +179,10 @@ describe("S3 callers per bucket", () => {
     // Retention as of day 3 05:30 keeps 2 days: day 1 05:30 onwards.
     await enforceRetention(db.pool, { cloudtrail: 2, vpcflow: 2 }, new Date(DAY0 + 3 * 24 * H + 5.5 * H));
     assertBounded(await topPrincipalsPerBucket({ ...SCOPE, perBucket: 6 }, db.pool), await truth());
-    const { rows: stale } = await db.pool.query("SELECT count(*)::int AS n FROM s3_bucket_callers WHERE (grain = 'hour' AND bucket < $1) OR (grain = 'day' AND bucket < $2)", [
+    const { rows: stale } = await db.pool.query("SELECT count(*)::int AS n FROM s3_bucket_callers WHERE (grain = 'hour' AND bucket < $1) OR (grain IN ('6h', 'day') AND bucket < $2)", [
       new Date(DAY0 + 24 * H + 5 * H),
       new Date(DAY0 + 24 * H),
     ]);
-    assert.equal(stale[0].n, 0, "no board rows remain for the hours and days retention emptied");
+    assert.equal(stale[0].n, 0, "no board rows remain for the hours, quarters and days retention emptied");
   });
 });

@@ -12,15 +12,16 @@ import { mergeSelections, sameMeasure, sameSelection, selectionSql, type Selecti
  * little for a rollup to be smaller than the events (69k a day at 10M events a month), so:
  * - an hour row per pair, exact;
  * - a day row per bucket for its {@link LISTED_CALLERS} busiest callers of the day, exact, and one row for its other
- *   callers together: their sums and the most any one of them had, which bounds what a caller may lack.
+ *   callers together: their sums and the most any one of them had, which bounds what a caller may lack; likewise a
+ *   6-hour row per bucket for each quarter of a day from 00:00 UTC (20261209010000_bucket_callers_six_hours).
  *
- * Reading a range merges day rows for its whole UTC days, hour rows for its other whole hours and raw events for
- * the partial hours at its edges. A caller's merged value lacks at most the bounds of the days of its bucket that
- * did not list it: its margin, as the flow leader boards' (lib/reports/leaders.ts), the true value in
+ * Reading a range merges day rows for its whole UTC days, 6-hour rows for its other whole quarters of a day, hour
+ * rows for its other whole hours and raw events for the partial hours at its edges. A caller's merged value lacks
+ * at most the bounds of the days and quarters of its bucket that did not list it: its margin, as the flow leader boards' (lib/reports/leaders.ts), the true value in
  * [value, value + margin].
  *
  * The refresh (`trailwatch_refresh_s3_bucket_callers`, run by lib/reports/rollups.ts' refreshRollups) rebuilds the
- * hours marked dirty and their days; bucket-callers.int.test.ts compares the board with the raw events.
+ * hours marked dirty, their quarters of a day and their days; bucket-callers.int.test.ts compares the board with the raw events.
  */
 
 /** Callers a day row lists per bucket: 30 days of the 5 busiest buckets read ≈ 30 × 5 × 25 day rows. */
@@ -34,7 +35,7 @@ const KEPT: Record<string, Measure> = {
 };
 
 /**
- * Rebuilds the board's rows for the CloudTrail hours marked since the last refresh, and their days. Returns how
+ * Rebuilds the board's rows for the CloudTrail hours marked since the last refresh, their quarters of a day and their days. Returns how
  * many hours were rebuilt. Throws when the database fails.
  */
 export async function refreshBucketCallers(db: Queryable): Promise<number> {
@@ -50,7 +51,7 @@ export async function refreshBucketCallers(db: Queryable): Promise<number> {
  * are added to `params`.
  */
 export function bucketCallersSql(buckets: readonly string[], from: Date, to: Date, perBucket: number, params: SqlParams): string | null {
-  const spans = rollupSpans(from, to, "day");
+  const spans = rollupSpans(from, to, "day", { sixHours: true });
   if (!spans) return null;
   const names = params.add(buckets);
   const stored = storedBucketsSql(spans.stored, params);

@@ -12,7 +12,7 @@ import { cloudTrailKey, flowKey, ingestCloudTrail, ingestFlowLog } from "../sear
 import { networkKpis, trafficByDirection, trafficByInterface, trafficOverTime } from "./network";
 import { errorsOverTime, eventsByAccountRegion, eventsOverTime, overviewKpis, topEventNames, topEventSources, topPrincipals, topSourceIps } from "./overview";
 import { measureCounts } from "./report-query";
-import { crossAccountCalls, s3Kpis, topBuckets } from "./s3-data-events";
+import { crossAccountCalls, s3Kpis, topBuckets, topPrincipalsPerBucket } from "./s3-data-events";
 import { assumeRoleActivity } from "./iam-audit";
 import { loginKpis, loginsOverTime } from "./login-audit";
 import { refreshRollups, ROLLUPS, startRollupRefresh, type Rollup } from "./rollups";
@@ -20,6 +20,7 @@ import { silentLog } from "../../test/support/samples";
 import { PRIVATE_NETWORKS } from "../detect/conditions";
 import { REMOTE_ADMIN_PORTS } from "./flow-selections";
 import { refreshCloudTrailLeaders } from "./leaders";
+import { refreshBucketCallers } from "./bucket-callers";
 import { explaining } from "../../test/support/explain";
 
 // Rollup-backed panels (lib/reports/rollups.ts) must give exactly the raw-row answer, which this
@@ -960,6 +961,27 @@ describe("report rollups kept fresh and upgraded", () => {
         new Map(buckets.map((r) => [r.key.bucket, [r.values.requests, r.values.gets, r.values.bytesOut, r.margin?.requests]])),
         new Map(raw.rows.map((r) => [r.k, [r.n, r.gets, r.bytes, 0]])),
       );
+    });
+  });
+
+  it("gain the S3 callers' 6-hour rows for hours already on that board, at the next refresh", async () => {
+    await withDatabaseBefore("20261209010000_bucket_callers_six_hours", async (upgraded, upgrade) => {
+      await ingestCloudTrail(upgraded, EVENTS, cloudTrailKey(A, "us-east-1"));
+      await refreshRollups(upgraded);
+      const grains = async () => (await upgraded.query("SELECT array_agg(DISTINCT grain ORDER BY grain) AS g FROM s3_bucket_callers")).rows[0].g;
+      assert.deepEqual(await grains(), ["day", "hour"]);
+      assert.deepEqual((await upgrade()).slice(0, 1), ["20261209010000_bucket_callers_six_hours"]);
+      const hours = await upgraded.query("SELECT count(DISTINCT date_trunc('hour', event_time AT TIME ZONE 'UTC'))::int AS n FROM cloudtrail_events");
+      assert.equal(await refreshBucketCallers(upgraded), hours.rows[0].n, "every CloudTrail hour rebuilt");
+      assert.deepEqual(await grains(), ["6h", "day", "hour"]);
+      const rows = await topPrincipalsPerBucket({ ...SCOPE, perBucket: 50 }, upgraded);
+      const raw = await upgraded.query(
+        `SELECT request_bucket_name || ' ' || coalesce(user_identity_arn, user_identity_invoked_by, user_identity_account_id) AS k, count(*)::int AS n
+           FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND event_source = 's3.amazonaws.com' AND request_bucket_name IS NOT NULL GROUP BY 1`,
+        [SCOPE.from, SCOPE.to],
+      );
+      assert.ok(raw.rows.length > 0);
+      assert.deepEqual(new Map(rows.map((r) => [`${r.key.bucket} ${r.key.principal}`, [r.values.requests, r.margin?.requests]])), new Map(raw.rows.map((r) => [r.k, [r.n, 0]])));
     });
   });
 });
