@@ -17,11 +17,12 @@ import { mergeSelections, sameMeasure, sameSelection, selectionSql, type Selecti
  *
  * Reading a range merges day rows for its whole UTC days, 6-hour rows for its other whole quarters of a day, hour
  * rows for its other whole hours and raw events for the partial hours at its edges. A caller's merged value lacks
- * at most the bounds of the days and quarters of its bucket that did not list it: its margin, as the flow leader boards' (lib/reports/leaders.ts), the true value in
- * [value, value + margin].
+ * at most the bounds of the days and quarters of its bucket that did not list it: its margin, as the flow leader
+ * boards' (lib/reports/leaders.ts), the true value in [value, value + margin].
  *
  * The refresh (`trailwatch_refresh_s3_bucket_callers`, run by lib/reports/rollups.ts' refreshRollups) rebuilds the
- * hours marked dirty, their quarters of a day and their days; bucket-callers.int.test.ts compares the board with the raw events.
+ * hours marked dirty, their quarters of a day and their days; bucket-callers.int.test.ts compares the board with the
+ * raw events.
  */
 
 /** Callers a day row lists per bucket: 30 days of the 5 busiest buckets read ≈ 30 × 5 × 25 day rows. */
@@ -35,8 +36,8 @@ const KEPT: Record<string, Measure> = {
 };
 
 /**
- * Rebuilds the board's rows for the CloudTrail hours marked since the last refresh, their quarters of a day and their days. Returns how
- * many hours were rebuilt. Throws when the database fails.
+ * Rebuilds the board's rows for the CloudTrail hours marked since the last refresh, their quarters of a day and
+ * their days. Returns how many hours were rebuilt. Throws when the database fails.
  */
 export async function refreshBucketCallers(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: number }>("SELECT trailwatch_refresh_s3_bucket_callers($1::text[], $2) AS n", [[...S3_DATA_EVENT_NAMES], LISTED_CALLERS]);

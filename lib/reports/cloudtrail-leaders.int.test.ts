@@ -12,8 +12,8 @@ import { topBuckets, type BucketRow } from "./s3-data-events";
 
 // The CloudTrail leader boards (lib/reports/leaders.ts, `principals`, `sources` and `buckets`) against the raw events,
 // counted here with plain SQL. Every hour has three heavy principals (addresses, S3 buckets), busiest in every bucket,
-// which must come back exact; a few busy hours, one in each grain of the scope, hold more one-off keys than a bucket lists (LISTED),
-// so buckets drop keys and merged counts carry real bounds. The scope starts on a Sunday and ends on the second
+// which must come back exact; a few busy hours, one in each grain of the scope, hold more one-off keys than a bucket
+// lists (LISTED), so buckets drop keys and merged counts carry real bounds. The scope starts on a Sunday and ends on the second
 // Tuesday after it, off any 5 minutes at both ends: raw edges, 5-minute, hour, 6-hour, day and week rows all count.
 
 let db: TestDatabase;
@@ -192,7 +192,7 @@ describe("CloudTrail leader boards", () => {
     assert.ok(rows.some((r) => r.margin!.requests! > 0), "some counts are bounds (the busy hours drop buckets)");
   });
 
-  it("give the raw numbers per S3 bucket where no bucket of time drops one, and the rollup's with an account filter", async () => {
+  it("give the raw numbers per S3 bucket where no bucket of time drops one, and with an account filter", async () => {
     const quiet = { from: new Date(SUNDAY + 5 * 24 * HOUR + 30 * 60_000), to: new Date(SUNDAY + 6 * 24 * HOUR + 30 * 60_000) };
     const rows = await topBuckets({ ...quiet, limit: 100 }, db.pool);
     const raw = await bucketTruth(quiet);
@@ -200,7 +200,7 @@ describe("CloudTrail leader boards", () => {
     assert.deepEqual(new Map(rows.map((r) => [r.key.bucket, [...bucketValues(r), r.margin?.requests]])), new Map([...raw].map(([k, v]) => [k, [...v, 0]])));
     const plans: string[] = [];
     const filtered = await topBuckets({ ...SCOPE, account: "111122223333", limit: 3 }, explaining(db.pool, plans));
-    assert.ok(!plans.some((p) => p.includes("cloudtrail_leaders")), "an account filter reads the rollup");
+    assert.ok(!plans.some((p) => p.includes("cloudtrail_leaders")), "an account filter reads the raw events");
     const all = await bucketTruth(SCOPE);
     assert.deepEqual(filtered.map((r) => [r.key.bucket, ...bucketValues(r), r.margin]), HEAVY_BUCKETS.map((b) => [b, ...all.get(b)!, undefined]));
   });

@@ -14,9 +14,9 @@ import { mergeSelections, sameMeasure, sameSelection, selectionSql, type RecordS
  * interface (thousands of them: 20261206200200_interfaces_board). CloudTrail events (table `cloudtrail_leaders`,
  * migration 20261208000000_cloudtrail_leaders): the Overview's top principals and source addresses (≈ 3,000 of each
  * an hour at 10M events a month), and the S3 report's busiest buckets (20261209000000_s3_buckets_board: its rollup
- * keeps a row per bucket, call and error code, ≈ 10k a week). Per bucket, a board lists its {@link LISTED} busiest keys by its measure, with exact
- * sums, and keeps one row for all its other keys together: their exact sums (totals stay exact) and the most any one
- * of them had in that bucket. Buckets are UTC hours and days, for CloudTrail 6 hours and weeks too (its hours and
+ * keeps a row per bucket, call and error code, ≈ 10k a week). Per bucket, a board lists its {@link LISTED} busiest
+ * keys by its measure, with exact sums, and keeps one row for all its other keys together: their exact sums (totals
+ * stay exact) and the most any one of them had in that bucket. Buckets are UTC hours and days, for CloudTrail 6 hours and weeks too (its hours and
  * coarser buckets are built from the rollups' rows, exact per bucket); per 5 minutes a board lists
  * {@link LISTED_FIVE_MINUTES} keys the same way, for the partial hours at a range's edges (migration
  * 20261206200000_flow_five_minute_rows).
@@ -183,7 +183,7 @@ export async function refreshCloudTrailLeaders(db: Queryable): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-/** The event names the `buckets` board counts in `c1`, `c2`, `c3` (the SQL refresh takes them as a parameter; `c4` counts errors). */
+/** The event names the `buckets` board counts in `c1`, `c2`, `c3`, passed to its SQL refresh (`c4` counts failed calls). */
 const BUCKET_CALLS = [S3_GET, S3_PUT, S3_DELETE].map((s) => String(s.include?.eventName));
 
 /** The stored rows of `board` over `[from, to)` (their condition on grain and bucket) and its raw edges; null when the range holds no whole hour. */

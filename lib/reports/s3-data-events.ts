@@ -1,6 +1,16 @@
 import { getPool } from "../db/pool";
 import {
-  ANONYMOUS, FAILED, S3_ACCESS_CHANGE_CATEGORIES, S3_ACCESS_DENIED, S3_BUCKET, S3_BYTES_OUT, S3_CALLER, S3_DATA_EVENTS, S3_DELETE as DELETE, S3_GET as GET, S3_PUT as PUT,
+  ANONYMOUS,
+  FAILED,
+  S3_ACCESS_CHANGE_CATEGORIES,
+  S3_ACCESS_DENIED,
+  S3_BUCKET,
+  S3_BYTES_OUT,
+  S3_CALLER,
+  S3_DATA_EVENTS,
+  S3_DELETE,
+  S3_GET,
+  S3_PUT,
 } from "./change-catalogue";
 import { changeCategories, type SensitiveChanges } from "./overview";
 import type { Queryable } from "../db/queryable";
@@ -73,9 +83,9 @@ export async function s3Kpis(scope: ReportScope, db: Queryable = getPool()): Pro
     scope,
     measures: {
       dataEvents: { kind: "count", where: S3_DATA_EVENTS },
-      gets: { kind: "count", where: mergeSelections(S3_EVENTS, GET) },
-      puts: { kind: "count", where: mergeSelections(S3_EVENTS, PUT) },
-      deletes: { kind: "count", where: mergeSelections(S3_EVENTS, DELETE) },
+      gets: { kind: "count", where: mergeSelections(S3_EVENTS, S3_GET) },
+      puts: { kind: "count", where: mergeSelections(S3_EVENTS, S3_PUT) },
+      deletes: { kind: "count", where: mergeSelections(S3_EVENTS, S3_DELETE) },
       bytesOut: { kind: "sum", field: S3_BYTES_OUT, where: S3_DATA_EVENTS },
       anonymous: { kind: "count", where: mergeSelections(S3_EVENTS, ANONYMOUS) },
       accessDenied: { kind: "count", where: mergeSelections(S3_EVENTS, S3_ACCESS_DENIED) },
@@ -93,9 +103,9 @@ export async function objectCallsOverTime(scope: ReportScope, db: Queryable = ge
     scope,
     base: S3_DATA_EVENTS,
     series: {
-      get: { kind: "count", where: GET },
-      put: { kind: "count", where: PUT },
-      delete: { kind: "count", where: DELETE },
+      get: { kind: "count", where: S3_GET },
+      put: { kind: "count", where: S3_PUT },
+      delete: { kind: "count", where: S3_DELETE },
       other: { kind: "count", where: { exclude: { eventName: ["GetObject", "PutObject", "DeleteObject"] } } },
     },
   });
@@ -103,7 +113,8 @@ export async function objectCallsOverTime(scope: ReportScope, db: Queryable = ge
 
 /**
  * The busiest buckets by object-level calls, with reads, writes, deletes, bytes out and errors (default 15). Read
- * from the `buckets` rollup (lib/reports/rollups.ts); who called is {@link topPrincipalsPerBucket}'s.
+ * from the `buckets` leader board (lib/reports/leaders.ts: lower bounds with margins where a bucket of time dropped
+ * the bucket), with an account or region filter from the raw events; who called is {@link topPrincipalsPerBucket}'s.
  */
 export function topBuckets(scope: ReportScope & { limit?: number }, db: Queryable = getPool()): Promise<BucketRow[]> {
   return groupRows(db, {
@@ -113,9 +124,9 @@ export function topBuckets(scope: ReportScope & { limit?: number }, db: Queryabl
     keys: { bucket: S3_BUCKET },
     measures: {
       requests: { kind: "count" },
-      gets: { kind: "count", where: GET },
-      puts: { kind: "count", where: PUT },
-      deletes: { kind: "count", where: DELETE },
+      gets: { kind: "count", where: S3_GET },
+      puts: { kind: "count", where: S3_PUT },
+      deletes: { kind: "count", where: S3_DELETE },
       bytesOut: { kind: "sum", field: S3_BYTES_OUT },
       errors: { kind: "count", where: FAILED },
     },
