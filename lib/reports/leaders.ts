@@ -135,6 +135,11 @@ export const LEADER_BOARDS: readonly LeaderBoard[] = [
   },
 ];
 
+/** The event name each of the `buckets` board's `c1`, `c2`, `c3` counts, read from its definition for its SQL refresh (`c4` counts failed calls). */
+const BUCKET_CALLS = (["c1", "c2", "c3"] as const).map((c) => {
+  const board = LEADER_BOARDS.find((b) => b.name === "buckets")!;
+  return String(board.extras[c]!.where!.include!.eventName);
+});
 
 /** The sums `board` keeps (each with its error and unlisted bound). */
 const sumsOf = (board: LeaderBoard) => BOARD_TABLES[board.source].sums;
@@ -168,9 +173,9 @@ export async function refreshFlowLeaders(db: Queryable): Promise<number> {
 }
 
 /**
- * Rebuilds the CloudTrail boards of the hours marked since the last refresh: their 5 minutes (from the raw events),
- * and the hours, 6 hours, days and weeks holding them (from the rollups' rows, so it runs after the rollups'
- * refresh; an hour the rollups have not refreshed yet waits for the next call). Returns how many hours were
+ * Rebuilds the CloudTrail boards of the hours marked since the last refresh: their 5 minutes (from the raw events;
+ * `buckets` from its rollup's 5-minute rows), and the hours, 6 hours, days and weeks holding them (from the rollups'
+ * rows, so it runs after the rollups' refresh; an hour the rollups have not refreshed yet waits for the next call). Returns how many hours were
  * rebuilt. Throws when the database fails.
  */
 export async function refreshCloudTrailLeaders(db: Queryable): Promise<number> {
@@ -182,9 +187,6 @@ export async function refreshCloudTrailLeaders(db: Queryable): Promise<number> {
   ]);
   return Number(rows[0]?.n ?? 0);
 }
-
-/** The event names the `buckets` board counts in `c1`, `c2`, `c3`, passed to its SQL refresh (`c4` counts failed calls). */
-const BUCKET_CALLS = [S3_GET, S3_PUT, S3_DELETE].map((s) => String(s.include?.eventName));
 
 /** The stored rows of `board` over `[from, to)` (their condition on grain and bucket) and its raw edges; null when the range holds no whole hour. */
 function boardSpans(board: LeaderBoard, from: Date, to: Date) {

@@ -7,9 +7,10 @@ import { topBuckets } from "./s3-data-events";
 
 // The physical design behind a rollup-backed panel's raw edges (prisma/migrations/20261206210000_time_index_covering):
 // the partial hours at a range's edges are read from cloudtrail_events_time_keyset_idx alone, which includes every
-// column the CloudTrail rollups group and sum. Top principals and source addresses read leader boards, whose edges
-// are the same index ranges (lib/reports/grains.ts rawEdgeRowsSql). Speed is measured by bench/report-latency.bench.ts; this checks the
-// plans, with 20,000 analysed rows so the planner chooses as on a real table, and the numbers against plain SQL.
+// column the CloudTrail rollups group and sum. Top principals, source addresses and buckets read leader boards, whose
+// edges are the same index ranges (lib/reports/grains.ts rawEdgeRowsSql). Speed is measured by
+// bench/report-latency.bench.ts; this checks the plans, with 20,000 analysed rows so the planner chooses as on a real
+// table, and the numbers against plain SQL.
 
 let db: TestDatabase;
 const START = new Date("2026-11-01T00:00:00Z");
