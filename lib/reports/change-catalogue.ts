@@ -188,6 +188,10 @@ export const S3_PUT: Selection = { include: { eventName: "PutObject" } };
 export const S3_DELETE: Selection = { include: { eventName: "DeleteObject" } };
 /** Calls that failed: CloudTrail records an `errorCode`. */
 export const FAILED: Selection = { include: { errorCode: "*" } };
+/** Calls that succeeded: no `errorCode`. */
+export const SUCCEEDED: Selection = { exclude: { errorCode: "*" } };
+/** Who acted (a group key chain): the ARN, else the IAM user name (no ARN on some failures), else the AWS service (`invokedBy`). */
+export const ACTOR = ["userIdentity.arn", "userIdentity.userName", "userIdentity.invokedBy"] as const;
 
 // ---- role assumption, refusals and anonymous callers ---------------------------------------------
 

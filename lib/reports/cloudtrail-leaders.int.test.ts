@@ -4,13 +4,15 @@ import { createTestDatabase, type TestDatabase } from "../../test/support/databa
 import { explaining } from "../../test/support/explain";
 import { cloudTrailEvent, iamUser, storeCloudTrail } from "../../test/support/ingest-fixture";
 import { linkedCount } from "../../test/support/search-link-oracle";
-import { S3_DATA_EVENT_NAMES } from "./change-catalogue";
+import { DENIED, S3_DATA_EVENT_NAMES } from "./change-catalogue";
+import { accessDeniedByPrincipal, iamChangesByPrincipal } from "./iam-audit";
 import { LISTED, refreshCloudTrailLeaders } from "./leaders";
 import { topPrincipals, topSourceIps, type TopRow } from "./overview";
 import { refreshRollups } from "./rollups";
 import { topBuckets, type BucketRow } from "./s3-data-events";
+import type { GroupRow } from "./report-query";
 
-// The CloudTrail leader boards (lib/reports/leaders.ts, `principals`, `sources` and `buckets`) against the raw events,
+// The CloudTrail leader boards (lib/reports/leaders.ts: `principals`, `sources`, `buckets`, `refusals`, `iam-changes`) against the raw events,
 // counted here with plain SQL. Every hour has three heavy principals (addresses, S3 buckets), busiest in every bucket,
 // which must come back exact; a few busy hours, one in each grain of the scope, hold more one-off keys than a bucket
 // lists (LISTED), so buckets drop keys and merged counts carry real bounds. The scope starts on a Sunday and ends on the second
@@ -31,6 +33,18 @@ const S3 = "s3.amazonaws.com";
 const HEAVY_BUCKETS = HEAVY.map((name) => `${name}-bucket`);
 // The heavy buckets' calls: reads, writes, deletes and a call the board counts in none of those.
 const OBJECT_CALLS = ["GetObject", "PutObject", "DeleteObject", "HeadObject"];
+// Refused calls (event source, name, error code) and IAM writes of the principal boards.
+const REFUSED_CALLS = [
+  ["s3.amazonaws.com", "GetObject", "AccessDenied"],
+  ["ec2.amazonaws.com", "RunInstances", "Client.UnauthorizedOperation"],
+  ["secretsmanager.amazonaws.com", "GetSecretValue", "AccessDeniedException"],
+  ["kms.amazonaws.com", "Decrypt", "AccessDeniedException"],
+] as const;
+const IAM = "iam.amazonaws.com";
+const IAM_CALLS = ["CreateUser", "AttachUserPolicy", "CreateAccessKey", "PutRolePolicy", "DeleteUser"];
+/** Identities without an ARN: the actor chain's user name and `invokedBy` (lib/reports/change-catalogue.ts ACTOR). */
+const ARNLESS = { type: "IAMUser", userName: "arnless-user", accountId: "111122223333" };
+const SERVICE = { type: "AWSService", invokedBy: "config.amazonaws.com" };
 
 function hourEvents(h: number): Record<string, unknown>[] {
   const at = (i: number) => new Date(SUNDAY + h * HOUR + ((i * 7) % 3_600) * 1000).toISOString();
@@ -57,6 +71,27 @@ function hourEvents(h: number): Record<string, unknown>[] {
     const light = (h * 2 + i) % 40;
     events.push(cloudTrailEvent({ eventTime: at(100 + i), eventName: "GetObject", userIdentity: iamUser(`light-${light}`), sourceIPAddress: `198.51.100.${light}` }));
   }
+  // Refused calls and IAM writes: the heavy principals in every hour, each call in turn (some writes refused), and
+  // identities without an ARN now and then.
+  HEAVY.forEach((name, k) => {
+    for (let i = 0; i < 4 - k; i++) {
+      const [eventSource, eventName, errorCode] = REFUSED_CALLS[(h + i) % REFUSED_CALLS.length]!;
+      events.push(cloudTrailEvent({ eventTime: at(600 + i * 7 + k), eventSource, eventName, errorCode, userIdentity: iamUser(name), sourceIPAddress: `192.0.2.${k + 1}` }));
+    }
+    for (let i = 0; i < 5 - k; i++) {
+      const refused = i === 0 && h % 4 === k ? { errorCode: "AccessDenied" } : {};
+      const call = { eventSource: IAM, eventName: IAM_CALLS[(h + i) % IAM_CALLS.length], readOnly: false };
+      events.push(cloudTrailEvent({ eventTime: at(700 + i * 7 + k), ...call, userIdentity: iamUser(name), sourceIPAddress: `192.0.2.${k + 1}`, ...refused }));
+    }
+  });
+  if (h % 3 === 0) {
+    const call = { eventSource: IAM, eventName: "CreateLoginProfile", readOnly: false, errorCode: "AccessDenied" };
+    events.push(cloudTrailEvent({ eventTime: at(800), ...call, userIdentity: ARNLESS, sourceIPAddress: "198.51.100.200" }));
+  }
+  if (h % 5 === 0) {
+    const call = { eventSource: "kms.amazonaws.com", eventName: "Decrypt", errorCode: "AccessDeniedException" };
+    events.push(cloudTrailEvent({ eventTime: at(801), ...call, userIdentity: SERVICE, sourceIPAddress: SERVICE.invokedBy }));
+  }
   // An AWS service calling: no ARN, a service name for its address.
   events.push(cloudTrailEvent({ eventTime: at(200), eventName: "Decrypt", userIdentity: { type: "AWSService", invokedBy: "cloudtrail.amazonaws.com" }, sourceIPAddress: "cloudtrail.amazonaws.com" }));
   if (BUSY.includes(h)) {
@@ -72,6 +107,13 @@ function hourEvents(h: number): Record<string, unknown>[] {
           requestParameters: { bucketName: `tail-${tail}`, key: "object" },
         }),
       );
+      // The same one-off principal refused, and changing IAM (some refused), at the same time: a 5-minute bucket
+      // holds no more keys than before, which all fit its list.
+      const [eventSource, eventName, errorCode] = REFUSED_CALLS[i % REFUSED_CALLS.length]!;
+      const caller = { eventTime: at(300 + i), userIdentity: iamUser(`tail-${tail}`), sourceIPAddress: `203.0.113.${tail % 250}` };
+      events.push(cloudTrailEvent({ ...caller, eventSource, eventName, errorCode }));
+      const refused = i % 7 === 0 ? { errorCode: "AccessDenied" } : {};
+      events.push(cloudTrailEvent({ ...caller, eventSource: IAM, eventName: IAM_CALLS[i % IAM_CALLS.length], readOnly: false, ...refused }));
     }
   }
   return events;
@@ -98,6 +140,62 @@ async function bucketTruth(range: { from: Date; to: Date }): Promise<Map<string,
     [range.from, range.to, S3, [...S3_DATA_EVENT_NAMES]],
   );
   return new Map(rows.map((r: Record<string, number>) => [String(r.k), [r.requests!, r.gets!, r.puts!, r.deletes!, r.errors!, r.bytes!]]));
+}
+
+const ACTOR_SQL = "coalesce(user_identity_arn, user_identity_user_name, user_identity_invoked_by)";
+
+/** The raw truth per principal (the actor chain) over `range`: refused calls, their distinct event names and sources. */
+async function refusalTruth(range: { from: Date; to: Date }): Promise<Map<string, number[]>> {
+  const { rows } = await db.pool.query(
+    `SELECT ${ACTOR_SQL} AS k, count(*)::int AS n, count(DISTINCT event_name)::int AS names, count(DISTINCT event_source)::int AS sources
+       FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND error_code = ANY($3) GROUP BY 1`,
+    [range.from, range.to, DENIED.include!.errorCode],
+  );
+  return new Map(rows.map((r: Record<string, number>) => [String(r.k), [r.n!, r.names!, r.sources!]]));
+}
+
+/** The raw truth per principal over `range`: successful IAM writes, failed ones, distinct names of the successful. */
+async function iamTruth(range: { from: Date; to: Date }): Promise<Map<string, number[]>> {
+  const { rows } = await db.pool.query(
+    `SELECT ${ACTOR_SQL} AS k, (count(*) FILTER (WHERE error_code IS NULL))::int AS changes, (count(*) FILTER (WHERE error_code IS NOT NULL))::int AS failed,
+            (count(DISTINCT event_name) FILTER (WHERE error_code IS NULL))::int AS names
+       FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND event_source = $3 AND read_only IS DISTINCT FROM true GROUP BY 1`,
+    [range.from, range.to, IAM],
+  );
+  return new Map(rows.map((r: Record<string, number>) => [String(r.k), [r.changes!, r.failed!, r.names!]]));
+}
+
+/**
+ * Rows of a principal board against the raw truth: counts (`counted`, the first ranking) within [value, value +
+ * margin] of the counts' margin, distinct counts (`distinct`, unions of sets) exact where the counts are and lower
+ * bounds of unknown margin elsewhere, ranked, the heavy principals first and exact.
+ */
+function assertPrincipalBoard<M extends string>(label: string, rows: GroupRow<"principal", M>[], raw: Map<string, number[]>, counted: readonly M[], distinct: readonly M[]): void {
+  assert.equal(rows.length, 100, `${label}: as many rows as asked`);
+  for (const r of rows) {
+    const truth = raw.get(r.key.principal ?? "");
+    assert.ok(truth, `${label}: ${r.key.principal} is a principal of the raw events`);
+    const margin = r.margin?.[counted[0]!];
+    assert.ok(typeof margin === "number", `${label}: read from the board, counts with a margin`);
+    counted.forEach((m, i) => {
+      assert.equal(r.margin?.[m], margin, `${label} ${m}: the records' margin`);
+      assert.ok(r.values[m] <= truth[i]! && truth[i]! <= r.values[m] + margin, `${label} ${r.key.principal} ${m} ${truth[i]} in [${r.values[m]}, +${margin}]`);
+    });
+    distinct.forEach((m, i) => {
+      const t = truth[counted.length + i]!;
+      assert.equal(r.margin?.[m], margin === 0 ? 0 : null, `${label} ${m}: exact where the counts are, else of unknown margin`);
+      if (margin === 0) assert.equal(r.values[m], t, `${label} ${r.key.principal} ${m}: exact`);
+      else assert.ok(r.values[m] >= 1 && r.values[m] <= t, `${label} ${r.key.principal} ${m}: ${r.values[m]} ≤ ${t}`);
+    });
+  }
+  const first = counted[0]!;
+  for (let i = 1; i < rows.length; i++) assert.ok(rows[i - 1]!.values[first] >= rows[i]!.values[first], `${label}: ranked by ${first}`);
+  assert.deepEqual(
+    rows.slice(0, 3).map((r) => [r.key.principal, r.keyField.principal, ...[...counted, ...distinct].map((m) => r.values[m]), r.margin?.[first]]),
+    HEAVY.map((n) => String(iamUser(n).arn)).map((arn) => [arn, "userIdentity.arn", ...raw.get(arn)!, 0]),
+    `${label}: the heavy principals lead, exact`,
+  );
+  assert.ok(rows.some((r) => r.margin![first]! > 0), `${label}: some counts are bounds (the busy hours drop principals)`);
 }
 
 const BUCKET_MEASURES = ["requests", "gets", "puts", "deletes", "errors", "bytesOut"] as const;
@@ -205,9 +303,59 @@ describe("CloudTrail leader boards", () => {
     assert.deepEqual(filtered.map((r) => [r.key.bucket, ...bucketValues(r), r.margin]), HEAVY_BUCKETS.map((b) => [b, ...all.get(b)!, undefined]));
   });
 
+  it("rank refused principals, by ARN, user name or service, within their bounds", async () => {
+    const raw = await refusalTruth(SCOPE);
+    const plans: string[] = [];
+    const rows = await accessDeniedByPrincipal({ ...SCOPE, limit: 100 }, explaining(db.pool, plans));
+    assert.ok(plans.some((p) => p.includes('"Relation Name":"cloudtrail_leaders"')), "read from the board");
+    assert.ok(!plans.some((p) => p.includes('"Relation Name":"cloudtrail_event_slices')), "not from the slice");
+    assertPrincipalBoard("refusals", rows, raw, ["denied"], ["actions", "services"]);
+    const fields = new Map(rows.map((r) => [r.key.principal, r.keyField.principal]));
+    assert.equal(fields.get(ARNLESS.userName), "userIdentity.userName", "a user without an ARN, by name");
+    assert.equal(fields.get(SERVICE.invokedBy), "userIdentity.invokedBy", "a service, by invokedBy");
+    // A row's link lists all its refusals: the chain's field, the earlier fields absent.
+    const { rows: events } = await db.pool.query("SELECT raw FROM cloudtrail_events");
+    for (const name of [ARNLESS.userName, SERVICE.invokedBy]) {
+      const row = rows.find((r) => r.key.principal === name)!;
+      assert.equal(linkedCount(row.href, events.map((e: { raw: Record<string, unknown> }) => e.raw)), raw.get(name)![0], `${name}: its link`);
+    }
+  });
+
+  it("rank principals changing IAM by successful changes, with failed ones, within their bounds", async () => {
+    const raw = await iamTruth(SCOPE);
+    const plans: string[] = [];
+    const rows = await iamChangesByPrincipal({ ...SCOPE, limit: 100 }, explaining(db.pool, plans));
+    assert.ok(plans.some((p) => p.includes('"Relation Name":"cloudtrail_leaders"')), "read from the board");
+    assertPrincipalBoard("iam-changes", rows, raw, ["changes", "failed"], ["actions"]);
+    assert.ok(rows.slice(0, 3).every((r) => r.values.failed > 0), "the heavy principals' failed changes are counted");
+  });
+
+  it("give the raw numbers per principal where no bucket of time drops one, and with an account filter", async () => {
+    const quiet = { from: new Date(SUNDAY + 5 * 24 * HOUR + 30 * 60_000), to: new Date(SUNDAY + 6 * 24 * HOUR + 30 * 60_000) };
+    const refusals = await refusalTruth(quiet);
+    const denied = await accessDeniedByPrincipal({ ...quiet, limit: 100 }, db.pool);
+    assert.equal(denied.length, refusals.size);
+    assert.deepEqual(
+      new Map(denied.map((r) => [r.key.principal, [r.values.denied, r.values.actions, r.values.services, r.margin?.denied, r.margin?.actions]])),
+      new Map([...refusals].map(([k, v]) => [k, [...v, 0, 0]])),
+    );
+    const changes = await iamTruth(quiet);
+    const changed = await iamChangesByPrincipal({ ...quiet, limit: 100 }, db.pool);
+    assert.deepEqual(
+      new Map(changed.map((r) => [r.key.principal, [r.values.changes, r.values.failed, r.values.actions, r.margin?.changes]])),
+      new Map([...changes].map(([k, v]) => [k, [...v, 0]])),
+    );
+    // An account filter reads the slice, exactly.
+    const plans: string[] = [];
+    const filtered = await accessDeniedByPrincipal({ ...SCOPE, account: "111122223333", limit: 3 }, explaining(db.pool, plans));
+    assert.ok(!plans.some((p) => p.includes("cloudtrail_leaders")), "an account filter reads the slice");
+    const all = await refusalTruth(SCOPE);
+    assert.deepEqual(filtered.map((r) => [r.key.principal, r.values.denied, r.values.actions, r.values.services, r.margin]), HEAVY.map((n) => String(iamUser(n).arn)).map((arn) => [arn, ...all.get(arn)!, undefined]));
+  });
+
   it("build an hour only once the rollups have refreshed it, and follow late events", async () => {
     const late = new Date(SUNDAY + 4 * 24 * HOUR + 10 * HOUR); // Thursday 10:00, inside the week
-    await storeCloudTrail(db.pool, Array.from({ length: 9 }, (_, i) => cloudTrailEvent({ eventTime: new Date(late.getTime() + i * 1000).toISOString(), userIdentity: iamUser("late-comer") })));
+    await storeCloudTrail(db.pool, Array.from({ length: 40 }, (_, i) => cloudTrailEvent({ eventTime: new Date(late.getTime() + i * 1000).toISOString(), userIdentity: iamUser("late-comer") })));
     // The ingest marked the hour for the rollups and the boards; the boards alone leave it for later.
     assert.equal(await refreshCloudTrailLeaders(db.pool), 0, "no hour the rollups have not refreshed");
     const { rows: [marked] } = await db.pool.query("SELECT count(*)::int AS n FROM cloudtrail_leader_dirty_hours");
@@ -217,7 +365,7 @@ describe("CloudTrail leader boards", () => {
     assert.equal(left.n, 0, "one refresh builds both");
     const rows = await topPrincipals({ ...SCOPE, limit: 100 }, db.pool);
     const row = rows.find((r) => r.value === String(iamUser("late-comer").arn));
-    assert.equal(row?.count, 9, "the late events counted, in the week row");
+    assert.equal(row?.count, 40, "the late events counted, in the week row");
     // A retention delete marks its hours too: the key leaves every bucket.
     await db.pool.query("DELETE FROM cloudtrail_events WHERE user_identity_arn = $1", [String(iamUser("late-comer").arn)]);
     const after = await topPrincipals({ ...SCOPE, limit: 100 }, db.pool);

@@ -1,5 +1,5 @@
 import { getPool } from "../db/pool";
-import { ASSUME_ROLE, DENIED, FAILED, IAM_CATEGORISED_NAMES, IAM_CHANGE_CATEGORIES, IAM_WRITES } from "./change-catalogue";
+import { ACTOR, ASSUME_ROLE, DENIED, FAILED, IAM_CATEGORISED_NAMES, IAM_CHANGE_CATEGORIES, IAM_WRITES, SUCCEEDED } from "./change-catalogue";
 import { ADMINISTRATOR_ACCESS_ARNS, fullAccessReason } from "./policy-grants";
 import type { Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
@@ -16,7 +16,6 @@ import type { BucketUnit } from "./time-range";
  */
 
 const IAM = "iam.amazonaws.com";
-const SUCCEEDED: Selection = { exclude: { errorCode: "*" } };
 
 /** Successful identity and permission changes: IAM calls that are not read-only and returned no error. */
 export const IAM_CHANGES: Selection = mergeSelections(IAM_WRITES, SUCCEEDED);
@@ -35,9 +34,6 @@ const POLICY_GRANTS: Selection = mergeSelections(IAM_CHANGES, {
 
 /** AdministratorAccess attached to a user, role or group (an exact, linkable selection). */
 export const ADMIN_POLICY_ATTACHED: Selection = mergeSelections(POLICY_GRANTS, { include: { "requestParameters.policyArn": [...ADMINISTRATOR_ACCESS_ARNS] } });
-
-/** Who acted: the ARN, else the IAM user name (no ARN on some failures), else the AWS service (`invokedBy`). */
-export const ACTOR: GroupKey = ["userIdentity.arn", "userIdentity.userName", "userIdentity.invokedBy"];
 
 /** Policy-changing calls examined for full-access grants per request (newest first). */
 export const GRANT_CANDIDATES = 500;

@@ -1,9 +1,9 @@
 import { columnName, numberSql, SOURCE_TABLES, textSql, type SqlParams } from "../detect/compile-rule";
 import { PRIVATE_NETWORKS } from "../detect/conditions";
 import type { Queryable } from "../db/queryable";
-import { FAILED, S3_BUCKET, S3_BYTES_OUT, S3_DATA_EVENT_NAMES, S3_DATA_EVENTS, S3_DELETE, S3_GET, S3_PUT } from "./change-catalogue";
+import { ACTOR, DENIED, FAILED, IAM_WRITES, S3_BUCKET, S3_BYTES_OUT, S3_DATA_EVENT_NAMES, S3_DATA_EVENTS, S3_DELETE, S3_GET, S3_PUT, SUCCEEDED } from "./change-catalogue";
 import { ACCEPT, FROM_PUBLIC, REMOTE_ADMIN_FROM_PUBLIC, REMOTE_ADMIN_PORTS, REJECT, TRAFFIC } from "./flow-selections";
-import type { Measure } from "./report-query";
+import type { GroupKey, Measure } from "./report-query";
 import { rawEdgeRowsSql, rollupSpans, storedBucketsSql, type FinerGrains, type RollupGrain } from "./grains";
 import { mergeSelections, sameMeasure, sameSelection, selectionSql, type RecordSource, type Selection } from "./selection";
 
@@ -28,8 +28,9 @@ import { mergeSelections, sameMeasure, sameSelection, selectionSql, type RecordS
  * guarantee of Elasticsearch's terms aggregation (`doc_count_error_upper_bound`), the tool users compare with.
  * Counts and sums within a board's records are merged the same way: a count lacks at most what the key's records
  * lack, a sum's error is unknown unless the key's records are exact ({@link leaderErrorSql}). Destination ports refused
- * and accepted are kept as sets and merged by union (exact over the buckets listing the key); other distinct counts
- * (hosts, sources) are the busiest bucket's: lower bounds with no known error.
+ * and accepted, and the calls and services of a principal, are kept as sets and merged by union (exact over the
+ * buckets listing the key); other distinct counts (hosts, sources) are the busiest bucket's: lower bounds with no
+ * known error.
  *
  * The refreshes (`trailwatch_refresh_flow_leaders`, `trailwatch_refresh_cloudtrail_leaders`, run by
  * lib/reports/rollups.ts' refreshRollups) build each board from the definitions below; leaders.int.test.ts compares
@@ -58,12 +59,14 @@ const BOARD_TABLES: Record<RecordSource, { table: string; sums: readonly LeaderS
 /**
  * The other columns a board may keep per key: counts of some of its records (`rejected`: flow records REJECTed;
  * `c1`…`c4` on CloudTrail boards), `s1` (a sum of a field, CloudTrail), all merged by sum; `d1`, `d2` (distinct
- * counts: the busiest bucket's); `rejected_ports`, `accepted_ports` (sets of destination ports: merged by union,
- * so exact over the buckets listing the key).
+ * counts: the busiest bucket's); `rejected_ports`, `accepted_ports` (sets of destination ports) and `t1`, `t2` (sets of
+ * a text field's values, CloudTrail), merged by union, so exact over the buckets listing the key.
  */
-export type LeaderExtra = "rejected" | "c1" | "c2" | "c3" | "c4" | "s1" | "d1" | "d2" | "rejected_ports" | "accepted_ports";
+export type LeaderExtra = "rejected" | "c1" | "c2" | "c3" | "c4" | "s1" | "d1" | "d2" | "rejected_ports" | "accepted_ports" | "t1" | "t2";
 export type LeaderColumn = LeaderSum | LeaderExtra;
 const PORT_SETS: readonly LeaderExtra[] = ["rejected_ports", "accepted_ports"];
+/** The columns holding sets (their count is the size of the union); only port sets may rank or filter a board. */
+const SETS: readonly LeaderExtra[] = [...PORT_SETS, "t1", "t2"];
 
 export interface LeaderBoard {
   /** The `board` column's value. */
@@ -71,8 +74,11 @@ export interface LeaderBoard {
   source: RecordSource;
   /** The records it counts. */
   base: Selection;
-  /** Its key fields, stored in columns k1, k2, k3 as text (as the rule engine's `textSql` writes them). */
-  keys: readonly string[];
+  /**
+   * Its keys, stored in columns k1, k2, k3 as text (as the rule engine's `textSql` writes them). A key may be a chain
+   * of fields (report-query.ts GroupKey): its first present value, and in column f1, f2, f3 which field supplied it.
+   */
+  keys: readonly GroupKey[];
   /** The column a bucket ranks its keys by (a port set: by its size). */
   rankBy: LeaderColumn;
   /** What its extra columns hold, as the measure a panel asks for (`where` within `base`). */
@@ -118,6 +124,30 @@ export const LEADER_BOARDS: readonly LeaderBoard[] = [
   // The Overview's top principals and source addresses (lib/reports/overview.ts topBy): events having the key.
   { name: "principals", source: "cloudtrail", base: { include: { "userIdentity.arn": "*" } }, keys: ["userIdentity.arn"], rankBy: "records", extras: {} },
   { name: "sources", source: "cloudtrail", base: { include: { sourceIPAddress: "*" } }, keys: ["sourceIPAddress"], rankBy: "records", extras: {} },
+  // The IAM audit's refusals per principal and who changed IAM (lib/reports/iam-audit.ts accessDeniedByPrincipal,
+  // iamChangesByPrincipal): thousands of principals a week, each in a few calls, so no rollup of them is much
+  // smaller than their slices (refusals: 107k day rows for 111k events at 10M). Every grain is grouped from the
+  // slice's records of its bucket (20261209020000_principal_boards).
+  {
+    name: "refusals",
+    source: "cloudtrail",
+    base: DENIED,
+    keys: [ACTOR],
+    rankBy: "records",
+    extras: { t1: { kind: "distinct", field: "eventName" }, t2: { kind: "distinct", field: "eventSource" } },
+  },
+  {
+    name: "iam-changes",
+    source: "cloudtrail",
+    base: IAM_WRITES,
+    keys: [ACTOR],
+    rankBy: "c1",
+    extras: {
+      c1: { kind: "count", where: SUCCEEDED },
+      c2: { kind: "count", where: FAILED },
+      t1: { kind: "distinct", field: "eventName", where: SUCCEEDED },
+    },
+  },
   // The S3 report's busiest buckets (lib/reports/s3-data-events.ts topBuckets): object calls per bucket.
   {
     name: "buckets",
@@ -144,6 +174,28 @@ const BUCKET_CALLS = (["c1", "c2", "c3"] as const).map((c) => {
 /** The sums `board` keeps (each with its error and unlisted bound). */
 const sumsOf = (board: LeaderBoard) => BOARD_TABLES[board.source].sums;
 
+/** Whether two group keys are the same field or the same chain of fields. */
+const sameKey = (a: GroupKey, b: GroupKey) => keyFields(a).length === keyFields(b).length && keyFields(a).every((f, i) => f === keyFields(b)[i]);
+const keyFields = (key: GroupKey): readonly string[] => (typeof key === "string" ? [key] : key);
+
+/**
+ * Per key of `board`: its stored column `k<i>`, the column `f<i>` saying which field of a chain supplied it (null
+ * for a single field), and SQL of its value and field over raw records aliased `e` (the field index null when
+ * no field is present).
+ */
+export function boardKeys(board: LeaderBoard, e: string, params: SqlParams): { column: string; fieldColumn: string | null; value: string; field: string }[] {
+  return board.keys.map((key, i) => {
+    const texts = keyFields(key).map((f) => textSql(e, board.source, f, params));
+    const chain = typeof key !== "string";
+    return {
+      column: `k${i + 1}`,
+      fieldColumn: chain ? `f${i + 1}` : null,
+      value: chain ? `coalesce(${texts.join(", ")})` : texts[0]!,
+      field: chain ? `CASE ${texts.map((t, j) => `WHEN ${t} IS NOT NULL THEN ${j}`).join(" ")} END` : "NULL",
+    };
+  });
+}
+
 /** The column of `board` holding `measure` (asked for within the board's records), or null. */
 export function leaderColumn(board: LeaderBoard, measure: Measure): LeaderColumn | null {
   const sums = sumsOf(board).map((s): [LeaderColumn, Measure] => [s, SUM_MEASURES[s]]);
@@ -152,8 +204,8 @@ export function leaderColumn(board: LeaderBoard, measure: Measure): LeaderColumn
 }
 
 /** The board of `source` counting exactly `base` (and, when given, keyed by exactly `keys` in order and ranking by `rankedBy`), or null. */
-export function leaderBoardFor(source: RecordSource, base: Selection, keys?: readonly string[], rankedBy?: Measure): LeaderBoard | null {
-  const keyed = (b: LeaderBoard) => !keys || (b.keys.length === keys.length && b.keys.every((k, i) => k === keys[i]));
+export function leaderBoardFor(source: RecordSource, base: Selection, keys?: readonly GroupKey[], rankedBy?: Measure): LeaderBoard | null {
+  const keyed = (b: LeaderBoard) => !keys || (b.keys.length === keys.length && b.keys.every((k, i) => sameKey(k, keys[i]!)));
   const ranked = (b: LeaderBoard) => !rankedBy || leaderColumn(b, rankedBy) === b.rankBy;
   return LEADER_BOARDS.find((b) => b.source === source && keyed(b) && ranked(b) && sameSelection(source, b.base, base)) ?? null;
 }
@@ -232,13 +284,15 @@ export function leaderRowsSql(
   if (!spans) return null;
   const { source } = board;
   const sums = sumsOf(board);
-  const keys = board.keys.map((_, i) => `k${i + 1}`);
+  const e = "e";
+  const keyDefs = boardKeys(board, e, params);
+  // Every key column (a chain's field index too): what rows group by.
+  const keys = keyDefs.flatMap((k) => (k.fieldColumn ? [k.column, k.fieldColumn] : [k.column]));
   const extras = Object.keys(board.extras) as LeaderExtra[];
-  const sets = extras.filter((c) => PORT_SETS.includes(c));
+  const sets = extras.filter((c) => SETS.includes(c));
   const stored = `SELECT rank, ${[...keys, ...sums, ...extras].join(", ")}, ${sums.map((s) => `${s}_error, ${s}_unlisted`).join(", ")}, first_time, last_time
                     FROM ${BOARD_TABLES[source].table} WHERE board = ${params.add(board.name)} AND (${storedBucketsSql(spans.stored, params)})`;
   const { table, time } = SOURCE_TABLES[source];
-  const e = "e";
   const filtered = (sql: string, m: Measure, also?: string) => {
     const w = [selectionSql(e, source, m.where, params), also].filter(Boolean);
     return w.length ? `${sql} FILTER (WHERE ${w.join(" AND ")})` : sql;
@@ -255,14 +309,16 @@ export function leaderRowsSql(
   const base = selectionSql(e, source, board.base, params);
   // The raw records at the edges, as one more bucket: grouped from raw records, its LISTED busiest keys exact,
   // the others folded into its rank-0 row with their sums and bound (so the merge groups a few rows, not every key).
-  const edgeGroups = `SELECT ${board.keys.map((k, i) => `${textSql(e, source, k, params)} AS k${i + 1}`).join(", ")},
+  const edgeGroups = `SELECT ${keyDefs.map((k) => `${k.value} AS ${k.column}${k.fieldColumn ? `, ${k.field} AS ${k.fieldColumn}` : ""}`).join(", ")},
                              ${sums.map((s) => `${rawSumSql(e, s)} AS ${s}`).join(", ")},
                              ${extras.map((c) => `${edgeColumn(c)} AS ${c}, `).join("")}min(${e}.${time}) AS first_time, max(${e}.${time}) AS last_time
                         FROM ${rawEdgeRowsSql(table, time, from, to, spans, params)} ${e}
                        ${base ? `WHERE ${base}` : ""}
                        GROUP BY ${keys.map((_, i) => i + 1).join(", ")}`;
   const rankValue = sets.includes(board.rankBy as LeaderExtra) ? `coalesce(cardinality(${board.rankBy}), 0)` : board.rankBy;
-  const order = `${rankValue} DESC, ${keys.map((k) => `${k} COLLATE "C"`).join(", ")}`;
+  const keyOrder = (prefix: string) =>
+    keyDefs.map((k) => `${prefix}${k.column} COLLATE "C" ASC NULLS LAST${k.fieldColumn ? `, ${prefix}${k.fieldColumn}` : ""}`).join(", ");
+  const order = `${rankValue} DESC, ${keyOrder("")}`;
   const listed = params.add(LISTED);
   // The edge bucket's listed keys: a top-N sort of its groups (a bounded heap, as the boards' refresh ranks an hour);
   // its other keys: an anti-join with them, their sums and the most any one had (the bucket's bound) in one row.
@@ -284,16 +340,17 @@ export function leaderRowsSql(
   // A key may lack its rows' own errors, and the unlisted bound of every bucket but those listing it (an
   // uncorrelated subquery: computed once).
   const error = (s: LeaderSum) => `sum(${s}_error) + (SELECT coalesce(sum(${s}_unlisted), 0) FROM merged WHERE rank = 0) - sum(${s}_unlisted) AS ${s}_error`;
-  // Port sets: the size of the union of a key's sets. A union is costly (30 days of a scanning source: ≈ 850k ports
+  // Sets: the size of the union of a key's sets. A union is costly (30 days of a scanning source: ≈ 850k ports
   // merged), so one that neither ranks nor filters is taken only for the keys returned, after the LIMIT.
   const ranked = sets.filter((c) => c === board.rankBy || c === minimum?.column);
+  if (ranked.some((c) => !PORT_SETS.includes(c))) throw new Error(`board ${board.name}: only a port set may rank or filter`);
   const later = sets.filter((c) => !ranked.includes(c));
-  const sameKey = keys.map((k) => `m.${k} IS NOT DISTINCT FROM g.${k}`).join(" AND ");
-  const union = (c: LeaderExtra) => `(SELECT count(DISTINCT p) FROM merged m CROSS JOIN unnest(m.${c}) p WHERE m.rank > 0 AND ${sameKey}) AS ${c}`;
+  const sameRow = keys.map((k) => `m.${k} IS NOT DISTINCT FROM g.${k}`).join(" AND ");
+  const union = (c: LeaderExtra) => `(SELECT count(DISTINCT p) FROM merged m CROSS JOIN unnest(m.${c}) p WHERE m.rank > 0 AND ${sameRow}) AS ${c}`;
   const merge = (c: LeaderExtra) =>
     ranked.includes(c) ? `coalesce(cardinality(trailwatch_distinct_ports(trailwatch_concat_ports(${c}))), 0) AS ${c}`
     : board.extras[c]!.kind === "distinct" ? `max(${c}) AS ${c}` : `sum(${c}) AS ${c}`;
-  const resultOrder = (prefix: string) => `${prefix}${board.rankBy} DESC, ${keys.map((k) => `${prefix}${k} COLLATE "C" ASC NULLS LAST`).join(", ")}`;
+  const resultOrder = (prefix: string) => `${prefix}${board.rankBy} DESC, ${keyOrder(prefix)}`;
   return `WITH ${edges}, merged AS MATERIALIZED (${stored}
           UNION ALL
           SELECT * FROM edge_rows)
@@ -318,5 +375,5 @@ export function leaderErrorSql(board: LeaderBoard, column: LeaderColumn, row: st
   if (isLeaderSum(column)) return `${row}.${column}_error`;
   const measure = board.extras[column];
   if (measure?.kind === "count") return `${row}.records_error`;
-  return PORT_SETS.includes(column) || measure?.kind === "sum" ? `CASE WHEN ${row}.records_error = 0 THEN 0 END` : "NULL";
+  return SETS.includes(column) || measure?.kind === "sum" ? `CASE WHEN ${row}.records_error = 0 THEN 0 END` : "NULL";
 }

@@ -654,13 +654,12 @@ function leaderTotalQuery(query: Query, measure: Measure): { text: string; param
 /**
  * groupRows' query over the leader board keeping exactly the panel's rows (lib/reports/leaders.ts), with each
  * measure's margin as `e_<name>`; null when no board does (an account or region filter, a per-key limit, keys that
- * must differ, a key chain, a measure or ranking the board does not keep, no whole hour in the range).
+ * must differ, a measure or ranking the board does not keep, no whole hour in the range).
  */
 function leaderQuery<K extends string, M extends string>(options: GroupOptions<K, M>, limit: number, params: SqlParams): string | null {
   const { scope } = options;
   if (scope.account || scope.region || options.perKey || options.keysDiffer) return null;
   const keys = Object.values<GroupKey>(options.keys);
-  if (!keys.every((k): k is string => typeof k === "string")) return null;
   const board = leaderBoardFor(options.source, options.base ?? {}, keys, options.measures[options.orderBy]);
   if (!board) return null;
   const columnOf = new Map(Object.entries<Measure>(options.measures).map(([name, m]) => [name, leaderColumn(board, m)]));
@@ -668,7 +667,11 @@ function leaderQuery<K extends string, M extends string>(options: GroupOptions<K
   const minimum = options.minimum ? { column: columnOf.get(options.minimum.measure)!, value: options.minimum.value } : null;
   const sql = leaderRowsSql(board, scope.from, scope.to, limit, minimum, params);
   if (!sql) return null;
-  const keyColumns = Object.keys(options.keys).flatMap((name, i) => [`l.k${i + 1} AS "k_${name}"`, `CASE WHEN l.k${i + 1} IS NOT NULL THEN 0 END AS "f_${name}"`]);
+  // A chain's field index is stored; a single field's is 0 where present.
+  const keyColumns = Object.keys(options.keys).flatMap((name, i) => [
+    `l.k${i + 1} AS "k_${name}"`,
+    typeof keys[i] === "string" ? `CASE WHEN l.k${i + 1} IS NOT NULL THEN 0 END AS "f_${name}"` : `l.f${i + 1} AS "f_${name}"`,
+  ]);
   const measureColumns = [...columnOf].flatMap(([name, c]) => [
     `l.${c} AS "m_${name}"`,
     `${leaderErrorSql(board, c!, "l")} AS "e_${name}"`,

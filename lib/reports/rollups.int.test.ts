@@ -13,7 +13,7 @@ import { networkKpis, trafficByDirection, trafficByInterface, trafficOverTime } 
 import { errorsOverTime, eventsByAccountRegion, eventsOverTime, overviewKpis, topEventNames, topEventSources, topPrincipals, topSourceIps } from "./overview";
 import { measureCounts } from "./report-query";
 import { crossAccountCalls, s3Kpis, topBuckets, topPrincipalsPerBucket } from "./s3-data-events";
-import { assumeRoleActivity } from "./iam-audit";
+import { accessDeniedByPrincipal, assumeRoleActivity, iamChangesByPrincipal } from "./iam-audit";
 import { loginKpis, loginsOverTime } from "./login-audit";
 import { refreshRollups, ROLLUPS, startRollupRefresh, type Rollup } from "./rollups";
 import { silentLog } from "../../test/support/samples";
@@ -474,6 +474,24 @@ describe("report rollups", () => {
     assert.equal(await bucketCalls(), calls + 4, "the buckets board's day rows are read");
     await nudgeBuckets(-4);
 
+    // Refusals per principal and who changed IAM: the principal boards' day rows (built from the slices' rows).
+    const principalBoards = [
+      ["refusals", async () => (await accessDeniedByPrincipal({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.denied, 0)],
+      ["iam-changes", async () => (await iamChangesByPrincipal({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.changes, 0)],
+    ] as const;
+    for (const [board, sum] of principalBoards) {
+      const was = await sum();
+      const column = board === "refusals" ? "records" : "c1";
+      const nudgeBoard = (delta: number) =>
+        db.pool.query(
+          `UPDATE cloudtrail_leaders SET ${column} = ${column} + $1 WHERE id = (SELECT min(id) FROM cloudtrail_leaders WHERE board = $2 AND rank = 1 AND grain = 'day' AND bucket = '2026-11-19')`,
+          [delta, board],
+        );
+      await nudgeBoard(3);
+      assert.equal(await sum(), was + 3, `the ${board} board's day rows are read`);
+      await nudgeBoard(-3);
+    }
+
     const assumed = async () => (await assumeRoleActivity({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.calls, 0);
     const assumedCalls = await assumed();
     await nudge("cloudtrail_rollup", "sessions", "day", "2026-11-19", 6);
@@ -926,8 +944,8 @@ describe("report rollups kept fresh and upgraded", () => {
       assert.equal(await refreshCloudTrailLeaders(upgraded), hours.rows[0].n, "every CloudTrail hour built for the boards");
       const grains = await upgraded.query("SELECT board, array_agg(DISTINCT grain ORDER BY grain) AS g FROM cloudtrail_leaders GROUP BY 1 ORDER BY 1");
       const every = ["5min", "6h", "day", "hour", "week"];
-      // (`buckets` comes with 20261209000000_s3_buckets_board, applied by the same upgrade.)
-      assert.deepEqual(grains.rows, ["buckets", "principals", "sources"].map((board) => ({ board, g: every })));
+      // (`buckets`, `refusals` and `iam-changes` come with later migrations, applied by the same upgrade.)
+      assert.deepEqual(grains.rows, ["buckets", "iam-changes", "principals", "refusals", "sources"].map((board) => ({ board, g: every })));
       const principals = await topPrincipals({ ...SCOPE, limit: 100 }, upgraded);
       const raw = await upgraded.query(
         `SELECT user_identity_arn AS k, count(*)::int AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND user_identity_arn IS NOT NULL GROUP BY 1`,
@@ -948,7 +966,8 @@ describe("report rollups kept fresh and upgraded", () => {
       const hours = await upgraded.query("SELECT count(DISTINCT date_trunc('hour', event_time AT TIME ZONE 'UTC'))::int AS n FROM cloudtrail_events");
       assert.equal(await refreshCloudTrailLeaders(upgraded), hours.rows[0].n, "every CloudTrail hour rebuilt");
       const every = ["5min", "6h", "day", "hour", "week"];
-      assert.deepEqual((await boards()).rows, ["buckets", "principals", "sources"].map((board) => ({ board, g: every })));
+      // (`refusals` and `iam-changes` come with 20261209020000_principal_boards, applied by the same upgrade.)
+      assert.deepEqual((await boards()).rows, ["buckets", "iam-changes", "principals", "refusals", "sources"].map((board) => ({ board, g: every })));
       const buckets = await topBuckets({ ...SCOPE, limit: 100 }, upgraded);
       const raw = await upgraded.query(
         `SELECT request_bucket_name AS k, count(*)::int AS n, (count(*) FILTER (WHERE event_name = 'GetObject'))::int AS gets,
@@ -961,6 +980,28 @@ describe("report rollups kept fresh and upgraded", () => {
         new Map(buckets.map((r) => [r.key.bucket, [r.values.requests, r.values.gets, r.values.bytesOut, r.margin?.requests]])),
         new Map(raw.rows.map((r) => [r.k, [r.n, r.gets, r.bytes, 0]])),
       );
+    });
+  });
+
+  it("gain the principal boards for hours already on the other boards, at every grain, at the next refresh", async () => {
+    await withDatabaseBefore("20261209020000_principal_boards", async (upgraded, upgrade) => {
+      await ingestCloudTrail(upgraded, EVENTS, cloudTrailKey(A, "us-east-1"));
+      await refreshRollups(upgraded);
+      const boards = () => upgraded.query("SELECT board, array_agg(DISTINCT grain ORDER BY grain) AS g FROM cloudtrail_leaders GROUP BY 1 ORDER BY 1");
+      assert.deepEqual((await boards()).rows.map((r) => r.board), ["buckets", "principals", "sources"]);
+      assert.deepEqual((await upgrade()).slice(0, 1), ["20261209020000_principal_boards"]);
+      const hours = await upgraded.query("SELECT count(DISTINCT date_trunc('hour', event_time AT TIME ZONE 'UTC'))::int AS n FROM cloudtrail_events");
+      assert.equal(await refreshCloudTrailLeaders(upgraded), hours.rows[0].n, "every CloudTrail hour rebuilt");
+      const every = ["5min", "6h", "day", "hour", "week"];
+      assert.deepEqual((await boards()).rows, ["buckets", "iam-changes", "principals", "refusals", "sources"].map((board) => ({ board, g: every })));
+      const refused = await accessDeniedByPrincipal({ ...SCOPE, limit: 100 }, upgraded);
+      const raw = await upgraded.query(
+        `SELECT coalesce(user_identity_arn, user_identity_user_name, user_identity_invoked_by) AS k, count(*)::int AS n
+           FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND error_code = 'AccessDenied' GROUP BY 1`,
+        [SCOPE.from, SCOPE.to],
+      );
+      assert.ok(raw.rows.length > 0);
+      assert.deepEqual(new Map(refused.map((r) => [r.key.principal, [r.values.denied, r.margin?.denied]])), new Map(raw.rows.map((r) => [r.k, [r.n, 0]])));
     });
   });
 
