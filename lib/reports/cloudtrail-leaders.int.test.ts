@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
 import { explaining } from "../../test/support/explain";
-import { cloudTrailEvent, iamUser, storeCloudTrail } from "../../test/support/ingest-fixture";
+import { cloudTrailEvent, iamUser, roleSession, storeCloudTrail } from "../../test/support/ingest-fixture";
 import { linkedCount } from "../../test/support/search-link-oracle";
 import { DENIED, S3_DATA_EVENT_NAMES } from "./change-catalogue";
 import { accessDeniedByPrincipal, iamChangesByPrincipal } from "./iam-audit";
+import { loginsBySourceIp, loginsByUser } from "./login-audit";
 import { LISTED, refreshCloudTrailLeaders } from "./leaders";
 import { topPrincipals, topSourceIps, type TopRow } from "./overview";
 import { refreshRollups } from "./rollups";
@@ -45,6 +46,20 @@ const IAM_CALLS = ["CreateUser", "AttachUserPolicy", "CreateAccessKey", "PutRole
 /** Identities without an ARN: the actor chain's user name and `invokedBy` (lib/reports/change-catalogue.ts ACTOR). */
 const ARNLESS = { type: "IAMUser", userName: "arnless-user", accountId: "111122223333" };
 const SERVICE = { type: "AWSService", invokedBy: "config.amazonaws.com" };
+const ACCOUNT = "111122223333";
+/** A console sign-in (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html). */
+const signIn = (eventTime: string, userIdentity: Record<string, unknown>, sourceIPAddress: string, result: "Success" | "Failure", mfa: "Yes" | "No") =>
+  cloudTrailEvent({
+    eventTime,
+    eventSource: "signin.amazonaws.com",
+    eventName: "ConsoleLogin",
+    userIdentity,
+    sourceIPAddress,
+    responseElements: { ConsoleLogin: result },
+    additionalEventData: { MFAUsed: mfa },
+  });
+/** A federated sign-in: a role session, which has no user name (the sign-in user chain's ARN). */
+const FEDERATED = roleSession("AWSReservedSSO_ReadOnly_0123456789abcdef", "jane@example.com");
 
 function hourEvents(h: number): Record<string, unknown>[] {
   const at = (i: number) => new Date(SUNDAY + h * HOUR + ((i * 7) % 3_600) * 1000).toISOString();
@@ -84,6 +99,15 @@ function hourEvents(h: number): Record<string, unknown>[] {
       events.push(cloudTrailEvent({ eventTime: at(700 + i * 7 + k), ...call, userIdentity: iamUser(name), sourceIPAddress: `192.0.2.${k + 1}`, ...refused }));
     }
   });
+  // Console sign-ins: the heavy users every hour (a failure now and then, MFA on every other success), from their
+  // address; a federated one every fourth hour.
+  HEAVY.forEach((name, k) => {
+    for (let i = 0; i < 3 - k; i++) {
+      const failed = i === 0 && h % 3 === k;
+      events.push(signIn(at(900 + i * 7 + k), iamUser(name), `192.0.2.${k + 1}`, failed ? "Failure" : "Success", i % 2 === 0 && !failed ? "Yes" : "No"));
+    }
+  });
+  if (h % 4 === 0) events.push(signIn(at(950), FEDERATED, "198.51.100.201", "Success", "No"));
   if (h % 3 === 0) {
     const call = { eventSource: IAM, eventName: "CreateLoginProfile", readOnly: false, errorCode: "AccessDenied" };
     events.push(cloudTrailEvent({ eventTime: at(800), ...call, userIdentity: ARNLESS, sourceIPAddress: "198.51.100.200" }));
@@ -114,6 +138,7 @@ function hourEvents(h: number): Record<string, unknown>[] {
       events.push(cloudTrailEvent({ ...caller, eventSource, eventName, errorCode }));
       const refused = i % 7 === 0 ? { errorCode: "AccessDenied" } : {};
       events.push(cloudTrailEvent({ ...caller, eventSource: IAM, eventName: IAM_CALLS[i % IAM_CALLS.length], readOnly: false, ...refused }));
+      events.push(signIn(caller.eventTime, caller.userIdentity, caller.sourceIPAddress, i % 5 === 0 ? "Failure" : "Success", i % 2 === 0 ? "Yes" : "No"));
     }
   }
   return events;
@@ -166,37 +191,75 @@ async function iamTruth(range: { from: Date; to: Date }): Promise<Map<string, nu
 }
 
 /**
- * Rows of a principal board against the raw truth: counts (`counted`, the first ranking) within [value, value +
- * margin] of the counts' margin, distinct counts (`distinct`, unions of sets) exact where the counts are and lower
- * bounds of unknown margin elsewhere, ranked, the heavy principals first and exact.
+ * Rows of a board read through groupRows against the raw truth per key (`keyOf`): counts (`counted`, the first
+ * ranking) within [value, value + margin] of the counts' margin, distinct counts (`distinct`, unions of sets) exact
+ * where the counts are and lower bounds of unknown margin elsewhere, ranked, the `heavy` keys first and exact.
  */
-function assertPrincipalBoard<M extends string>(label: string, rows: GroupRow<"principal", M>[], raw: Map<string, number[]>, counted: readonly M[], distinct: readonly M[]): void {
+function assertBoardRows<K extends string, M extends string>(
+  label: string,
+  rows: GroupRow<K, M>[],
+  raw: Map<string, number[]>,
+  keyOf: (r: GroupRow<K, M>) => string,
+  measures: { counted: readonly M[]; distinct: readonly M[] },
+  heavy: readonly string[],
+): void {
+  const { counted, distinct } = measures;
   assert.equal(rows.length, 100, `${label}: as many rows as asked`);
   for (const r of rows) {
-    const truth = raw.get(r.key.principal ?? "");
-    assert.ok(truth, `${label}: ${r.key.principal} is a principal of the raw events`);
+    const truth = raw.get(keyOf(r));
+    assert.ok(truth, `${label}: ${keyOf(r)} is a key of the raw events`);
     const margin = r.margin?.[counted[0]!];
     assert.ok(typeof margin === "number", `${label}: read from the board, counts with a margin`);
     counted.forEach((m, i) => {
       assert.equal(r.margin?.[m], margin, `${label} ${m}: the records' margin`);
-      assert.ok(r.values[m] <= truth[i]! && truth[i]! <= r.values[m] + margin, `${label} ${r.key.principal} ${m} ${truth[i]} in [${r.values[m]}, +${margin}]`);
+      assert.ok(r.values[m] <= truth[i]! && truth[i]! <= r.values[m] + margin, `${label} ${keyOf(r)} ${m} ${truth[i]} in [${r.values[m]}, +${margin}]`);
     });
     distinct.forEach((m, i) => {
       const t = truth[counted.length + i]!;
       assert.equal(r.margin?.[m], margin === 0 ? 0 : null, `${label} ${m}: exact where the counts are, else of unknown margin`);
-      if (margin === 0) assert.equal(r.values[m], t, `${label} ${r.key.principal} ${m}: exact`);
-      else assert.ok(r.values[m] >= 1 && r.values[m] <= t, `${label} ${r.key.principal} ${m}: ${r.values[m]} ≤ ${t}`);
+      if (margin === 0) assert.equal(r.values[m], t, `${label} ${keyOf(r)} ${m}: exact`);
+      else assert.ok(r.values[m] >= 1 && r.values[m] <= t, `${label} ${keyOf(r)} ${m}: ${r.values[m]} ≤ ${t}`);
     });
   }
   const first = counted[0]!;
   for (let i = 1; i < rows.length; i++) assert.ok(rows[i - 1]!.values[first] >= rows[i]!.values[first], `${label}: ranked by ${first}`);
   assert.deepEqual(
-    rows.slice(0, 3).map((r) => [r.key.principal, r.keyField.principal, ...[...counted, ...distinct].map((m) => r.values[m]), r.margin?.[first]]),
-    HEAVY.map((n) => String(iamUser(n).arn)).map((arn) => [arn, "userIdentity.arn", ...raw.get(arn)!, 0]),
-    `${label}: the heavy principals lead, exact`,
+    rows.slice(0, heavy.length).map((r) => [keyOf(r), ...[...counted, ...distinct].map((m) => r.values[m]), r.margin?.[first]]),
+    heavy.map((k) => [k, ...raw.get(k)!, 0]),
+    `${label}: the heavy keys lead, exact`,
   );
-  assert.ok(rows.some((r) => r.margin![first]! > 0), `${label}: some counts are bounds (the busy hours drop principals)`);
+  assert.ok(rows.some((r) => r.margin![first]! > 0), `${label}: some counts are bounds (the busy hours drop keys)`);
 }
+
+const SIGNIN_USER_SQL = "coalesce(user_identity_user_name, user_identity_arn)";
+const CONSOLE_LOGINS = "event_source = 'signin.amazonaws.com' AND event_name = 'ConsoleLogin'";
+const SIGNIN_COUNTS = `count(*)::int AS n, (count(*) FILTER (WHERE response_console_login = 'Success'))::int AS ok,
+                       (count(*) FILTER (WHERE response_console_login = 'Failure'))::int AS failed`;
+
+/** The raw truth per account and user (the user name, else the ARN) over `range`: sign-ins, successes, failures, successes with MFA, distinct addresses. */
+async function signInsPerUser(range: { from: Date; to: Date }): Promise<Map<string, number[]>> {
+  const { rows } = await db.pool.query(
+    `SELECT recipient_account_id || ' ' || ${SIGNIN_USER_SQL} AS k, ${SIGNIN_COUNTS},
+            (count(*) FILTER (WHERE response_console_login = 'Success' AND additional_mfa_used = 'Yes'))::int AS mfa,
+            count(DISTINCT source_ip_address)::int AS addresses
+       FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND ${CONSOLE_LOGINS} GROUP BY 1`,
+    [range.from, range.to],
+  );
+  return new Map(rows.map((r: Record<string, number>) => [String(r.k), [r.n!, r.ok!, r.failed!, r.mfa!, r.addresses!]]));
+}
+
+/** The raw truth per source address over `range`: sign-ins, successes, failures, distinct users. */
+async function signInsPerAddress(range: { from: Date; to: Date }): Promise<Map<string, number[]>> {
+  const { rows } = await db.pool.query(
+    `SELECT source_ip_address AS k, ${SIGNIN_COUNTS}, count(DISTINCT ${SIGNIN_USER_SQL})::int AS users
+       FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND ${CONSOLE_LOGINS} GROUP BY 1`,
+    [range.from, range.to],
+  );
+  return new Map(rows.map((r: Record<string, number>) => [String(r.k), [r.n!, r.ok!, r.failed!, r.users!]]));
+}
+
+const HEAVY_ARNS = HEAVY.map((n) => String(iamUser(n).arn));
+const principalOf = (r: GroupRow<"principal", string>) => r.key.principal ?? "";
 
 const BUCKET_MEASURES = ["requests", "gets", "puts", "deletes", "errors", "bytesOut"] as const;
 const bucketValues = (r: BucketRow) => BUCKET_MEASURES.map((m) => r.values[m]);
@@ -309,7 +372,8 @@ describe("CloudTrail leader boards", () => {
     const rows = await accessDeniedByPrincipal({ ...SCOPE, limit: 100 }, explaining(db.pool, plans));
     assert.ok(plans.some((p) => p.includes('"Relation Name":"cloudtrail_leaders"')), "read from the board");
     assert.ok(!plans.some((p) => p.includes('"Relation Name":"cloudtrail_event_slices')), "not from the slice");
-    assertPrincipalBoard("refusals", rows, raw, ["denied"], ["actions", "services"]);
+    assertBoardRows("refusals", rows, raw, principalOf, { counted: ["denied"], distinct: ["actions", "services"] }, HEAVY_ARNS);
+    assert.ok(rows.slice(0, 3).every((r) => r.keyField.principal === "userIdentity.arn"));
     const fields = new Map(rows.map((r) => [r.key.principal, r.keyField.principal]));
     assert.equal(fields.get(ARNLESS.userName), "userIdentity.userName", "a user without an ARN, by name");
     assert.equal(fields.get(SERVICE.invokedBy), "userIdentity.invokedBy", "a service, by invokedBy");
@@ -326,7 +390,7 @@ describe("CloudTrail leader boards", () => {
     const plans: string[] = [];
     const rows = await iamChangesByPrincipal({ ...SCOPE, limit: 100 }, explaining(db.pool, plans));
     assert.ok(plans.some((p) => p.includes('"Relation Name":"cloudtrail_leaders"')), "read from the board");
-    assertPrincipalBoard("iam-changes", rows, raw, ["changes", "failed"], ["actions"]);
+    assertBoardRows("iam-changes", rows, raw, principalOf, { counted: ["changes", "failed"], distinct: ["actions"] }, HEAVY_ARNS);
     assert.ok(rows.slice(0, 3).every((r) => r.values.failed > 0), "the heavy principals' failed changes are counted");
   });
 
@@ -350,7 +414,37 @@ describe("CloudTrail leader boards", () => {
     const filtered = await accessDeniedByPrincipal({ ...SCOPE, account: "111122223333", limit: 3 }, explaining(db.pool, plans));
     assert.ok(!plans.some((p) => p.includes("cloudtrail_leaders")), "an account filter reads the slice");
     const all = await refusalTruth(SCOPE);
-    assert.deepEqual(filtered.map((r) => [r.key.principal, r.values.denied, r.values.actions, r.values.services, r.margin]), HEAVY.map((n) => String(iamUser(n).arn)).map((arn) => [arn, ...all.get(arn)!, undefined]));
+    assert.deepEqual(filtered.map((r) => [r.key.principal, r.values.denied, r.values.actions, r.values.services, r.margin]), HEAVY_ARNS.map((arn) => [arn, ...all.get(arn)!, undefined]));
+  });
+
+  it("rank sign-ins per account and user, and per source address, within their bounds", async () => {
+    const plans: string[] = [];
+    const byUser = await loginsByUser({ ...SCOPE, limit: 100 }, explaining(db.pool, plans));
+    assert.ok(plans.some((p) => p.includes('"Relation Name":"cloudtrail_leaders"')), "read from the board");
+    const userOf = (r: (typeof byUser)[number]) => `${r.key.account} ${r.key.user}`;
+    const measures = { counted: ["logins", "successes", "failures", "withMfa"], distinct: ["sourceIps"] } as const;
+    assertBoardRows("logins-by-user", byUser, await signInsPerUser(SCOPE), userOf, measures, HEAVY.map((n) => `${ACCOUNT} ${n}`));
+    assert.ok(byUser.slice(0, 3).every((r) => r.keyField.user === "userIdentity.userName" && r.values.failures > 0 && r.values.withMfa > 0));
+    const federated = byUser.find((r) => r.key.user === FEDERATED.arn);
+    assert.equal(federated?.keyField.user, "userIdentity.arn", "a role session, by its ARN");
+
+    const byAddress = await loginsBySourceIp({ ...SCOPE, limit: 100 }, db.pool);
+    const addresses = { counted: ["logins", "successes", "failures"], distinct: ["users"] } as const;
+    assertBoardRows("logins-by-source", byAddress, await signInsPerAddress(SCOPE), (r) => r.key.ip ?? "", addresses, ["192.0.2.1", "192.0.2.2", "192.0.2.3"]);
+  });
+
+  it("give the raw sign-ins per user and address where no bucket of time drops one", async () => {
+    const quiet = { from: new Date(SUNDAY + 5 * 24 * HOUR + 30 * 60_000), to: new Date(SUNDAY + 6 * 24 * HOUR + 30 * 60_000) };
+    const byUser = await loginsByUser({ ...quiet, limit: 100 }, db.pool);
+    assert.deepEqual(
+      new Map(byUser.map((r) => [`${r.key.account} ${r.key.user}`, [r.values.logins, r.values.successes, r.values.failures, r.values.withMfa, r.values.sourceIps, r.margin?.logins]])),
+      new Map([...(await signInsPerUser(quiet))].map(([k, v]) => [k, [...v, 0]])),
+    );
+    const byAddress = await loginsBySourceIp({ ...quiet, limit: 100 }, db.pool);
+    assert.deepEqual(
+      new Map(byAddress.map((r) => [r.key.ip, [r.values.logins, r.values.successes, r.values.failures, r.values.users, r.margin?.users]])),
+      new Map([...(await signInsPerAddress(quiet))].map(([k, v]) => [k, [...v, 0]])),
+    );
   });
 
   it("build an hour only once the rollups have refreshed it, and follow late events", async () => {

@@ -3,7 +3,7 @@ import { ACTOR, ASSUME_ROLE, DENIED, FAILED, IAM_CATEGORISED_NAMES, IAM_CHANGE_C
 import { ADMINISTRATOR_ACCESS_ARNS, fullAccessReason } from "./policy-grants";
 import type { Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
-import { groupRows, listEvents, measureCounts, splitCounted, timeSeries, type EventRow, type GroupKey, type GroupRow, type SeriesLegend, type SeriesPoint } from "./report-query";
+import { groupRows, listEvents, measureCounts, splitCounted, timeSeries, type EventRow, type GroupRow, type SeriesLegend, type SeriesPoint } from "./report-query";
 import { isLiteral, mergeSelections, type Selection } from "./selection";
 import type { BucketUnit } from "./time-range";
 

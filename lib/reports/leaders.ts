@@ -5,6 +5,7 @@ import { ACTOR, DENIED, FAILED, IAM_WRITES, S3_BUCKET, S3_BYTES_OUT, S3_DATA_EVE
 import { ACCEPT, FROM_PUBLIC, REMOTE_ADMIN_FROM_PUBLIC, REMOTE_ADMIN_PORTS, REJECT, TRAFFIC } from "./flow-selections";
 import type { GroupKey, Measure } from "./report-query";
 import { rawEdgeRowsSql, rollupSpans, storedBucketsSql, type FinerGrains, type RollupGrain } from "./grains";
+import { CONSOLE_LOGIN, FAILURE, MFA_YES, SIGNIN_USER, SUCCESS } from "./sign-in-selections";
 import { mergeSelections, sameMeasure, sameSelection, selectionSql, type RecordSource, type Selection } from "./selection";
 
 /**
@@ -147,6 +148,30 @@ export const LEADER_BOARDS: readonly LeaderBoard[] = [
       c2: { kind: "count", where: FAILED },
       t1: { kind: "distinct", field: "eventName", where: SUCCEEDED },
     },
+  },
+  // The Login audit's sign-ins per user and per source address (lib/reports/login-audit.ts loginsByUser,
+  // loginsBySourceIp): their successes, failures, successes with MFA, and the set of addresses or users. Every
+  // grain is grouped from the `signins` slice's records of its bucket (20261209030000_login_boards).
+  {
+    name: "logins-by-user",
+    source: "cloudtrail",
+    base: CONSOLE_LOGIN,
+    keys: ["recipientAccountId", SIGNIN_USER],
+    rankBy: "records",
+    extras: {
+      c1: { kind: "count", where: SUCCESS },
+      c2: { kind: "count", where: FAILURE },
+      c3: { kind: "count", where: mergeSelections(SUCCESS, MFA_YES) },
+      t1: { kind: "distinct", field: "sourceIPAddress" },
+    },
+  },
+  {
+    name: "logins-by-source",
+    source: "cloudtrail",
+    base: CONSOLE_LOGIN,
+    keys: ["sourceIPAddress"],
+    rankBy: "records",
+    extras: { c1: { kind: "count", where: SUCCESS }, c2: { kind: "count", where: FAILURE }, t1: { kind: "distinct", field: SIGNIN_USER } },
   },
   // The S3 report's busiest buckets (lib/reports/s3-data-events.ts topBuckets): object calls per bucket.
   {
@@ -301,10 +326,16 @@ export function leaderRowsSql(
     const m = board.extras[c]!;
     if (m.kind === "count") return filtered("count(*)", m);
     if (m.kind === "sum") return filtered(`coalesce(sum(${numberSql(e, source, m.field, params)}), 0)`, m);
-    if (m.kind !== "distinct" || typeof m.field !== "string") throw new Error(`board ${board.name}: ${c} must count records or distinct values of one field`);
-    if (!sets.includes(c)) return filtered(`count(DISTINCT ${textSql(e, source, m.field, params)})`, m);
-    const column = columnName(source, m.field);
-    return filtered(`array_agg(DISTINCT ${e}.${column})`, m, `${e}.${column} IS NOT NULL`);
+    if (m.kind !== "distinct") throw new Error(`board ${board.name}: ${c} must count records or distinct values`);
+    if (PORT_SETS.includes(c) && typeof m.field === "string") {
+      const column = columnName(source, m.field);
+      return filtered(`array_agg(DISTINCT ${e}.${column})`, m, `${e}.${column} IS NOT NULL`);
+    }
+    // A text set or distinct count: of the first present field of its chain, as groupRows counts it.
+    const fields = typeof m.field === "string" ? [m.field] : m.field;
+    const value = `coalesce(${fields.map((f) => textSql(e, source, f, params)).join(", ")})`;
+    if (sets.includes(c)) return filtered(`array_agg(DISTINCT ${value})`, m, `${value} IS NOT NULL`);
+    return filtered(`count(DISTINCT ${value})`, m);
   };
   const base = selectionSql(e, source, board.base, params);
   // The raw records at the edges, as one more bucket: grouped from raw records, its LISTED busiest keys exact,

@@ -12,12 +12,25 @@ import {
   type Burst,
   type EventRow,
   type FirstSighting,
-  type GroupKey,
   type GroupRow,
   type SeriesPoint,
   splitCounted,
 } from "./report-query";
-import { mergeSelections, type Selection } from "./selection";
+import { mergeSelections } from "./selection";
+import {
+  CONSOLE_LOGIN,
+  CONSOLE_LOGIN_FAILURE,
+  CONSOLE_LOGIN_SUCCESS,
+  DIRECT_CONSOLE_LOGIN,
+  FAILURE,
+  FEDERATED_CONSOLE_LOGIN,
+  FEDERATION_TOKENS,
+  MFA_NOT_YES,
+  MFA_YES,
+  SIGNIN_USER,
+  SSO_AUTHENTICATION,
+  SUCCESS,
+} from "./sign-in-selections";
 import type { BucketUnit } from "./time-range";
 
 /**
@@ -32,33 +45,6 @@ import type { BucketUnit } from "./time-range";
  * (`serviceEventDetails.UserAuthentication` Success / Failure, the user in `additionalEventData.UserName`).
  */
 
-const SIGNIN = "signin.amazonaws.com";
-
-/** Every console sign-in (`ConsoleLogin`), successful or not. */
-export const CONSOLE_LOGIN: Selection = { include: { eventSource: SIGNIN, eventName: "ConsoleLogin" } };
-export const CONSOLE_LOGIN_SUCCESS: Selection = mergeSelections(CONSOLE_LOGIN, { include: { "responseElements.ConsoleLogin": "Success" } });
-export const CONSOLE_LOGIN_FAILURE: Selection = mergeSelections(CONSOLE_LOGIN, { include: { "responseElements.ConsoleLogin": "Failure" } });
-/** Sign-ins of IAM users and the root user: the ones whose `MFAUsed` is meaningful. */
-export const DIRECT_CONSOLE_LOGIN: Selection = mergeSelections(CONSOLE_LOGIN, { include: { "userIdentity.type": ["IAMUser", "Root"] } });
-/** Federated console sign-ins: a role session (SAML, IAM Identity Center) or a federated user (GetFederationToken). */
-export const FEDERATED_CONSOLE_LOGIN: Selection = mergeSelections(CONSOLE_LOGIN, { include: { "userIdentity.type": ["AssumedRole", "FederatedUser"] } });
-/** IAM Identity Center sign-ins to the access portal. */
-export const SSO_AUTHENTICATION: Selection = { include: { eventSource: SIGNIN, eventName: "UserAuthentication" } };
-/** Federation endpoint tokens and federation tokens: the steps of a custom console broker. */
-export const FEDERATION_TOKENS: Selection = {
-  include: { eventSource: [SIGNIN, "sts.amazonaws.com"], eventName: ["GetSigninToken", "GetFederationToken"] },
-};
-
-const SUCCESS: Selection = { include: { "responseElements.ConsoleLogin": "Success" } };
-const FAILURE: Selection = { include: { "responseElements.ConsoleLogin": "Failure" } };
-const MFA_YES: Selection = { include: { "additionalEventData.MFAUsed": "Yes" } };
-const MFA_NOT_YES: Selection = { exclude: { "additionalEventData.MFAUsed": "Yes" } };
-
-/**
- * Who signed in: the IAM user name (present on failures too, which carry no ARN), else the ARN
- * (root, role sessions of federated sign-ins).
- */
-export const SIGNIN_USER: GroupKey = ["userIdentity.userName", "userIdentity.arn"];
 
 const burstRule = consoleLoginFailureBurst.rule.aggregation;
 /**

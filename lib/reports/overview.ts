@@ -1,6 +1,6 @@
 import { getPool } from "../db/pool";
 import { FAILED, SENSITIVE_CHANGE_CATEGORIES, type ChangeCategory } from "./change-catalogue";
-import { CONSOLE_LOGIN, CONSOLE_LOGIN_FAILURE } from "./login-audit";
+import { CONSOLE_LOGIN, CONSOLE_LOGIN_FAILURE } from "./sign-in-selections";
 import { toNumber, type Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
 import { groupRows, listEvents, measureCounts, timeSeries, type EventRow, type GroupRow, type SeriesLegend, type SeriesPoint } from "./report-query";

@@ -14,7 +14,7 @@ import { errorsOverTime, eventsByAccountRegion, eventsOverTime, overviewKpis, to
 import { measureCounts } from "./report-query";
 import { crossAccountCalls, s3Kpis, topBuckets, topPrincipalsPerBucket } from "./s3-data-events";
 import { accessDeniedByPrincipal, assumeRoleActivity, iamChangesByPrincipal } from "./iam-audit";
-import { loginKpis, loginsOverTime } from "./login-audit";
+import { loginKpis, loginsBySourceIp, loginsByUser, loginsOverTime } from "./login-audit";
 import { refreshRollups, ROLLUPS, startRollupRefresh, type Rollup } from "./rollups";
 import { silentLog } from "../../test/support/samples";
 import { PRIVATE_NETWORKS } from "../detect/conditions";
@@ -474,14 +474,16 @@ describe("report rollups", () => {
     assert.equal(await bucketCalls(), calls + 4, "the buckets board's day rows are read");
     await nudgeBuckets(-4);
 
-    // Refusals per principal and who changed IAM: the principal boards' day rows (built from the slices' rows).
-    const principalBoards = [
-      ["refusals", async () => (await accessDeniedByPrincipal({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.denied, 0)],
-      ["iam-changes", async () => (await iamChangesByPrincipal({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.changes, 0)],
+    // Refusals per principal, who changed IAM and sign-ins per user and address: the principal and sign-in boards'
+    // day rows (built from the slices' rows).
+    const sliceBoards = [
+      ["refusals", "records", async () => (await accessDeniedByPrincipal({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.denied, 0)],
+      ["iam-changes", "c1", async () => (await iamChangesByPrincipal({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.changes, 0)],
+      ["logins-by-user", "records", async () => (await loginsByUser({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.logins, 0)],
+      ["logins-by-source", "records", async () => (await loginsBySourceIp({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.logins, 0)],
     ] as const;
-    for (const [board, sum] of principalBoards) {
+    for (const [board, column, sum] of sliceBoards) {
       const was = await sum();
-      const column = board === "refusals" ? "records" : "c1";
       const nudgeBoard = (delta: number) =>
         db.pool.query(
           `UPDATE cloudtrail_leaders SET ${column} = ${column} + $1 WHERE id = (SELECT min(id) FROM cloudtrail_leaders WHERE board = $2 AND rank = 1 AND grain = 'day' AND bucket = '2026-11-19')`,
@@ -944,8 +946,8 @@ describe("report rollups kept fresh and upgraded", () => {
       assert.equal(await refreshCloudTrailLeaders(upgraded), hours.rows[0].n, "every CloudTrail hour built for the boards");
       const grains = await upgraded.query("SELECT board, array_agg(DISTINCT grain ORDER BY grain) AS g FROM cloudtrail_leaders GROUP BY 1 ORDER BY 1");
       const every = ["5min", "6h", "day", "hour", "week"];
-      // (`buckets`, `refusals` and `iam-changes` come with later migrations, applied by the same upgrade.)
-      assert.deepEqual(grains.rows, ["buckets", "iam-changes", "principals", "refusals", "sources"].map((board) => ({ board, g: every })));
+      // (The other boards come with later migrations, applied by the same upgrade.)
+      assert.deepEqual(grains.rows, ["buckets", "iam-changes", "logins-by-source", "logins-by-user", "principals", "refusals", "sources"].map((board) => ({ board, g: every })));
       const principals = await topPrincipals({ ...SCOPE, limit: 100 }, upgraded);
       const raw = await upgraded.query(
         `SELECT user_identity_arn AS k, count(*)::int AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND user_identity_arn IS NOT NULL GROUP BY 1`,
@@ -966,8 +968,8 @@ describe("report rollups kept fresh and upgraded", () => {
       const hours = await upgraded.query("SELECT count(DISTINCT date_trunc('hour', event_time AT TIME ZONE 'UTC'))::int AS n FROM cloudtrail_events");
       assert.equal(await refreshCloudTrailLeaders(upgraded), hours.rows[0].n, "every CloudTrail hour rebuilt");
       const every = ["5min", "6h", "day", "hour", "week"];
-      // (`refusals` and `iam-changes` come with 20261209020000_principal_boards, applied by the same upgrade.)
-      assert.deepEqual((await boards()).rows, ["buckets", "iam-changes", "principals", "refusals", "sources"].map((board) => ({ board, g: every })));
+      // (The principal and sign-in boards come with later migrations, applied by the same upgrade.)
+      assert.deepEqual((await boards()).rows, ["buckets", "iam-changes", "logins-by-source", "logins-by-user", "principals", "refusals", "sources"].map((board) => ({ board, g: every })));
       const buckets = await topBuckets({ ...SCOPE, limit: 100 }, upgraded);
       const raw = await upgraded.query(
         `SELECT request_bucket_name AS k, count(*)::int AS n, (count(*) FILTER (WHERE event_name = 'GetObject'))::int AS gets,
@@ -993,7 +995,8 @@ describe("report rollups kept fresh and upgraded", () => {
       const hours = await upgraded.query("SELECT count(DISTINCT date_trunc('hour', event_time AT TIME ZONE 'UTC'))::int AS n FROM cloudtrail_events");
       assert.equal(await refreshCloudTrailLeaders(upgraded), hours.rows[0].n, "every CloudTrail hour rebuilt");
       const every = ["5min", "6h", "day", "hour", "week"];
-      assert.deepEqual((await boards()).rows, ["buckets", "iam-changes", "principals", "refusals", "sources"].map((board) => ({ board, g: every })));
+      // (The sign-in boards come with 20261209030000_login_boards, applied by the same upgrade.)
+      assert.deepEqual((await boards()).rows, ["buckets", "iam-changes", "logins-by-source", "logins-by-user", "principals", "refusals", "sources"].map((board) => ({ board, g: every })));
       const refused = await accessDeniedByPrincipal({ ...SCOPE, limit: 100 }, upgraded);
       const raw = await upgraded.query(
         `SELECT coalesce(user_identity_arn, user_identity_user_name, user_identity_invoked_by) AS k, count(*)::int AS n
@@ -1002,6 +1005,28 @@ describe("report rollups kept fresh and upgraded", () => {
       );
       assert.ok(raw.rows.length > 0);
       assert.deepEqual(new Map(refused.map((r) => [r.key.principal, [r.values.denied, r.margin?.denied]])), new Map(raw.rows.map((r) => [r.k, [r.n, 0]])));
+    });
+  });
+
+  it("gain the sign-in boards for hours already on the other boards, at every grain, at the next refresh", async () => {
+    await withDatabaseBefore("20261209030000_login_boards", async (upgraded, upgrade) => {
+      await ingestCloudTrail(upgraded, EVENTS, cloudTrailKey(A, "us-east-1"));
+      await refreshRollups(upgraded);
+      const boards = () => upgraded.query("SELECT board, array_agg(DISTINCT grain ORDER BY grain) AS g FROM cloudtrail_leaders GROUP BY 1 ORDER BY 1");
+      assert.deepEqual((await boards()).rows.map((r) => r.board), ["buckets", "iam-changes", "principals", "refusals", "sources"]);
+      assert.deepEqual((await upgrade()).slice(0, 1), ["20261209030000_login_boards"]);
+      const hours = await upgraded.query("SELECT count(DISTINCT date_trunc('hour', event_time AT TIME ZONE 'UTC'))::int AS n FROM cloudtrail_events");
+      assert.equal(await refreshCloudTrailLeaders(upgraded), hours.rows[0].n, "every CloudTrail hour rebuilt");
+      const every = ["5min", "6h", "day", "hour", "week"];
+      assert.deepEqual((await boards()).rows, ["buckets", "iam-changes", "logins-by-source", "logins-by-user", "principals", "refusals", "sources"].map((board) => ({ board, g: every })));
+      const byIp = await loginsBySourceIp({ ...SCOPE, limit: 100 }, upgraded);
+      const raw = await upgraded.query(
+        `SELECT source_ip_address AS k, count(*)::int AS n FROM cloudtrail_events
+          WHERE event_time >= $1 AND event_time < $2 AND event_source = 'signin.amazonaws.com' AND event_name = 'ConsoleLogin' GROUP BY 1`,
+        [SCOPE.from, SCOPE.to],
+      );
+      assert.ok(raw.rows.length > 0);
+      assert.deepEqual(new Map(byIp.map((r) => [r.key.ip, [r.values.logins, r.margin?.logins]])), new Map(raw.rows.map((r) => [r.k, [r.n, 0]])));
     });
   });
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ASSUME_ROLE } from "./change-catalogue";
-import { CONSOLE_LOGIN, CONSOLE_LOGIN_FAILURE, FEDERATION_TOKENS } from "./login-audit";
+import { CONSOLE_LOGIN, CONSOLE_LOGIN_FAILURE, FEDERATION_TOKENS } from "./sign-in-selections";
 import { rollupFor } from "./rollups";
 import type { Selection } from "./selection";
 

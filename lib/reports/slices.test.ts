@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CONSOLE_LOGIN, CONSOLE_LOGIN_FAILURE, FEDERATION_TOKENS, SSO_AUTHENTICATION } from "./login-audit";
+import { CONSOLE_LOGIN, CONSOLE_LOGIN_FAILURE, FEDERATION_TOKENS, SSO_AUTHENTICATION } from "./sign-in-selections";
 import { IAM_CHANGES } from "./iam-audit";
 import type { Selection } from "./selection";
 import { sliceFor } from "./slices";
