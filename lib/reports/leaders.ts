@@ -3,7 +3,7 @@ import { PRIVATE_NETWORKS } from "../detect/conditions";
 import type { Queryable } from "../db/queryable";
 import { ACTOR, DENIED, FAILED, IAM_WRITES, S3_BUCKET, S3_BYTES_OUT, S3_DATA_EVENT_NAMES, S3_DATA_EVENTS, S3_DELETE, S3_GET, S3_PUT, SUCCEEDED } from "./change-catalogue";
 import { ACCEPT, FROM_PUBLIC, REMOTE_ADMIN_FROM_PUBLIC, REMOTE_ADMIN_PORTS, REJECT, TRAFFIC } from "./flow-selections";
-import type { GroupKey, Measure } from "./report-query";
+import { keyFields, type GroupKey, type Measure } from "./report-query";
 import { rawEdgeRowsSql, rollupSpans, storedBucketsSql, type FinerGrains, type RollupGrain } from "./grains";
 import { CONSOLE_LOGIN, FAILURE, MFA_YES, SIGNIN_USER, SUCCESS } from "./sign-in-selections";
 import { mergeSelections, sameMeasure, sameSelection, selectionSql, type RecordSource, type Selection } from "./selection";
@@ -14,11 +14,14 @@ import { mergeSelections, sameMeasure, sameSelection, selectionSql, type RecordS
  * 20261206180000_flow_leaders): the Network panels keyed by address or port (internet peers, ephemeral ports) and by
  * interface (thousands of them: 20261206200200_interfaces_board). CloudTrail events (table `cloudtrail_leaders`,
  * migration 20261208000000_cloudtrail_leaders): the Overview's top principals and source addresses (≈ 3,000 of each
- * an hour at 10M events a month), and the S3 report's busiest buckets (20261209000000_s3_buckets_board: its rollup
- * keeps a row per bucket, call and error code, ≈ 10k a week). Per bucket, a board lists its {@link LISTED} busiest
+ * an hour at 10M events a month), the S3 report's busiest buckets (20261209000000_s3_buckets_board: its rollup
+ * keeps a row per bucket, call and error code, ≈ 10k a week), the IAM audit's refusals and IAM changes per
+ * principal (20261209020000_principal_boards) and the Login audit's sign-ins per user and per address
+ * (20261209030000_login_boards). Per bucket, a board lists its {@link LISTED} busiest
  * keys by its measure, with exact sums, and keeps one row for all its other keys together: their exact sums (totals
- * stay exact) and the most any one of them had in that bucket. Buckets are UTC hours and days, for CloudTrail 6 hours and weeks too (its hours and
- * coarser buckets are built from the rollups' rows, exact per bucket); per 5 minutes a board lists
+ * stay exact) and the most any one of them had in that bucket. Buckets are UTC hours and days, for CloudTrail 6 hours
+ * and weeks too (its hours and coarser buckets are built from the rollups' rows, or for the boards of a slice's
+ * records from the slice's rows, exact per bucket); per 5 minutes a board lists
  * {@link LISTED_FIVE_MINUTES} keys the same way, for the partial hours at a range's edges (migration
  * 20261206200000_flow_five_minute_rows).
  *
@@ -76,8 +79,9 @@ export interface LeaderBoard {
   /** The records it counts. */
   base: Selection;
   /**
-   * Its keys, stored in columns k1, k2, k3 as text (as the rule engine's `textSql` writes them). A key may be a chain
-   * of fields (report-query.ts GroupKey): its first present value, and in column f1, f2, f3 which field supplied it.
+   * Its keys, stored in columns k1, k2, k3 as text (as the rule engine's `textSql` writes them). A key of a CloudTrail
+   * board may be a chain of fields (report-query.ts GroupKey): its first present value, and in column f1, f2 which
+   * field supplied it.
    */
   keys: readonly GroupKey[];
   /** The column a bucket ranks its keys by (a port set: by its size). */
@@ -201,22 +205,22 @@ const sumsOf = (board: LeaderBoard) => BOARD_TABLES[board.source].sums;
 
 /** Whether two group keys are the same field or the same chain of fields. */
 const sameKey = (a: GroupKey, b: GroupKey) => keyFields(a).length === keyFields(b).length && keyFields(a).every((f, i) => f === keyFields(b)[i]);
-const keyFields = (key: GroupKey): readonly string[] => (typeof key === "string" ? [key] : key);
+
+/** SQL of a group key's value over raw records aliased `e`: its first present field, as text. */
+const firstPresentSql = (e: string, source: RecordSource, key: GroupKey, params: SqlParams) =>
+  `coalesce(${keyFields(key).map((f) => textSql(e, source, f, params)).join(", ")})`;
 
 /**
- * Per key of `board`: its stored column `k<i>`, the column `f<i>` saying which field of a chain supplied it (null
- * for a single field), and SQL of its value and field over raw records aliased `e` (the field index null when
- * no field is present).
+ * Per key of `board`: its stored column `k<i>` and SQL of its value over raw records aliased `e`; for a chain of
+ * fields also the column `f<i>` saying which field supplied it, and SQL of that field's index (null when none is present).
  */
-export function boardKeys(board: LeaderBoard, e: string, params: SqlParams): { column: string; fieldColumn: string | null; value: string; field: string }[] {
+function boardKeys(board: LeaderBoard, e: string, params: SqlParams): { column: string; value: string; chain: { column: string; field: string } | null }[] {
   return board.keys.map((key, i) => {
     const texts = keyFields(key).map((f) => textSql(e, board.source, f, params));
-    const chain = typeof key !== "string";
     return {
       column: `k${i + 1}`,
-      fieldColumn: chain ? `f${i + 1}` : null,
-      value: chain ? `coalesce(${texts.join(", ")})` : texts[0]!,
-      field: chain ? `CASE ${texts.map((t, j) => `WHEN ${t} IS NOT NULL THEN ${j}`).join(" ")} END` : "NULL",
+      value: firstPresentSql(e, board.source, key, params),
+      chain: typeof key === "string" ? null : { column: `f${i + 1}`, field: `CASE ${texts.map((t, j) => `WHEN ${t} IS NOT NULL THEN ${j}`).join(" ")} END` },
     };
   });
 }
@@ -252,8 +256,9 @@ export async function refreshFlowLeaders(db: Queryable): Promise<number> {
 /**
  * Rebuilds the CloudTrail boards of the hours marked since the last refresh: their 5 minutes (from the raw events;
  * `buckets` from its rollup's 5-minute rows), and the hours, 6 hours, days and weeks holding them (from the rollups'
- * rows, so it runs after the rollups' refresh; an hour the rollups have not refreshed yet waits for the next call). Returns how many hours were
- * rebuilt. Throws when the database fails.
+ * rows); the principal and sign-in boards at every grain from their slices' rows. So it runs after the rollups' and
+ * slices' refresh: an hour they have not refreshed yet waits for the next call. Returns how many hours were rebuilt.
+ * Throws when the database fails.
  */
 export async function refreshCloudTrailLeaders(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: number }>("SELECT trailwatch_refresh_cloudtrail_leaders($1, $2, $3::text[], $4::text[]) AS n", [
@@ -312,7 +317,7 @@ export function leaderRowsSql(
   const e = "e";
   const keyDefs = boardKeys(board, e, params);
   // Every key column (a chain's field index too): what rows group by.
-  const keys = keyDefs.flatMap((k) => (k.fieldColumn ? [k.column, k.fieldColumn] : [k.column]));
+  const keys = keyDefs.flatMap((k) => (k.chain ? [k.column, k.chain.column] : [k.column]));
   const extras = Object.keys(board.extras) as LeaderExtra[];
   const sets = extras.filter((c) => SETS.includes(c));
   const stored = `SELECT rank, ${[...keys, ...sums, ...extras].join(", ")}, ${sums.map((s) => `${s}_error, ${s}_unlisted`).join(", ")}, first_time, last_time
@@ -332,15 +337,14 @@ export function leaderRowsSql(
       return filtered(`array_agg(DISTINCT ${e}.${column})`, m, `${e}.${column} IS NOT NULL`);
     }
     // A text set or distinct count: of the first present field of its chain, as groupRows counts it.
-    const fields = typeof m.field === "string" ? [m.field] : m.field;
-    const value = `coalesce(${fields.map((f) => textSql(e, source, f, params)).join(", ")})`;
+    const value = firstPresentSql(e, source, m.field, params);
     if (sets.includes(c)) return filtered(`array_agg(DISTINCT ${value})`, m, `${value} IS NOT NULL`);
     return filtered(`count(DISTINCT ${value})`, m);
   };
   const base = selectionSql(e, source, board.base, params);
   // The raw records at the edges, as one more bucket: grouped from raw records, its LISTED busiest keys exact,
   // the others folded into its rank-0 row with their sums and bound (so the merge groups a few rows, not every key).
-  const edgeGroups = `SELECT ${keyDefs.map((k) => `${k.value} AS ${k.column}${k.fieldColumn ? `, ${k.field} AS ${k.fieldColumn}` : ""}`).join(", ")},
+  const edgeGroups = `SELECT ${keyDefs.map((k) => `${k.value} AS ${k.column}${k.chain ? `, ${k.chain.field} AS ${k.chain.column}` : ""}`).join(", ")},
                              ${sums.map((s) => `${rawSumSql(e, s)} AS ${s}`).join(", ")},
                              ${extras.map((c) => `${edgeColumn(c)} AS ${c}, `).join("")}min(${e}.${time}) AS first_time, max(${e}.${time}) AS last_time
                         FROM ${rawEdgeRowsSql(table, time, from, to, spans, params)} ${e}
@@ -348,7 +352,7 @@ export function leaderRowsSql(
                        GROUP BY ${keys.map((_, i) => i + 1).join(", ")}`;
   const rankValue = sets.includes(board.rankBy as LeaderExtra) ? `coalesce(cardinality(${board.rankBy}), 0)` : board.rankBy;
   const keyOrder = (prefix: string) =>
-    keyDefs.map((k) => `${prefix}${k.column} COLLATE "C" ASC NULLS LAST${k.fieldColumn ? `, ${prefix}${k.fieldColumn}` : ""}`).join(", ");
+    keyDefs.map((k) => `${prefix}${k.column} COLLATE "C" ASC NULLS LAST${k.chain ? `, ${prefix}${k.chain.column}` : ""}`).join(", ");
   const order = `${rankValue} DESC, ${keyOrder("")}`;
   const listed = params.add(LISTED);
   // The edge bucket's listed keys: a top-N sort of its groups (a bounded heap, as the boards' refresh ranks an hour);

@@ -519,7 +519,8 @@ export interface GroupOptions<K extends string, M extends string> extends Query 
   keysDiffer?: readonly [NoInfer<K>, NoInfer<K>];
 }
 
-function keyFields(key: GroupKey): readonly string[] {
+/** The fields of a group key, in order. */
+export function keyFields(key: GroupKey): readonly string[] {
   return typeof key === "string" ? [key] : key;
 }
 
