@@ -16,8 +16,8 @@ import { mergeSelections, sameMeasure, sameSelection, selectionSql, type RecordS
  * migration 20261208000000_cloudtrail_leaders): the Overview's top principals and source addresses (≈ 3,000 of each
  * an hour at 10M events a month), the S3 report's busiest buckets (20261209000000_s3_buckets_board: its rollup
  * keeps a row per bucket, call and error code, ≈ 10k a week), the IAM audit's refusals and IAM changes per
- * principal (20261209020000_principal_boards) and the Login audit's sign-ins per user and per address
- * (20261209030000_login_boards). Per bucket, a board lists its {@link LISTED} busiest
+ * principal and the Login audit's sign-ins per user and per address (20261209020000_principal_and_sign_in_boards).
+ * Per bucket, a board lists its {@link LISTED} busiest
  * keys by its measure, with exact sums, and keeps one row for all its other keys together: their exact sums (totals
  * stay exact) and the most any one of them had in that bucket. Buckets are UTC hours and days, for CloudTrail 6 hours
  * and weeks too (its hours and coarser buckets are built from the rollups' rows, or for the boards of a slice's
@@ -132,7 +132,7 @@ export const LEADER_BOARDS: readonly LeaderBoard[] = [
   // The IAM audit's refusals per principal and who changed IAM (lib/reports/iam-audit.ts accessDeniedByPrincipal,
   // iamChangesByPrincipal): thousands of principals a week, each in a few calls, so no rollup of them is much
   // smaller than their slices (refusals: 107k day rows for 111k events at 10M). Every grain is grouped from the
-  // slice's records of its bucket (20261209020000_principal_boards).
+  // slice's records of its bucket (20261209020000_principal_and_sign_in_boards).
   {
     name: "refusals",
     source: "cloudtrail",
@@ -155,7 +155,7 @@ export const LEADER_BOARDS: readonly LeaderBoard[] = [
   },
   // The Login audit's sign-ins per user and per source address (lib/reports/login-audit.ts loginsByUser,
   // loginsBySourceIp): their successes, failures, successes with MFA, and the set of addresses or users. Every
-  // grain is grouped from the `signins` slice's records of its bucket (20261209030000_login_boards).
+  // grain is grouped from the `signins` slice's records of its bucket (20261209020000_principal_and_sign_in_boards).
   {
     name: "logins-by-user",
     source: "cloudtrail",

@@ -45,7 +45,6 @@ import type { BucketUnit } from "./time-range";
  * (`serviceEventDetails.UserAuthentication` Success / Failure, the user in `additionalEventData.UserName`).
  */
 
-
 const burstRule = consoleLoginFailureBurst.rule.aggregation;
 /**
  * Bursts: failures of one user (or from one address) at most this far apart belong together — the

@@ -968,7 +968,7 @@ describe("report rollups kept fresh and upgraded", () => {
       const hours = await upgraded.query("SELECT count(DISTINCT date_trunc('hour', event_time AT TIME ZONE 'UTC'))::int AS n FROM cloudtrail_events");
       assert.equal(await refreshCloudTrailLeaders(upgraded), hours.rows[0].n, "every CloudTrail hour rebuilt");
       const every = ["5min", "6h", "day", "hour", "week"];
-      // (The principal and sign-in boards come with later migrations, applied by the same upgrade.)
+      // (The principal and sign-in boards come with 20261209020000_principal_and_sign_in_boards, applied by the same upgrade.)
       assert.deepEqual((await boards()).rows, ["buckets", "iam-changes", "logins-by-source", "logins-by-user", "principals", "refusals", "sources"].map((board) => ({ board, g: every })));
       const buckets = await topBuckets({ ...SCOPE, limit: 100 }, upgraded);
       const raw = await upgraded.query(
@@ -985,48 +985,34 @@ describe("report rollups kept fresh and upgraded", () => {
     });
   });
 
-  it("gain the principal boards for hours already on the other boards, at every grain, at the next refresh", async () => {
-    await withDatabaseBefore("20261209020000_principal_boards", async (upgraded, upgrade) => {
+  it("gain the principal and sign-in boards for hours already on the other boards, at every grain, at the next refresh", async () => {
+    await withDatabaseBefore("20261209020000_principal_and_sign_in_boards", async (upgraded, upgrade) => {
       await ingestCloudTrail(upgraded, EVENTS, cloudTrailKey(A, "us-east-1"));
       await refreshRollups(upgraded);
       const boards = () => upgraded.query("SELECT board, array_agg(DISTINCT grain ORDER BY grain) AS g FROM cloudtrail_leaders GROUP BY 1 ORDER BY 1");
       assert.deepEqual((await boards()).rows.map((r) => r.board), ["buckets", "principals", "sources"]);
-      assert.deepEqual((await upgrade()).slice(0, 1), ["20261209020000_principal_boards"]);
+      assert.deepEqual((await upgrade()).slice(0, 1), ["20261209020000_principal_and_sign_in_boards"]);
       const hours = await upgraded.query("SELECT count(DISTINCT date_trunc('hour', event_time AT TIME ZONE 'UTC'))::int AS n FROM cloudtrail_events");
       assert.equal(await refreshCloudTrailLeaders(upgraded), hours.rows[0].n, "every CloudTrail hour rebuilt");
       const every = ["5min", "6h", "day", "hour", "week"];
-      // (The sign-in boards come with 20261209030000_login_boards, applied by the same upgrade.)
       assert.deepEqual((await boards()).rows, ["buckets", "iam-changes", "logins-by-source", "logins-by-user", "principals", "refusals", "sources"].map((board) => ({ board, g: every })));
+      const inScope = [SCOPE.from, SCOPE.to];
       const refused = await accessDeniedByPrincipal({ ...SCOPE, limit: 100 }, upgraded);
-      const raw = await upgraded.query(
+      const rawRefused = await upgraded.query(
         `SELECT coalesce(user_identity_arn, user_identity_user_name, user_identity_invoked_by) AS k, count(*)::int AS n
            FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND error_code = 'AccessDenied' GROUP BY 1`,
-        [SCOPE.from, SCOPE.to],
+        inScope,
       );
-      assert.ok(raw.rows.length > 0);
-      assert.deepEqual(new Map(refused.map((r) => [r.key.principal, [r.values.denied, r.margin?.denied]])), new Map(raw.rows.map((r) => [r.k, [r.n, 0]])));
-    });
-  });
-
-  it("gain the sign-in boards for hours already on the other boards, at every grain, at the next refresh", async () => {
-    await withDatabaseBefore("20261209030000_login_boards", async (upgraded, upgrade) => {
-      await ingestCloudTrail(upgraded, EVENTS, cloudTrailKey(A, "us-east-1"));
-      await refreshRollups(upgraded);
-      const boards = () => upgraded.query("SELECT board, array_agg(DISTINCT grain ORDER BY grain) AS g FROM cloudtrail_leaders GROUP BY 1 ORDER BY 1");
-      assert.deepEqual((await boards()).rows.map((r) => r.board), ["buckets", "iam-changes", "principals", "refusals", "sources"]);
-      assert.deepEqual((await upgrade()).slice(0, 1), ["20261209030000_login_boards"]);
-      const hours = await upgraded.query("SELECT count(DISTINCT date_trunc('hour', event_time AT TIME ZONE 'UTC'))::int AS n FROM cloudtrail_events");
-      assert.equal(await refreshCloudTrailLeaders(upgraded), hours.rows[0].n, "every CloudTrail hour rebuilt");
-      const every = ["5min", "6h", "day", "hour", "week"];
-      assert.deepEqual((await boards()).rows, ["buckets", "iam-changes", "logins-by-source", "logins-by-user", "principals", "refusals", "sources"].map((board) => ({ board, g: every })));
+      assert.ok(rawRefused.rows.length > 0);
+      assert.deepEqual(new Map(refused.map((r) => [r.key.principal, [r.values.denied, r.margin?.denied]])), new Map(rawRefused.rows.map((r) => [r.k, [r.n, 0]])));
       const byIp = await loginsBySourceIp({ ...SCOPE, limit: 100 }, upgraded);
-      const raw = await upgraded.query(
+      const rawSignIns = await upgraded.query(
         `SELECT source_ip_address AS k, count(*)::int AS n FROM cloudtrail_events
           WHERE event_time >= $1 AND event_time < $2 AND event_source = 'signin.amazonaws.com' AND event_name = 'ConsoleLogin' GROUP BY 1`,
-        [SCOPE.from, SCOPE.to],
+        inScope,
       );
-      assert.ok(raw.rows.length > 0);
-      assert.deepEqual(new Map(byIp.map((r) => [r.key.ip, [r.values.logins, r.margin?.logins]])), new Map(raw.rows.map((r) => [r.k, [r.n, 0]])));
+      assert.ok(rawSignIns.rows.length > 0);
+      assert.deepEqual(new Map(byIp.map((r) => [r.key.ip, [r.values.logins, r.margin?.logins]])), new Map(rawSignIns.rows.map((r) => [r.k, [r.n, 0]])));
     });
   });
 

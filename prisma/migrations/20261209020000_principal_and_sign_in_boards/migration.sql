@@ -1,18 +1,32 @@
--- The Login audit's sign-ins per user and per source address as CloudTrail leader boards (issue 9). Their panels
--- (lib/reports/login-audit.ts loginsByUser, loginsBySourceIp) grouped every console sign-in of the range from the
--- `signins` slice's covering index: ≈ 50k a month at 10M events (41-55 ms over 30 days against 3 ms at 100k). A
--- rollup per user and address would hold nearly a row per sign-in on the bench's data (4,000 principals and 6,000
--- addresses drawn independently). Per bucket of time, a board lists the 200 busiest keys (50 per 5 minutes) and one
--- row for the others (lib/reports/leaders.ts):
---   `logins-by-user`: per account (k1) and user (k2: the user name, else the ARN; f2: which), sign-ins, successes
---   (c1), failures (c2), successes with MFA (c3) and the set of source addresses (t1);
---   `logins-by-source`: per source address (k1), sign-ins, successes (c1), failures (c2) and the set of users (t1).
--- Every grain is grouped from the slice's rows of its bucket of time, so every row is exact.
+-- The IAM audit's refusals and IAM changes per principal, and the Login audit's sign-ins per user and per source
+-- address, as CloudTrail leader boards (issue 9). Their panels (lib/reports/iam-audit.ts accessDeniedByPrincipal,
+-- iamChangesByPrincipal; lib/reports/login-audit.ts loginsByUser, loginsBySourceIp) grouped every refused call, IAM
+-- write or console sign-in of the range from their slices' covering indexes: 111k refusals and ≈ 50k sign-ins over
+-- 30 days at 10M events (58-128 ms against 3-7 ms at 100k). No rollup of them is much smaller: the principals rarely
+-- repeat a call within a day (107k day rows for 111k refusals, measured), and users and addresses are drawn
+-- independently. A board lists, per bucket of time, the 200 busiest keys (50 per 5 minutes) and one row for the
+-- others (lib/reports/leaders.ts):
+--   `refusals`: refused calls (the `denied` slice) per principal, with the set of their event names (t1) and event
+--   sources (t2);
+--   `iam-changes`: IAM writes (the `iam-writes` slice) per principal, ranked by the successful ones (c1), with the
+--   failed ones (c2) and the set of the successful ones' event names (t1);
+--   `logins-by-user`: console sign-ins (the `signins` slice) per account (k1) and user (k2), with successes (c1),
+--   failures (c2), successes with MFA (c3) and the set of source addresses (t1);
+--   `logins-by-source`: console sign-ins per source address, with successes (c1), failures (c2) and the set of users
+--   (t1).
+-- A principal is the IAM audit's chain of fields (userIdentity.arn, else userIdentity.userName, else
+-- userIdentity.invokedBy), a user the Login audit's (the user name, else the ARN); f1, f2 say which field supplied
+-- k1, k2, so a row's link lists exactly its events. Sets, not distinct counts: merged by union, a key's distinct calls
+-- or addresses are exact over the buckets listing it. Every grain is grouped from the slice's rows of its bucket of
+-- time (the refresh runs after the slices'), so every row is exact.
 ALTER TABLE "cloudtrail_leaders"
+  ADD COLUMN "f1" SMALLINT,
   ADD COLUMN "k2" TEXT,
-  ADD COLUMN "f2" SMALLINT;
+  ADD COLUMN "f2" SMALLINT,
+  ADD COLUMN "t1" TEXT[],
+  ADD COLUMN "t2" TEXT[];
 
--- As in 20261209020000_principal_boards, with the sign-in boards.
+-- As in 20261209000000_s3_buckets_board, with the principal and sign-in boards.
 CREATE OR REPLACE FUNCTION "trailwatch_build_cloudtrail_leaders"(bucket_grain TEXT, bucket_start TIMESTAMP(3), listed INTEGER, data_names TEXT[], bucket_calls TEXT[]) RETURNS VOID
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -104,6 +118,6 @@ BEGIN
     FROM unlisted;
 END $$;
 
--- The CloudTrail hours already stored: the next refresh rebuilds their boards, the sign-in boards included.
+-- The CloudTrail hours already stored: the next refresh rebuilds their boards, the new ones included.
 INSERT INTO cloudtrail_leader_dirty_hours (hour)
 SELECT DISTINCT bucket FROM cloudtrail_rollup WHERE rollup = 'errors' AND grain = 'hour';
