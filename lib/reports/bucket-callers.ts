@@ -2,7 +2,7 @@ import { numberSql, SOURCE_TABLES, textSql, type SqlParams } from "../detect/com
 import type { Queryable } from "../db/queryable";
 import { S3_ACCESS_DENIED, S3_BUCKET, S3_BYTES_OUT, S3_CALLER, S3_DATA_EVENT_NAMES, S3_DATA_EVENTS } from "./change-catalogue";
 import { rawEdgesSql, rollupSpans, storedBucketsSql } from "./grains";
-import type { GroupKey, Measure } from "./report-query";
+import { firstPresent, firstPresentIndex, type GroupKey, type Measure } from "./report-query";
 import { mergeSelections, sameMeasure, sameSelection, selectionSql, type Selection } from "./selection";
 
 /**
@@ -63,8 +63,7 @@ export function bucketCallersSql(buckets: readonly string[], from: Date, to: Dat
   const base = selectionSql(e, "cloudtrail", mergeSelections(S3_DATA_EVENTS, { include: { [S3_BUCKET]: [...buckets] } }), params);
   const columns = Object.keys(KEPT);
   // The raw events of the partial hours at the edges: exact, so nothing unlisted.
-  const edges = `SELECT ${textSql(e, "cloudtrail", S3_BUCKET, params)}, coalesce(${callers.join(", ")}),
-                        CASE ${callers.map((c, i) => `WHEN ${c} IS NOT NULL THEN ${i}`).join(" ")} END,
+  const edges = `SELECT ${textSql(e, "cloudtrail", S3_BUCKET, params)}, ${firstPresent(callers)}, ${firstPresentIndex(callers)},
                         count(*), coalesce(sum(${numberSql(e, "cloudtrail", S3_BYTES_OUT, params)}), 0), count(*) FILTER (WHERE ${denied}),
                         0, 0, 0, min(${e}.${time}), max(${e}.${time})
                    FROM ${table} ${e}

@@ -29,6 +29,8 @@ const HEAVY = ["heavy-a", "heavy-b", "heavy-c"];
 // a 6-hour row (13), the week (Wednesday 10:00), the whole day after it (Monday 23, 08:00), an hour (Tuesday 24,
 // 19:00) and the last 5 minutes and raw edge (Tuesday 24, 21:00), each shifting which keys it holds.
 const BUSY = [3, 5, 13, 3 * 24 + 10, 8 * 24 + 8, 9 * 24 + 19, 9 * 24 + 21];
+// Friday 2026-11-20, 00:30 to 00:30: no busy hour, so every bucket lists every key.
+const QUIET = { from: new Date(SUNDAY + 5 * 24 * HOUR + 30 * 60_000), to: new Date(SUNDAY + 6 * 24 * HOUR + 30 * 60_000) };
 const TAIL = LISTED + 60;
 const S3 = "s3.amazonaws.com";
 const HEAVY_BUCKETS = HEAVY.map((name) => `${name}-bucket`);
@@ -305,13 +307,11 @@ describe("CloudTrail leader boards", () => {
   });
 
   it("are exact where no bucket drops a key, and read the rollups with an account filter", async () => {
-    // Friday 2026-11-20, 00:30 to 00:30: no busy hour, so every bucket lists every key.
-    const quiet = { from: new Date(SUNDAY + 5 * 24 * HOUR + 30 * 60_000), to: new Date(SUNDAY + 6 * 24 * HOUR + 30 * 60_000) };
-    const rows = await topPrincipals({ ...quiet, limit: 100 }, db.pool);
+    const rows = await topPrincipals({ ...QUIET, limit: 100 }, db.pool);
     const { rows: expected } = await db.pool.query(
       `SELECT user_identity_arn AS k, count(*)::int AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND user_identity_arn IS NOT NULL
         GROUP BY 1 ORDER BY 2 DESC, user_identity_arn COLLATE "C"`,
-      [quiet.from, quiet.to],
+      [QUIET.from, QUIET.to],
     );
     assert.deepEqual(rows.map((r) => [r.value, r.count, r.margin]), expected.map((e: { k: string; n: number }) => [e.k, e.n, 0]));
     const plans: string[] = [];
@@ -354,9 +354,8 @@ describe("CloudTrail leader boards", () => {
   });
 
   it("give the raw numbers per S3 bucket where no bucket of time drops one, and with an account filter", async () => {
-    const quiet = { from: new Date(SUNDAY + 5 * 24 * HOUR + 30 * 60_000), to: new Date(SUNDAY + 6 * 24 * HOUR + 30 * 60_000) };
-    const rows = await topBuckets({ ...quiet, limit: 100 }, db.pool);
-    const raw = await bucketTruth(quiet);
+    const rows = await topBuckets({ ...QUIET, limit: 100 }, db.pool);
+    const raw = await bucketTruth(QUIET);
     assert.ok(raw.size >= 3);
     assert.deepEqual(new Map(rows.map((r) => [r.key.bucket, [...bucketValues(r), r.margin?.requests]])), new Map([...raw].map(([k, v]) => [k, [...v, 0]])));
     const plans: string[] = [];
@@ -395,16 +394,15 @@ describe("CloudTrail leader boards", () => {
   });
 
   it("give the raw numbers per principal where no bucket of time drops one, and with an account filter", async () => {
-    const quiet = { from: new Date(SUNDAY + 5 * 24 * HOUR + 30 * 60_000), to: new Date(SUNDAY + 6 * 24 * HOUR + 30 * 60_000) };
-    const refusals = await refusalTruth(quiet);
-    const denied = await accessDeniedByPrincipal({ ...quiet, limit: 100 }, db.pool);
+    const refusals = await refusalTruth(QUIET);
+    const denied = await accessDeniedByPrincipal({ ...QUIET, limit: 100 }, db.pool);
     assert.equal(denied.length, refusals.size);
     assert.deepEqual(
       new Map(denied.map((r) => [r.key.principal, [r.values.denied, r.values.actions, r.values.services, r.margin?.denied, r.margin?.actions]])),
       new Map([...refusals].map(([k, v]) => [k, [...v, 0, 0]])),
     );
-    const changes = await iamTruth(quiet);
-    const changed = await iamChangesByPrincipal({ ...quiet, limit: 100 }, db.pool);
+    const changes = await iamTruth(QUIET);
+    const changed = await iamChangesByPrincipal({ ...QUIET, limit: 100 }, db.pool);
     assert.deepEqual(
       new Map(changed.map((r) => [r.key.principal, [r.values.changes, r.values.failed, r.values.actions, r.margin?.changes]])),
       new Map([...changes].map(([k, v]) => [k, [...v, 0]])),
@@ -434,16 +432,15 @@ describe("CloudTrail leader boards", () => {
   });
 
   it("give the raw sign-ins per user and address where no bucket of time drops one", async () => {
-    const quiet = { from: new Date(SUNDAY + 5 * 24 * HOUR + 30 * 60_000), to: new Date(SUNDAY + 6 * 24 * HOUR + 30 * 60_000) };
-    const byUser = await loginsByUser({ ...quiet, limit: 100 }, db.pool);
+    const byUser = await loginsByUser({ ...QUIET, limit: 100 }, db.pool);
     assert.deepEqual(
       new Map(byUser.map((r) => [`${r.key.account} ${r.key.user}`, [r.values.logins, r.values.successes, r.values.failures, r.values.withMfa, r.values.sourceIps, r.margin?.logins]])),
-      new Map([...(await signInsPerUser(quiet))].map(([k, v]) => [k, [...v, 0]])),
+      new Map([...(await signInsPerUser(QUIET))].map(([k, v]) => [k, [...v, 0]])),
     );
-    const byAddress = await loginsBySourceIp({ ...quiet, limit: 100 }, db.pool);
+    const byAddress = await loginsBySourceIp({ ...QUIET, limit: 100 }, db.pool);
     assert.deepEqual(
       new Map(byAddress.map((r) => [r.key.ip, [r.values.logins, r.values.successes, r.values.failures, r.values.users, r.margin?.users]])),
-      new Map([...(await signInsPerAddress(quiet))].map(([k, v]) => [k, [...v, 0]])),
+      new Map([...(await signInsPerAddress(QUIET))].map(([k, v]) => [k, [...v, 0]])),
     );
   });
 

@@ -3,7 +3,7 @@ import { PRIVATE_NETWORKS } from "../detect/conditions";
 import type { Queryable } from "../db/queryable";
 import { ACTOR, DENIED, FAILED, IAM_WRITES, S3_BUCKET, S3_BYTES_OUT, S3_DATA_EVENT_NAMES, S3_DATA_EVENTS, S3_DELETE, S3_GET, S3_PUT, SUCCEEDED } from "./change-catalogue";
 import { ACCEPT, FROM_PUBLIC, REMOTE_ADMIN_FROM_PUBLIC, REMOTE_ADMIN_PORTS, REJECT, TRAFFIC } from "./flow-selections";
-import { keyFields, type GroupKey, type Measure } from "./report-query";
+import { firstPresent, firstPresentIndex, keyFields, type GroupKey, type Measure } from "./report-query";
 import { rawEdgeRowsSql, rollupSpans, storedBucketsSql, type FinerGrains, type RollupGrain } from "./grains";
 import { CONSOLE_LOGIN, FAILURE, MFA_YES, SIGNIN_USER, SUCCESS } from "./sign-in-selections";
 import { mergeSelections, sameMeasure, sameSelection, selectionSql, type RecordSource, type Selection } from "./selection";
@@ -206,9 +206,8 @@ const sumsOf = (board: LeaderBoard) => BOARD_TABLES[board.source].sums;
 /** Whether two group keys are the same field or the same chain of fields. */
 const sameKey = (a: GroupKey, b: GroupKey) => keyFields(a).length === keyFields(b).length && keyFields(a).every((f, i) => f === keyFields(b)[i]);
 
-/** SQL of a group key's value over raw records aliased `e`: its first present field, as text. */
-const firstPresentSql = (e: string, source: RecordSource, key: GroupKey, params: SqlParams) =>
-  `coalesce(${keyFields(key).map((f) => textSql(e, source, f, params)).join(", ")})`;
+/** SQL of each field of a group key over raw records aliased `e`, as text. */
+const keyTexts = (e: string, source: RecordSource, key: GroupKey, params: SqlParams) => keyFields(key).map((f) => textSql(e, source, f, params));
 
 /**
  * Per key of `board`: its stored column `k<i>` and SQL of its value over raw records aliased `e`; for a chain of
@@ -216,12 +215,8 @@ const firstPresentSql = (e: string, source: RecordSource, key: GroupKey, params:
  */
 function boardKeys(board: LeaderBoard, e: string, params: SqlParams): { column: string; value: string; chain: { column: string; field: string } | null }[] {
   return board.keys.map((key, i) => {
-    const texts = keyFields(key).map((f) => textSql(e, board.source, f, params));
-    return {
-      column: `k${i + 1}`,
-      value: firstPresentSql(e, board.source, key, params),
-      chain: typeof key === "string" ? null : { column: `f${i + 1}`, field: `CASE ${texts.map((t, j) => `WHEN ${t} IS NOT NULL THEN ${j}`).join(" ")} END` },
-    };
+    const texts = keyTexts(e, board.source, key, params);
+    return { column: `k${i + 1}`, value: firstPresent(texts), chain: typeof key === "string" ? null : { column: `f${i + 1}`, field: firstPresentIndex(texts) } };
   });
 }
 
@@ -337,7 +332,7 @@ export function leaderRowsSql(
       return filtered(`array_agg(DISTINCT ${e}.${column})`, m, `${e}.${column} IS NOT NULL`);
     }
     // A text set or distinct count: of the first present field of its chain, as groupRows counts it.
-    const value = firstPresentSql(e, source, m.field, params);
+    const value = firstPresent(keyTexts(e, source, m.field, params));
     if (sets.includes(c)) return filtered(`array_agg(DISTINCT ${value})`, m, `${value} IS NOT NULL`);
     return filtered(`count(DISTINCT ${value})`, m);
   };

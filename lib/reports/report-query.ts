@@ -708,8 +708,13 @@ function bytewise(text: string): string {
 }
 
 /** The first present of a key's field values (SQL text expressions, in the key's order). */
-function firstPresent(texts: readonly string[]): string {
+export function firstPresent(texts: readonly string[]): string {
   return texts.length === 1 ? texts[0]! : `coalesce(${texts.join(", ")})`;
+}
+
+/** Which of a key's field values (SQL text expressions, in the key's order) is the first present: its index, or NULL. */
+export function firstPresentIndex(texts: readonly string[]): string {
+  return `CASE ${texts.map((t, i) => `WHEN ${t} IS NOT NULL THEN ${i}`).join(" ")} END`;
 }
 
 /** A group key's value (its chain's first present field, compared byte by byte) and which field of the chain supplied it. */
@@ -723,7 +728,7 @@ function keyExpressions(source: RecordSource, keys: Record<string, GroupKey>, pa
   return Object.entries(keys).map(([name, key]) => {
     checkName(name);
     const texts = keyFields(key).map((f) => textSql(ALIAS, source, f, params));
-    return { name, value: bytewise(firstPresent(texts)), field: `CASE ${texts.map((t, i) => `WHEN ${t} IS NOT NULL THEN ${i}`).join(" ")} END` };
+    return { name, value: bytewise(firstPresent(texts)), field: firstPresentIndex(texts) };
   });
 }
 
