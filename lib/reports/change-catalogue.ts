@@ -148,6 +148,8 @@ export const NETWORK_CHANGE_CATEGORIES: readonly ChangeCategory[] = [
 // ---- S3 -----------------------------------------------------------------------------------------
 
 const S3 = "s3.amazonaws.com";
+/** Every S3 call (data and management events). */
+export const S3_EVENTS: Selection = { include: { eventSource: S3 } };
 
 /** Changes to who may reach a bucket: bucket policies, ACLs, Block Public Access, object ownership. */
 export const S3_ACCESS_CHANGE_CATEGORIES: readonly ChangeCategory[] = [

@@ -6,14 +6,15 @@ import { cloudTrailEvent, iamUser, roleSession, storeCloudTrail } from "../../te
 import { linkedCount } from "../../test/support/search-link-oracle";
 import { DENIED, S3_DATA_EVENT_NAMES } from "./change-catalogue";
 import { accessDeniedByPrincipal, iamChangesByPrincipal } from "./iam-audit";
-import { loginsBySourceIp, loginsByUser } from "./login-audit";
+import { loginsBySourceIp, loginsByUser, ssoSignIns } from "./login-audit";
 import { LISTED, refreshCloudTrailLeaders } from "./leaders";
 import { topPrincipals, topSourceIps, type TopRow } from "./overview";
 import { refreshRollups } from "./rollups";
-import { topBuckets, type BucketRow } from "./s3-data-events";
+import { s3AccessDenied, topBuckets, type BucketRow } from "./s3-data-events";
 import type { GroupRow } from "./report-query";
 
-// The CloudTrail leader boards (lib/reports/leaders.ts: `principals`, `sources`, `buckets`, `refusals`, `iam-changes`) against the raw events,
+// The CloudTrail leader boards (lib/reports/leaders.ts: `principals`, `sources`, `buckets`, `refusals`, `iam-changes`, the sign-in
+// boards, `federated-logins`, `s3-refusals`) against the raw events,
 // counted here with plain SQL. Every hour has three heavy principals (addresses, S3 buckets), busiest in every bucket,
 // which must come back exact; a few busy hours, one in each grain of the scope, hold more one-off keys than a bucket
 // lists (LISTED), so buckets drop keys and merged counts carry real bounds. The scope starts on a Sunday and ends on the second
@@ -43,11 +44,18 @@ const REFUSED_CALLS = [
   ["secretsmanager.amazonaws.com", "GetSecretValue", "AccessDeniedException"],
   ["kms.amazonaws.com", "Decrypt", "AccessDeniedException"],
 ] as const;
+/** The `i`th refused call, an S3 one naming `bucketName`. */
+function refusedCall(i: number, bucketName: string): Record<string, unknown> {
+  const [eventSource, eventName, errorCode] = REFUSED_CALLS[i % REFUSED_CALLS.length]!;
+  return { eventSource, eventName, errorCode, ...(eventSource === S3 ? { requestParameters: { bucketName, key: "object" } } : {}) };
+}
 const IAM = "iam.amazonaws.com";
 const IAM_CALLS = ["CreateUser", "AttachUserPolicy", "CreateAccessKey", "PutRolePolicy", "DeleteUser"];
 /** Identities without an ARN: the actor chain's user name and `invokedBy` (lib/reports/change-catalogue.ts ACTOR). */
 const ARNLESS = { type: "IAMUser", userName: "arnless-user", accountId: "111122223333" };
 const SERVICE = { type: "AWSService", invokedBy: "config.amazonaws.com" };
+/** An unauthenticated S3 request (https://docs.aws.amazon.com/AmazonS3/latest/userguide/cloudtrail-logging-understanding-s3-entries.html). */
+const ANONYMOUS = { type: "AWSAccount", principalId: "", accountId: "anonymous" };
 const ACCOUNT = "111122223333";
 /** A console sign-in (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html). */
 const signIn = (eventTime: string, userIdentity: Record<string, unknown>, sourceIPAddress: string, result: "Success" | "Failure", mfa: "Yes" | "No") =>
@@ -62,6 +70,14 @@ const signIn = (eventTime: string, userIdentity: Record<string, unknown>, source
   });
 /** A federated sign-in: a role session, which has no user name (the sign-in user chain's ARN). */
 const FEDERATED = roleSession("AWSReservedSSO_ReadOnly_0123456789abcdef", "jane@example.com");
+/** Role sessions signing in to the console every hour, fewer times than the heavy users. */
+const HEAVY_SESSIONS = HEAVY.map((name) => roleSession("Admin", name));
+/** One-off role sessions signing in per hour at weekends (days from SUNDAY: Sunday 15, Saturday 21, Sunday 22). */
+const VISITS = 12;
+const WEEKEND = [0, 6, 7];
+/** A refused S3 call naming a bucket. */
+const s3Refusal = (eventTime: string, eventName: string, bucketName: string, userIdentity: Record<string, unknown>, sourceIPAddress: string) =>
+  cloudTrailEvent({ eventTime, eventSource: S3, eventName, errorCode: "AccessDenied", userIdentity, sourceIPAddress, requestParameters: { bucketName, key: "object" } });
 
 function hourEvents(h: number): Record<string, unknown>[] {
   const at = (i: number) => new Date(SUNDAY + h * HOUR + ((i * 7) % 3_600) * 1000).toISOString();
@@ -89,11 +105,11 @@ function hourEvents(h: number): Record<string, unknown>[] {
     events.push(cloudTrailEvent({ eventTime: at(100 + i), eventName: "GetObject", userIdentity: iamUser(`light-${light}`), sourceIPAddress: `198.51.100.${light}` }));
   }
   // Refused calls and IAM writes: the heavy principals in every hour, each call in turn (some writes refused), and
-  // identities without an ARN now and then.
+  // identities without an ARN now and then. S3 refuses the heavy principals on their buckets every hour.
   HEAVY.forEach((name, k) => {
+    for (let i = 0; i < 4 - k; i++) events.push(s3Refusal(at(650 + i * 7 + k), i % 2 ? "PutObject" : "GetObject", HEAVY_BUCKETS[k]!, iamUser(name), `192.0.2.${k + 1}`));
     for (let i = 0; i < 4 - k; i++) {
-      const [eventSource, eventName, errorCode] = REFUSED_CALLS[(h + i) % REFUSED_CALLS.length]!;
-      events.push(cloudTrailEvent({ eventTime: at(600 + i * 7 + k), eventSource, eventName, errorCode, userIdentity: iamUser(name), sourceIPAddress: `192.0.2.${k + 1}` }));
+      events.push(cloudTrailEvent({ eventTime: at(600 + i * 7 + k), ...refusedCall(h + i, HEAVY_BUCKETS[k]!), userIdentity: iamUser(name), sourceIPAddress: `192.0.2.${k + 1}` }));
     }
     for (let i = 0; i < 5 - k; i++) {
       const refused = i === 0 && h % 4 === k ? { errorCode: "AccessDenied" } : {};
@@ -102,14 +118,21 @@ function hourEvents(h: number): Record<string, unknown>[] {
     }
   });
   // Console sign-ins: the heavy users every hour (a failure now and then, MFA on every other success), from their
-  // address; a federated one every fourth hour.
+  // address, and fewer of their role sessions; a federated one every fourth hour.
   HEAVY.forEach((name, k) => {
-    for (let i = 0; i < 3 - k; i++) {
+    for (let i = 0; i < 6 - k; i++) {
       const failed = i === 0 && h % 3 === k;
       events.push(signIn(at(900 + i * 7 + k), iamUser(name), `192.0.2.${k + 1}`, failed ? "Failure" : "Success", i % 2 === 0 && !failed ? "Yes" : "No"));
     }
+    for (let i = 0; i < 3 - k; i++) {
+      const failed = i === 0 && h % 4 === k;
+      events.push(signIn(at(960 + i * 7 + k), HEAVY_SESSIONS[k]!, `192.0.2.${k + 1}`, failed ? "Failure" : "Success", "No"));
+    }
   });
   if (h % 4 === 0) events.push(signIn(at(950), FEDERATED, "198.51.100.201", "Success", "No"));
+  // One-off role sessions signing in at weekends, a few an hour: a day holds more than a bucket lists (the federated
+  // sign-ins' bounds), an hour or 6 hours fewer, and 5 minutes one or two.
+  if (WEEKEND.includes(Math.floor(h / 24))) for (let j = 0; j < VISITS; j++) events.push(signIn(at(1000 + j * 43), roleSession("Visitor", `visit-${h}-${j}`), `198.51.100.${160 + j}`, j % 4 ? "Success" : "Failure", "No"));
   if (h % 3 === 0) {
     const call = { eventSource: IAM, eventName: "CreateLoginProfile", readOnly: false, errorCode: "AccessDenied" };
     events.push(cloudTrailEvent({ eventTime: at(800), ...call, userIdentity: ARNLESS, sourceIPAddress: "198.51.100.200" }));
@@ -117,7 +140,11 @@ function hourEvents(h: number): Record<string, unknown>[] {
   if (h % 5 === 0) {
     const call = { eventSource: "kms.amazonaws.com", eventName: "Decrypt", errorCode: "AccessDeniedException" };
     events.push(cloudTrailEvent({ eventTime: at(801), ...call, userIdentity: SERVICE, sourceIPAddress: SERVICE.invokedBy }));
+    events.push(s3Refusal(at(802), "PutObject", "config-bucket", SERVICE, SERVICE.invokedBy));
   }
+  if (h % 6 === 0) events.push(s3Refusal(at(803), "GetObject", "public-bucket", ANONYMOUS, "198.51.100.150"));
+  // A refused S3 call naming no bucket.
+  if (h % 8 === 0) events.push(cloudTrailEvent({ eventTime: at(804), eventSource: S3, eventName: "ListBuckets", errorCode: "AccessDenied", userIdentity: iamUser(HEAVY[0]!), sourceIPAddress: "192.0.2.1" }));
   // An AWS service calling: no ARN, a service name for its address.
   events.push(cloudTrailEvent({ eventTime: at(200), eventName: "Decrypt", userIdentity: { type: "AWSService", invokedBy: "cloudtrail.amazonaws.com" }, sourceIPAddress: "cloudtrail.amazonaws.com" }));
   if (BUSY.includes(h)) {
@@ -135,12 +162,12 @@ function hourEvents(h: number): Record<string, unknown>[] {
       );
       // The same one-off principal refused, and changing IAM (some refused), at the same time: a 5-minute bucket
       // holds no more keys than before, which all fit its list.
-      const [eventSource, eventName, errorCode] = REFUSED_CALLS[i % REFUSED_CALLS.length]!;
       const caller = { eventTime: at(300 + i), userIdentity: iamUser(`tail-${tail}`), sourceIPAddress: `203.0.113.${tail % 250}` };
-      events.push(cloudTrailEvent({ ...caller, eventSource, eventName, errorCode }));
+      events.push(cloudTrailEvent({ ...caller, ...refusedCall(i, `tail-${tail}`) }));
       const refused = i % 7 === 0 ? { errorCode: "AccessDenied" } : {};
       events.push(cloudTrailEvent({ ...caller, eventSource: IAM, eventName: IAM_CALLS[i % IAM_CALLS.length], readOnly: false, ...refused }));
       events.push(signIn(caller.eventTime, caller.userIdentity, caller.sourceIPAddress, i % 5 === 0 ? "Failure" : "Success", i % 2 === 0 ? "Yes" : "No"));
+      events.push(s3Refusal(caller.eventTime, "GetObject", `tail-${tail}`, caller.userIdentity, caller.sourceIPAddress));
     }
   }
   return events;
@@ -169,7 +196,8 @@ async function bucketTruth(range: { from: Date; to: Date }): Promise<Map<string,
   return new Map(rows.map((r: Record<string, number>) => [String(r.k), [r.requests!, r.gets!, r.puts!, r.deletes!, r.errors!, r.bytes!]]));
 }
 
-const ACTOR_SQL = "coalesce(user_identity_arn, user_identity_user_name, user_identity_invoked_by)";
+// No actor (an anonymous request) is the key ''.
+const ACTOR_SQL = "coalesce(user_identity_arn, user_identity_user_name, user_identity_invoked_by, '')";
 
 /** The raw truth per principal (the actor chain) over `range`: refused calls, their distinct event names and sources. */
 async function refusalTruth(range: { from: Date; to: Date }): Promise<Map<string, number[]>> {
@@ -260,7 +288,32 @@ async function signInsPerAddress(range: { from: Date; to: Date }): Promise<Map<s
   return new Map(rows.map((r: Record<string, number>) => [String(r.k), [r.n!, r.ok!, r.failed!, r.users!]]));
 }
 
+/** The raw truth per account, role and session over `range`: federated console sign-ins and their failures. */
+async function federatedSignIns(range: { from: Date; to: Date }): Promise<Map<string, number[]>> {
+  const { rows } = await db.pool.query(
+    `SELECT concat_ws(' ', recipient_account_id, session_issuer_user_name, user_identity_arn) AS k, count(*)::int AS n,
+            (count(*) FILTER (WHERE response_console_login = 'Failure'))::int AS failed
+       FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND ${CONSOLE_LOGINS} AND user_identity_type IN ('AssumedRole', 'FederatedUser')
+      GROUP BY 1`,
+    [range.from, range.to],
+  );
+  return new Map(rows.map((r: Record<string, number>) => [String(r.k), [r.n!, r.failed!]]));
+}
+
+/** The raw truth per bucket and caller (the ARN, else the AWS service, else the account) over `range`: S3's AccessDenied and the distinct calls refused. */
+async function s3RefusalTruth(range: { from: Date; to: Date }): Promise<Map<string, number[]>> {
+  const { rows } = await db.pool.query(
+    `SELECT coalesce(request_bucket_name, '') || ' ' || coalesce(user_identity_arn, user_identity_invoked_by, user_identity_account_id, '') AS k,
+            count(*)::int AS n, count(DISTINCT event_name)::int AS names
+       FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND event_source = $3 AND error_code = 'AccessDenied' GROUP BY 1`,
+    [range.from, range.to, S3],
+  );
+  return new Map(rows.map((r: Record<string, number>) => [String(r.k), [r.n!, r.names!]]));
+}
+
 const HEAVY_ARNS = HEAVY.map((n) => String(iamUser(n).arn));
+const sessionOf = (r: GroupRow<"account" | "role" | "principal", string>) => [r.key.account, r.key.role, r.key.principal].filter((v) => v !== null).join(" ");
+const bucketCallerOf = (r: GroupRow<"bucket" | "principal", string>) => `${r.key.bucket ?? ""} ${r.key.principal ?? ""}`;
 const principalOf = (r: GroupRow<"principal", string>) => r.key.principal ?? "";
 
 const BUCKET_MEASURES = ["requests", "gets", "puts", "deletes", "errors", "bytesOut"] as const;
@@ -398,13 +451,13 @@ describe("CloudTrail leader boards", () => {
     const denied = await accessDeniedByPrincipal({ ...QUIET, limit: 100 }, db.pool);
     assert.equal(denied.length, refusals.size);
     assert.deepEqual(
-      new Map(denied.map((r) => [r.key.principal, [r.values.denied, r.values.actions, r.values.services, r.margin?.denied, r.margin?.actions]])),
+      new Map(denied.map((r) => [principalOf(r), [r.values.denied, r.values.actions, r.values.services, r.margin?.denied, r.margin?.actions]])),
       new Map([...refusals].map(([k, v]) => [k, [...v, 0, 0]])),
     );
     const changes = await iamTruth(QUIET);
     const changed = await iamChangesByPrincipal({ ...QUIET, limit: 100 }, db.pool);
     assert.deepEqual(
-      new Map(changed.map((r) => [r.key.principal, [r.values.changes, r.values.failed, r.values.actions, r.margin?.changes]])),
+      new Map(changed.map((r) => [principalOf(r), [r.values.changes, r.values.failed, r.values.actions, r.margin?.changes]])),
       new Map([...changes].map(([k, v]) => [k, [...v, 0]])),
     );
     // An account filter reads the slice, exactly.
@@ -441,6 +494,45 @@ describe("CloudTrail leader boards", () => {
     assert.deepEqual(
       new Map(byAddress.map((r) => [r.key.ip, [r.values.logins, r.values.successes, r.values.failures, r.values.users, r.margin?.users]])),
       new Map([...(await signInsPerAddress(QUIET))].map(([k, v]) => [k, [...v, 0]])),
+    );
+  });
+
+  it("rank federated sign-ins per account, role and session within their bounds, exact where no bucket drops one", async () => {
+    const plans: string[] = [];
+    const { federated } = await ssoSignIns({ ...SCOPE, limit: 100 }, explaining(db.pool, plans));
+    assert.ok(plans.some((p) => p.includes('"Relation Name":"cloudtrail_leaders"')), "read from the board");
+    const heavy = HEAVY_SESSIONS.map((s) => `${ACCOUNT} Admin ${s.arn}`);
+    assertBoardRows("federated-logins", federated, await federatedSignIns(SCOPE), sessionOf, { counted: ["logins", "failures"], distinct: [] }, heavy);
+    assert.ok(federated.slice(0, 3).every((r) => r.values.failures > 0), "the heavy sessions' failures are counted");
+    const quiet = await ssoSignIns({ ...QUIET, limit: 100 }, db.pool);
+    assert.deepEqual(
+      new Map(quiet.federated.map((r) => [sessionOf(r), [r.values.logins, r.values.failures, r.margin?.logins]])),
+      new Map([...(await federatedSignIns(QUIET))].map(([k, v]) => [k, [...v, 0]])),
+    );
+  });
+
+  it("rank S3's refusals per bucket and caller, by ARN, service or account, within their bounds", async () => {
+    const raw = await s3RefusalTruth(SCOPE);
+    const plans: string[] = [];
+    const rows = await s3AccessDenied({ ...SCOPE, limit: 100 }, explaining(db.pool, plans));
+    assert.ok(plans.some((p) => p.includes('"Relation Name":"cloudtrail_leaders"')), "read from the board");
+    assert.ok(!plans.some((p) => p.includes('"Relation Name":"cloudtrail_event_slices')), "not from the slice");
+    const heavy = HEAVY_BUCKETS.map((b, k) => `${b} ${HEAVY_ARNS[k]}`);
+    assertBoardRows("s3-refusals", rows, raw, bucketCallerOf, { counted: ["denied"], distinct: ["actions"] }, heavy);
+    const fields = new Map(rows.map((r) => [r.key.bucket, r.keyField.principal]));
+    assert.equal(fields.get("config-bucket"), "userIdentity.invokedBy", "a service, by invokedBy");
+    assert.equal(fields.get("public-bucket"), "userIdentity.accountId", "an anonymous request, by its account");
+    assert.ok(rows.some((r) => r.key.bucket === null), "refusals naming no bucket");
+    // A row's link lists all its refusals: the chain's field, the earlier fields absent.
+    const { rows: events } = await db.pool.query("SELECT raw FROM cloudtrail_events");
+    for (const bucket of ["config-bucket", "public-bucket"]) {
+      const row = rows.find((r) => r.key.bucket === bucket)!;
+      assert.equal(linkedCount(row.href, events.map((e: { raw: Record<string, unknown> }) => e.raw)), raw.get(bucketCallerOf(row))![0], `${bucket}: its link`);
+    }
+    const quiet = await s3AccessDenied({ ...QUIET, limit: 100 }, db.pool);
+    assert.deepEqual(
+      new Map(quiet.map((r) => [bucketCallerOf(r), [r.values.denied, r.values.actions, r.margin?.denied, r.margin?.actions]])),
+      new Map([...(await s3RefusalTruth(QUIET))].map(([k, v]) => [k, [...v, 0, 0]])),
     );
   });
 

@@ -1,11 +1,27 @@
 import { columnName, numberSql, SOURCE_TABLES, textSql, type SqlParams } from "../detect/compile-rule";
 import { PRIVATE_NETWORKS } from "../detect/conditions";
 import type { Queryable } from "../db/queryable";
-import { ACTOR, DENIED, FAILED, IAM_WRITES, S3_BUCKET, S3_BYTES_OUT, S3_DATA_EVENT_NAMES, S3_DATA_EVENTS, S3_DELETE, S3_GET, S3_PUT, SUCCEEDED } from "./change-catalogue";
+import {
+  ACTOR,
+  DENIED,
+  FAILED,
+  IAM_WRITES,
+  S3_ACCESS_DENIED,
+  S3_BUCKET,
+  S3_BYTES_OUT,
+  S3_CALLER,
+  S3_DATA_EVENT_NAMES,
+  S3_DATA_EVENTS,
+  S3_DELETE,
+  S3_EVENTS,
+  S3_GET,
+  S3_PUT,
+  SUCCEEDED,
+} from "./change-catalogue";
 import { ACCEPT, FROM_PUBLIC, REMOTE_ADMIN_FROM_PUBLIC, REMOTE_ADMIN_PORTS, REJECT, TRAFFIC } from "./flow-selections";
 import { firstPresent, firstPresentIndex, keyFields, type GroupKey, type Measure } from "./report-query";
 import { rawEdgeRowsSql, rollupSpans, storedBucketsSql, type FinerGrains, type RollupGrain } from "./grains";
-import { CONSOLE_LOGIN, FAILURE, MFA_YES, SIGNIN_USER, SUCCESS } from "./sign-in-selections";
+import { CONSOLE_LOGIN, FAILURE, FEDERATED_CONSOLE_LOGIN, MFA_YES, SIGNIN_USER, SUCCESS } from "./sign-in-selections";
 import { mergeSelections, sameMeasure, sameSelection, selectionSql, type RecordSource, type Selection } from "./selection";
 
 /**
@@ -16,7 +32,9 @@ import { mergeSelections, sameMeasure, sameSelection, selectionSql, type RecordS
  * migration 20261208000000_cloudtrail_leaders): the Overview's top principals and source addresses (≈ 3,000 of each
  * an hour at 10M events a month), the S3 report's busiest buckets (20261209000000_s3_buckets_board: its rollup
  * keeps a row per bucket, call and error code, ≈ 10k a week), the IAM audit's refusals and IAM changes per
- * principal and the Login audit's sign-ins per user and per address (20261209020000_principal_and_sign_in_boards).
+ * principal and the Login audit's sign-ins per user and per address (20261209020000_principal_and_sign_in_boards),
+ * its federated sign-ins per role session and the S3 report's refusals per bucket and caller
+ * (20261209030000_s3_refusal_and_federated_sign_in_boards).
  * Per bucket, a board lists its {@link LISTED} busiest
  * keys by its measure, with exact sums, and keeps one row for all its other keys together: their exact sums (totals
  * stay exact) and the most any one of them had in that bucket. Buckets are UTC hours and days, for CloudTrail 6 hours
@@ -176,6 +194,26 @@ export const LEADER_BOARDS: readonly LeaderBoard[] = [
     keys: ["sourceIPAddress"],
     rankBy: "records",
     extras: { c1: { kind: "count", where: SUCCESS }, c2: { kind: "count", where: FAILURE }, t1: { kind: "distinct", field: SIGNIN_USER } },
+  },
+  // The Login audit's federated console sign-ins per account, role and session (lib/reports/login-audit.ts
+  // ssoSignIns), with the failures (20261209030000_s3_refusal_and_federated_sign_in_boards).
+  {
+    name: "federated-logins",
+    source: "cloudtrail",
+    base: FEDERATED_CONSOLE_LOGIN,
+    keys: ["recipientAccountId", "userIdentity.sessionContext.sessionIssuer.userName", "userIdentity.arn"],
+    rankBy: "records",
+    extras: { c1: { kind: "count", where: FAILURE } },
+  },
+  // The S3 report's refusals per bucket and caller (lib/reports/s3-data-events.ts s3AccessDenied), with the set of
+  // calls refused: from the `denied` slice (20261209030000_s3_refusal_and_federated_sign_in_boards).
+  {
+    name: "s3-refusals",
+    source: "cloudtrail",
+    base: mergeSelections(S3_EVENTS, S3_ACCESS_DENIED),
+    keys: [S3_BUCKET, S3_CALLER],
+    rankBy: "records",
+    extras: { t1: { kind: "distinct", field: "eventName" } },
   },
   // The S3 report's busiest buckets (lib/reports/s3-data-events.ts topBuckets): object calls per bucket.
   {

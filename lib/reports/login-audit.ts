@@ -206,8 +206,8 @@ export function rootLogins(scope: ReportScope & { limit?: number }, db: Queryabl
   });
 }
 
-/** IAM Identity Center sign-ins per user, and federated console sign-ins per role session. */
-export async function ssoSignIns(scope: ReportScope, db: Queryable = getPool()): Promise<SsoSignIns> {
+/** IAM Identity Center sign-ins per user, and federated console sign-ins per role session (default 25 rows each). */
+export async function ssoSignIns(scope: ReportScope & { limit?: number }, db: Queryable = getPool()): Promise<SsoSignIns> {
   const [identityCenter, federated] = await Promise.all([
     groupRows(db, {
       source: "cloudtrail",
@@ -221,7 +221,7 @@ export async function ssoSignIns(scope: ReportScope, db: Queryable = getPool()):
         sourceIps: { kind: "distinct", field: "sourceIPAddress" },
       },
       orderBy: "attempts",
-      limit: 25,
+      limit: scope.limit ?? 25,
     }),
     groupRows(db, {
       source: "cloudtrail",
@@ -230,7 +230,7 @@ export async function ssoSignIns(scope: ReportScope, db: Queryable = getPool()):
       keys: { account: "recipientAccountId", role: "userIdentity.sessionContext.sessionIssuer.userName", principal: "userIdentity.arn" },
       measures: { logins: { kind: "count" }, failures: { kind: "count", where: FAILURE } },
       orderBy: "logins",
-      limit: 25,
+      limit: scope.limit ?? 25,
     }),
   ]);
   return { identityCenter, federated };

@@ -12,14 +12,14 @@ import { cloudTrailKey, flowKey, ingestCloudTrail, ingestFlowLog } from "../sear
 import { networkKpis, trafficByDirection, trafficByInterface, trafficOverTime } from "./network";
 import { errorsOverTime, eventsByAccountRegion, eventsOverTime, overviewKpis, topEventNames, topEventSources, topPrincipals, topSourceIps } from "./overview";
 import { measureCounts } from "./report-query";
-import { crossAccountCalls, s3Kpis, topBuckets, topPrincipalsPerBucket } from "./s3-data-events";
-import { accessDeniedByPrincipal, assumeRoleActivity, iamChangesByPrincipal } from "./iam-audit";
-import { loginKpis, loginsBySourceIp, loginsByUser, loginsOverTime } from "./login-audit";
+import { crossAccountCalls, s3AccessDenied, s3Kpis, topBuckets, topPrincipalsPerBucket } from "./s3-data-events";
+import { accessDeniedByPrincipal, assumeRoleActivity, iamChangesByPrincipal, iamKpis } from "./iam-audit";
+import { loginKpis, loginsBySourceIp, loginsByUser, loginsOverTime, ssoSignIns } from "./login-audit";
 import { refreshRollups, ROLLUPS, startRollupRefresh, type Rollup } from "./rollups";
 import { silentLog } from "../../test/support/samples";
 import { PRIVATE_NETWORKS } from "../detect/conditions";
 import { REMOTE_ADMIN_PORTS } from "./flow-selections";
-import { refreshCloudTrailLeaders } from "./leaders";
+import { LEADER_BOARDS, refreshCloudTrailLeaders } from "./leaders";
 import { refreshBucketCallers } from "./bucket-callers";
 import { explaining } from "../../test/support/explain";
 
@@ -347,6 +347,9 @@ async function nudge(table: string, rollup: string, grain: string, bucket: strin
  * Runs `body` on a new database migrated with the migrations before `migration` (names sort in the order they
  * apply), then drops it. `upgrade()` applies the rest and returns the names it applied.
  */
+/** Every CloudTrail leader board (lib/reports/leaders.ts LEADER_BOARDS), by name: what an upgrade ends with. */
+const CLOUDTRAIL_BOARDS = LEADER_BOARDS.filter((b) => b.source === "cloudtrail").map((b) => b.name).sort();
+
 async function withDatabaseBefore(migration: string, body: (pool: pg.Pool, upgrade: () => Promise<string[]>) => Promise<void>): Promise<void> {
   const name = `tw_test_rollup_upgrade_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl() });
@@ -474,13 +477,15 @@ describe("report rollups", () => {
     assert.equal(await bucketCalls(), calls + 4, "the buckets board's day rows are read");
     await nudgeBuckets(-4);
 
-    // Refusals per principal, who changed IAM and sign-ins per user and address: the principal and sign-in boards'
-    // day rows (built from the slices' rows).
+    // Refusals per principal, who changed IAM, sign-ins per user, address and role session, and S3's refusals per
+    // bucket and caller: the boards' day rows built from the slices' rows.
     const sliceBoards = [
       ["refusals", "records", async () => (await accessDeniedByPrincipal({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.denied, 0)],
       ["iam-changes", "c1", async () => (await iamChangesByPrincipal({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.changes, 0)],
       ["logins-by-user", "records", async () => (await loginsByUser({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.logins, 0)],
       ["logins-by-source", "records", async () => (await loginsBySourceIp({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.logins, 0)],
+      ["federated-logins", "records", async () => (await ssoSignIns({ ...SCOPE, limit: 100 }, db.pool)).federated.reduce((n, r) => n + r.values.logins, 0)],
+      ["s3-refusals", "records", async () => (await s3AccessDenied({ ...SCOPE, limit: 100 }, db.pool)).reduce((n, r) => n + r.values.denied, 0)],
     ] as const;
     for (const [board, column, sum] of sliceBoards) {
       const was = await sum();
@@ -866,6 +871,29 @@ describe("report rollups kept fresh and upgraded", () => {
     });
   });
 
+  it("gain the changers rollup for IAM changes already rolled up, at every grain, with no refresh left to do", async () => {
+    await withDatabaseBefore("20261209040000_iam_changers_rollup", async (upgraded, upgrade) => {
+      await ingestCloudTrail(upgraded, EVENTS, cloudTrailKey(A, "us-east-1"));
+      await upgraded.query("SELECT trailwatch_refresh_rollups()");
+      assert.deepEqual((await upgrade()).slice(0, 1), ["20261209040000_iam_changers_rollup"]);
+      assert.equal((await upgraded.query("SELECT trailwatch_refresh_rollups() AS n")).rows[0].n, 0, "no rollup hour was marked dirty");
+      const grains = await upgraded.query("SELECT DISTINCT grain FROM cloudtrail_rollup WHERE rollup = 'changers' ORDER BY 1");
+      assert.deepEqual(grains.rows.map((r) => r.grain), ["6h", "day", "hour", "week"]);
+      // Over a few hours, days and weeks: each reads its own grain's rows.
+      const ranges = [SCOPE, { from: new Date(DAY0 + 3_600_000), to: new Date(DAY0 + 5 * 3_600_000) }, { from: new Date(DAY0 - 7 * 86_400_000), to: new Date(DAY0 + 14 * 86_400_000) }];
+      for (const scope of ranges) {
+        const { kpis } = await iamKpis(scope, upgraded);
+        const raw = await upgraded.query(
+          `SELECT count(DISTINCT user_identity_arn)::int AS n FROM cloudtrail_events
+            WHERE event_time >= $1 AND event_time < $2 AND event_source = 'iam.amazonaws.com' AND read_only IS NOT TRUE AND error_code IS NULL`,
+          [scope.from, scope.to],
+        );
+        assert.ok(raw.rows[0].n > 0);
+        assert.equal(kpis.changers, raw.rows[0].n);
+      }
+    });
+  });
+
   it("gain S3's bytes out in the activity rollup at every grain, with no refresh left to do", async () => {
     await withDatabaseBefore("20261207050000_activity_bytes_out", async (upgraded, upgrade) => {
       await ingestCloudTrail(upgraded, EVENTS, cloudTrailKey(A, "us-east-1"));
@@ -947,7 +975,7 @@ describe("report rollups kept fresh and upgraded", () => {
       const grains = await upgraded.query("SELECT board, array_agg(DISTINCT grain ORDER BY grain) AS g FROM cloudtrail_leaders GROUP BY 1 ORDER BY 1");
       const every = ["5min", "6h", "day", "hour", "week"];
       // (The other boards come with later migrations, applied by the same upgrade.)
-      assert.deepEqual(grains.rows, ["buckets", "iam-changes", "logins-by-source", "logins-by-user", "principals", "refusals", "sources"].map((board) => ({ board, g: every })));
+      assert.deepEqual(grains.rows, CLOUDTRAIL_BOARDS.map((board) => ({ board, g: every })));
       const principals = await topPrincipals({ ...SCOPE, limit: 100 }, upgraded);
       const raw = await upgraded.query(
         `SELECT user_identity_arn AS k, count(*)::int AS n FROM cloudtrail_events WHERE event_time >= $1 AND event_time < $2 AND user_identity_arn IS NOT NULL GROUP BY 1`,
@@ -968,8 +996,8 @@ describe("report rollups kept fresh and upgraded", () => {
       const hours = await upgraded.query("SELECT count(DISTINCT date_trunc('hour', event_time AT TIME ZONE 'UTC'))::int AS n FROM cloudtrail_events");
       assert.equal(await refreshCloudTrailLeaders(upgraded), hours.rows[0].n, "every CloudTrail hour rebuilt");
       const every = ["5min", "6h", "day", "hour", "week"];
-      // (The principal and sign-in boards come with 20261209020000_principal_and_sign_in_boards, applied by the same upgrade.)
-      assert.deepEqual((await boards()).rows, ["buckets", "iam-changes", "logins-by-source", "logins-by-user", "principals", "refusals", "sources"].map((board) => ({ board, g: every })));
+      // (The principal and sign-in boards come with later migrations, applied by the same upgrade.)
+      assert.deepEqual((await boards()).rows, CLOUDTRAIL_BOARDS.map((board) => ({ board, g: every })));
       const buckets = await topBuckets({ ...SCOPE, limit: 100 }, upgraded);
       const raw = await upgraded.query(
         `SELECT request_bucket_name AS k, count(*)::int AS n, (count(*) FILTER (WHERE event_name = 'GetObject'))::int AS gets,
@@ -995,7 +1023,7 @@ describe("report rollups kept fresh and upgraded", () => {
       const hours = await upgraded.query("SELECT count(DISTINCT date_trunc('hour', event_time AT TIME ZONE 'UTC'))::int AS n FROM cloudtrail_events");
       assert.equal(await refreshCloudTrailLeaders(upgraded), hours.rows[0].n, "every CloudTrail hour rebuilt");
       const every = ["5min", "6h", "day", "hour", "week"];
-      assert.deepEqual((await boards()).rows, ["buckets", "iam-changes", "logins-by-source", "logins-by-user", "principals", "refusals", "sources"].map((board) => ({ board, g: every })));
+      assert.deepEqual((await boards()).rows, CLOUDTRAIL_BOARDS.map((board) => ({ board, g: every })));
       const inScope = [SCOPE.from, SCOPE.to];
       const refused = await accessDeniedByPrincipal({ ...SCOPE, limit: 100 }, upgraded);
       const rawRefused = await upgraded.query(
@@ -1013,6 +1041,41 @@ describe("report rollups kept fresh and upgraded", () => {
       );
       assert.ok(rawSignIns.rows.length > 0);
       assert.deepEqual(new Map(byIp.map((r) => [r.key.ip, [r.values.logins, r.margin?.logins]])), new Map(rawSignIns.rows.map((r) => [r.k, [r.n, 0]])));
+    });
+  });
+
+  it("gain the federated sign-in and S3 refusal boards for hours already on the other boards, at every grain, at the next refresh", async () => {
+    await withDatabaseBefore("20261209030000_s3_refusal_and_federated_sign_in_boards", async (upgraded, upgrade) => {
+      await ingestCloudTrail(upgraded, EVENTS, cloudTrailKey(A, "us-east-1"));
+      await refreshRollups(upgraded);
+      const boards = () => upgraded.query("SELECT board, array_agg(DISTINCT grain ORDER BY grain) AS g FROM cloudtrail_leaders GROUP BY 1 ORDER BY 1");
+      const added = ["federated-logins", "s3-refusals"];
+      assert.deepEqual((await boards()).rows.map((r) => r.board), CLOUDTRAIL_BOARDS.filter((b) => !added.includes(b)));
+      assert.deepEqual((await upgrade()).slice(0, 1), ["20261209030000_s3_refusal_and_federated_sign_in_boards"]);
+      const hours = await upgraded.query("SELECT count(DISTINCT date_trunc('hour', event_time AT TIME ZONE 'UTC'))::int AS n FROM cloudtrail_events");
+      assert.equal(await refreshCloudTrailLeaders(upgraded), hours.rows[0].n, "every CloudTrail hour rebuilt");
+      const every = ["5min", "6h", "day", "hour", "week"];
+      assert.deepEqual((await boards()).rows, CLOUDTRAIL_BOARDS.map((board) => ({ board, g: every })));
+      const inScope = [SCOPE.from, SCOPE.to];
+      const { federated } = await ssoSignIns({ ...SCOPE, limit: 100 }, upgraded);
+      const rawFederated = await upgraded.query(
+        `SELECT user_identity_arn AS k, count(*)::int AS n FROM cloudtrail_events
+          WHERE event_time >= $1 AND event_time < $2 AND event_name = 'ConsoleLogin' AND user_identity_type = 'AssumedRole' GROUP BY 1`,
+        inScope,
+      );
+      assert.ok(rawFederated.rows.length > 0);
+      assert.deepEqual(new Map(federated.map((r) => [r.key.principal, [r.values.logins, r.margin?.logins]])), new Map(rawFederated.rows.map((r) => [r.k, [r.n, 0]])));
+      const refused = await s3AccessDenied({ ...SCOPE, limit: 100 }, upgraded);
+      const rawRefused = await upgraded.query(
+        `SELECT concat_ws(' ', request_bucket_name, user_identity_arn) AS k, count(*)::int AS n FROM cloudtrail_events
+          WHERE event_time >= $1 AND event_time < $2 AND event_source = 's3.amazonaws.com' AND error_code = 'AccessDenied' GROUP BY 1`,
+        inScope,
+      );
+      assert.ok(rawRefused.rows.length > 0);
+      assert.deepEqual(
+        new Map(refused.map((r) => [[r.key.bucket, r.key.principal].filter((v) => v !== null).join(" "), [r.values.denied, r.margin?.denied]])),
+        new Map(rawRefused.rows.map((r) => [r.k, [r.n, 0]])),
+      );
     });
   });
 

@@ -5,7 +5,7 @@ import { pause } from "../ops/heartbeat";
 import { presenceSpan, rawEdges, rollupSpans, storedBucketsSql, type GrainSpan, type RollupGrain } from "./grains";
 import { refreshCloudTrailLeaders, refreshFlowLeaders } from "./leaders";
 import { refreshBucketCallers } from "./bucket-callers";
-import { ASSUME_ROLE } from "./change-catalogue";
+import { ASSUME_ROLE, IAM_WRITES } from "./change-catalogue";
 import { selectionSql, selectionWithin, type RecordSource, type Selection } from "./selection";
 import { SIGNIN_EVENTS } from "./slices";
 
@@ -95,6 +95,10 @@ export const ROLLUPS: readonly Rollup[] = [
     sums: [],
     daily: true,
   },
+  // IAM writes per account, principal and error: the IAM audit's distinct principals changing IAM read the rows of one
+  // grain (rollupPresence), a few per principal, not every change. The event source and readOnly are nearly constant
+  // within its records (kept so a panel's selection on them can read it).
+  { name: "changers", source: "cloudtrail", within: IAM_WRITES, fields: ["recipientAccountId", "eventSource", "readOnly", "errorCode", "userIdentity.arn"], sums: [], daily: true },
   // `traffic` without the account and region: at most a dozen rows per bucket, for the panels over every account.
   { name: "actions", source: "vpcflow", fields: ["action", "log-status", "flow-direction"], sums: ["bytes", "packets"], daily: true, fiveMinutes: true },
   { name: "traffic", source: "vpcflow", fields: ["account-id", "region", "action", "log-status", "flow-direction"], sums: ["bytes", "packets"], daily: true, fiveMinutes: true },

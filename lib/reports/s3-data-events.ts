@@ -9,6 +9,7 @@ import {
   S3_CALLER,
   S3_DATA_EVENTS,
   S3_DELETE,
+  S3_EVENTS,
   S3_GET,
   S3_PUT,
 } from "./change-catalogue";
@@ -28,9 +29,6 @@ import type { BucketUnit } from "./time-range";
  * Anonymous requests arrive with `userIdentity.accountId` "anonymous"
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/cloudtrail-logging-understanding-s3-entries.html).
  */
-
-/** Every S3 call (data and management events). */
-export const S3_EVENTS: Selection = { include: { eventSource: "s3.amazonaws.com" } };
 
 export interface S3Kpis {
   /** Object-level calls (data events). */
