@@ -332,13 +332,15 @@ describe("event slices", () => {
         // S3's refusals: the index on service and error code (the others read every refusal, by time).
         [s3AccessDenied, "cloudtrail_event_slices_denied_source_idx"],
         [iamChangesByPrincipal, "cloudtrail_event_slices_iam_writes_columns_idx"],
-        [iamKpis, "cloudtrail_event_slices_iam_writes_columns_idx"],
+        // The IAM tiles: the changes by time, the AdministratorAccess grants by policy ARN.
+        [iamKpis, "cloudtrail_event_slices_iam_writes_(?:columns|policy)_idx"],
         ...[loginKpis, loginsOverTime, loginsByUser, loginsBySourceIp, firstSeenIps].map((panel) => [panel, "cloudtrail_event_slices_signins_columns_idx"] as const),
         // Federation tokens, failed sign-ins and the users without MFA: the index on call, result and identity type.
         ...[federationTokens, failureBurstsByUser, failureBurstsByIp, mfaUsage].map((panel) => [panel, "cloudtrail_event_slices_signins_result_idx"] as const),
       ] as const) {
         const plans: string[] = [];
         await panel({ ...SCOPE, account: A }, explaining(covered, plans));
+        if (panel === iamKpis) assert.ok(plans.some((p) => p.includes('"Index Name":"cloudtrail_event_slices_iam_writes_policy_idx"')), "grants by policy ARN");
         // Every statement reading the slice (KPI tiles read some numbers from a rollup; a second statement may count
         // distinct values for the rows shown) reads its index alone.
         const slicePlans = plans.filter((plan) => plan.includes('"Relation Name":"cloudtrail_event_slices_'));
