@@ -1,7 +1,7 @@
 -- The Login audit's federated console sign-ins per role session and the S3 report's refusals per bucket and caller,
 -- as CloudTrail leader boards (issue 9). Their panels (lib/reports/login-audit.ts ssoSignIns, lib/reports/s3-data-events.ts
 -- s3AccessDenied) grouped every federated sign-in or S3 refusal of the range from the `signins` and `denied` slices'
--- covering indexes: over 30 days at 10M events ≈ 30k sign-ins and ≈ 20k refusals (24-26 ms and 14-15 ms against 6 ms
+-- covering indexes: over 30 days at 10M events ≈ 26k sign-ins and ≈ 10k refusals (24-26 ms and 14-15 ms against 6 ms
 -- at 100k). As the boards of 20261209020000_principal_and_sign_in_boards, every grain is grouped from the slice's
 -- rows of its bucket of time, so every row is exact (lib/reports/leaders.ts):
 --   `federated-logins`: console sign-ins of role sessions and federated users per account (k1), role (k2, the
