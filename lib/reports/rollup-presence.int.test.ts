@@ -14,6 +14,8 @@ import { measureCounts } from "./report-query";
 // principals changing IAM read the `changers` rollup the same way.
 
 let db: TestDatabase;
+/** Nearly the whole month, off any hour at both ends. */
+const MONTH = { from: new Date("2026-09-01T05:41:13Z"), to: new Date("2026-09-30T19:07:55Z") };
 const IAM_CHANGES_SQL = "event_source = 'iam.amazonaws.com' AND read_only IS NOT TRUE AND error_code IS NULL";
 const ACCOUNTS = ["111122223333", "444455556666"];
 const START = Date.UTC(2026, 8, 1); // 2026-09-01, a Tuesday
@@ -109,13 +111,12 @@ describe("distinct counts from the rollup rows holding a record in the range", (
 
   it("read no raw rows: a month is the week rows of its principals", async () => {
     const plans: string[] = [];
-    const month = { from: new Date("2026-09-01T05:41:13Z"), to: new Date("2026-09-30T19:07:55Z") };
     const { principals } = await measureCounts(explaining(db.pool, plans), {
       source: "cloudtrail",
-      scope: month,
+      scope: MONTH,
       measures: { principals: { kind: "distinct", field: "userIdentity.arn" } },
     });
-    assert.equal(principals.value, await rawDistinct("user_identity_arn", month));
+    assert.equal(principals.value, await rawDistinct("user_identity_arn", MONTH));
     assert.equal(plans.length, 1);
     assert.ok(plans[0]!.includes('"cloudtrail_rollup_principals"'), "the principals rollup is read");
     assert.ok(!plans[0]!.includes('"cloudtrail_events"'), "no raw event is read");
@@ -123,10 +124,9 @@ describe("distinct counts from the rollup rows holding a record in the range", (
 
   it("count a month's principals changing IAM from the week rows of the changers rollup, not the slice", async () => {
     const plans: string[] = [];
-    const month = { from: new Date("2026-09-01T05:41:13Z"), to: new Date("2026-09-30T19:07:55Z") };
-    const { kpis } = await iamKpis(month, explaining(db.pool, plans));
-    assert.equal(kpis.changers, await rawDistinct("user_identity_arn", month, undefined, IAM_CHANGES_SQL));
-    assert.ok(kpis.changers > 0 && kpis.changers < (await rawDistinct("user_identity_arn", month)), "some principals only read");
+    const { kpis } = await iamKpis(MONTH, explaining(db.pool, plans));
+    assert.equal(kpis.changers, await rawDistinct("user_identity_arn", MONTH, undefined, IAM_CHANGES_SQL));
+    assert.ok(kpis.changers > 0 && kpis.changers < (await rawDistinct("user_identity_arn", MONTH)), "some principals only read");
     const changers = plans.filter((p) => p.includes('"cloudtrail_rollup_changers"'));
     assert.equal(changers.length, 1, "the changers rollup is read");
     assert.ok(!/cloudtrail_events|cloudtrail_event_slices/.test(changers[0]!), "alone: no raw event or slice row");

@@ -343,13 +343,13 @@ async function nudge(table: string, rollup: string, grain: string, bucket: strin
   assert.equal(rowCount, 1, `a ${rollup} ${grain} row at ${bucket}`);
 }
 
+/** Every CloudTrail leader board (lib/reports/leaders.ts LEADER_BOARDS), by name: what an upgrade ends with. */
+const CLOUDTRAIL_BOARDS = LEADER_BOARDS.filter((b) => b.source === "cloudtrail").map((b) => b.name).sort();
+
 /**
  * Runs `body` on a new database migrated with the migrations before `migration` (names sort in the order they
  * apply), then drops it. `upgrade()` applies the rest and returns the names it applied.
  */
-/** Every CloudTrail leader board (lib/reports/leaders.ts LEADER_BOARDS), by name: what an upgrade ends with. */
-const CLOUDTRAIL_BOARDS = LEADER_BOARDS.filter((b) => b.source === "cloudtrail").map((b) => b.name).sort();
-
 async function withDatabaseBefore(migration: string, body: (pool: pg.Pool, upgrade: () => Promise<string[]>) => Promise<void>): Promise<void> {
   const name = `tw_test_rollup_upgrade_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl() });
