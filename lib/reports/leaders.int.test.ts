@@ -12,7 +12,8 @@ import type { GroupRow } from "./report-query";
 // The leader boards (lib/reports/leaders.ts) against the raw records, computed here with plain SQL. Each hour has
 // more keys than a bucket lists (LISTED), so hours drop keys and the merged values carry real error bounds; a few
 // heavy pairs are the busiest in every hour, so they must come back exact. The scope has partial hours at both
-// edges and whole UTC days inside: day rows, hour rows and raw edges all count.
+// edges and whole UTC days inside: day rows, 6-hour rows, hour rows and raw edges all count; a wider one holds a
+// whole week.
 
 let db: TestDatabase;
 const A = "111122223333";
@@ -20,6 +21,8 @@ const B = "444455556666";
 const DAY0 = Date.UTC(2026, 10, 18, 0, 0);
 const HOURS = 72;
 const SCOPE = { from: new Date(DAY0 + 3 * 3_600_000 + 17 * 60_000), to: new Date(DAY0 + 2 * 86_400_000 + 21 * 3_600_000 + 43 * 60_000) };
+// Sunday 2026-11-15 00:17 to Tuesday 2026-11-24 00:43 UTC: the whole week from Monday the 16th, read as its week row.
+const WEEK_SCOPE = { from: new Date(DAY0 - 3 * 86_400_000 + 17 * 60_000), to: new Date(DAY0 + 6 * 86_400_000 + 43 * 60_000) };
 const TAIL = LISTED + 60;
 const SCANNER = "192.0.2.66";
 
@@ -55,8 +58,8 @@ interface Truth {
   values: Record<string, number>;
 }
 
-async function truth(sql: string): Promise<Map<string, Record<string, number>>> {
-  const { rows } = await db.pool.query(sql, [SCOPE.from, SCOPE.to]);
+async function truth(sql: string, scope = SCOPE): Promise<Map<string, Record<string, number>>> {
+  const { rows } = await db.pool.query(sql, [scope.from, scope.to]);
   return new Map(rows.map((r: Record<string, unknown>) => [String(r.k), Object.fromEntries(Object.entries(r).filter(([c]) => c !== "k").map(([c, v]) => [c, Number(v)]))]));
 }
 
@@ -175,6 +178,25 @@ describe("flow leader boards", () => {
     assert.equal(plans.filter((p) => p.includes('"Relation Name":"flow_leaders"')).length, 1);
   });
 
+  it("list top talkers and rejected sources over a whole week from its week row, within their bounds", async () => {
+    const plans: string[] = [];
+    const talkers = await topTalkers({ ...WEEK_SCOPE, by: "bytes", limit: 15 }, explaining(db.pool, plans));
+    assert.ok(plans.some((p) => p.includes('"Relation Name":"flow_leaders"')));
+    const raw = await truth(`SELECT host(srcaddr) || ' ' || host(dstaddr) AS k, sum(bytes) AS bytes, sum(packets) AS packets, count(*) AS flows FROM flow_records WHERE ${IN_SCOPE} GROUP BY 1`, WEEK_SCOPE);
+    const seen = assertBounded("talkers over the week", talkers, (r) => `${r.key.src} ${r.key.dst}`, raw, "bytes");
+    // Busiest every hour, so listed by every hour, quarter, day and the week: exact.
+    assert.deepEqual(seen.slice(0, 5).map((t) => t.key), [5, 4, 3, 2, 1].map((i) => `10.0.0.1 203.0.113.${i}`));
+    assert.deepEqual(talkers.slice(0, 5).map((r) => [r.values, r.margin]), seen.slice(0, 5).map((t) => [t.values, { bytes: 0, packets: 0, flows: 0 }]));
+    const rejected = await truth(
+      `SELECT host(srcaddr) AS k, count(*) AS flows, count(DISTINCT dstport) AS ports, count(DISTINCT dstaddr) AS targets, sum(bytes) AS bytes
+         FROM flow_records WHERE ${IN_SCOPE} AND action = 'REJECT' GROUP BY 1`,
+      WEEK_SCOPE,
+    );
+    const sources = await topRejectedSources({ ...WEEK_SCOPE, limit: 15 }, db.pool);
+    assertBounded("rejected sources over the week", sources, (r) => r.key.src!, rejected, "flows");
+    assert.deepEqual([sources[0]!.key.src, sources[0]!.values.ports], [SCANNER, rejected.get(SCANNER)!.ports], "the scanner's ports, the union of every bucket's");
+  });
+
   it("read the board rows", async () => {
     const plans: string[] = [];
     await topTalkers({ ...SCOPE, by: "bytes", limit: 15 }, explaining(db.pool, plans));
@@ -259,10 +281,9 @@ describe("flow leader boards' error bounds", () => {
 
   it("keep exact totals for every key together", async () => {
     const { rows } = await small.pool.query("SELECT grain, sum(bytes)::int AS bytes FROM flow_leaders WHERE board = 'talkers-bytes' GROUP BY 1 ORDER BY 1");
-    assert.deepEqual(rows, [
-      { grain: "5min", bytes: 760 + 5 * (LISTED + 1) },
-      { grain: "day", bytes: 760 + 5 * (LISTED + 1) },
-      { grain: "hour", bytes: 760 + 5 * (LISTED + 1) },
-    ]);
+    assert.deepEqual(
+      rows,
+      ["5min", "6h", "day", "hour", "week"].map((grain) => ({ grain, bytes: 760 + 5 * (LISTED + 1) })),
+    );
   });
 });

@@ -37,15 +37,16 @@ import { mergeSelections, sameMeasure, sameSelection, selectionSql, type RecordS
  * (20261209030000_s3_refusal_and_federated_sign_in_boards).
  * Per bucket, a board lists its {@link LISTED} busiest
  * keys by its measure, with exact sums, and keeps one row for all its other keys together: their exact sums (totals
- * stay exact) and the most any one of them had in that bucket. Buckets are UTC hours and days, for CloudTrail 6 hours
- * and weeks too (its hours and coarser buckets are built from the rollups' rows, or for the boards of a slice's
- * records from the slice's rows, exact per bucket); per 5 minutes a board lists
+ * stay exact) and the most any one of them had in that bucket. Buckets are UTC hours, 6 hours, days and weeks (for
+ * CloudTrail built from the rollups' rows, or for the boards of a slice's records from the slice's rows, exact per
+ * bucket; for flow records, a quarter merges its hours, a day its quarters and a week its days, migration
+ * 20261209070000_flow_board_quarters_and_weeks); per 5 minutes a board lists
  * {@link LISTED_FIVE_MINUTES} keys the same way, for the partial hours at a range's edges (migration
  * 20261206200000_flow_five_minute_rows).
  *
  * Reading a range merges the buckets, the records at its edges outside them (grouped from raw records, less than
  * 5 minutes each) counting as one more. A key's merged sum covers the buckets listing it, so it is a lower bound; it lacks at most the bound of
- * every bucket not listing it (plus, for a flow day row, the hours of that day not listing it): its `error`, which
+ * every bucket not listing it (plus, for a merged flow row, the finer buckets in it not listing it): its `error`, which
  * groupRows returns as the row's margin. The true value lies in [value, value + error]; 0 means exact. This is the
  * guarantee of Elasticsearch's terms aggregation (`doc_count_error_upper_bound`), the tool users compare with.
  * Counts and sums within a board's records are merged the same way: a count lacks at most what the key's records
@@ -60,8 +61,8 @@ import { mergeSelections, sameMeasure, sameSelection, selectionSql, type RecordS
  */
 
 /**
- * Keys an hour or coarser bucket lists per board. 30 days of a flow board read ≈ 30 × 200 day rows plus up to 46 × 200
- * hour rows; of a CloudTrail board, ≈ 5 × 200 week rows, one or two days and up to 6 × 200 six-hour and 10 × 200 hour rows.
+ * Keys an hour or coarser bucket lists per board. 30 days of a board read ≈ 4 × 200 week rows, up to 12 × 200 day rows,
+ * 6 × 200 six-hour rows and 10 × 200 hour rows.
  */
 export const LISTED = 200;
 /** Keys a 5-minute bucket lists per board: up to 22 of them at a range's edges (≈ 6k records each at 50M a month). */
@@ -74,7 +75,7 @@ export const isLeaderSum = (column: string): column is LeaderSum => Object.hasOw
 
 /** Per source: the boards' table, the sums every board of it keeps, and the grains of its buckets (as lib/reports/grains.ts rollupSpans takes them). */
 const BOARD_TABLES: Record<RecordSource, { table: string; sums: readonly LeaderSum[]; coarsest: RollupGrain; finer: FinerGrains }> = {
-  vpcflow: { table: "flow_leaders", sums: ["records", "bytes", "packets"], coarsest: "day", finer: { fiveMinutes: true } },
+  vpcflow: { table: "flow_leaders", sums: ["records", "bytes", "packets"], coarsest: "week", finer: { fiveMinutes: true, sixHours: true } },
   cloudtrail: { table: "cloudtrail_leaders", sums: ["records"], coarsest: "week", finer: { fiveMinutes: true, sixHours: true } },
 };
 

@@ -17,6 +17,7 @@ import {
   splitCounted,
 } from "./report-query";
 import { mergeSelections } from "./selection";
+import { FIRST_SEEN_LOOKBACK_DAYS, SIGHTED, SIGHTING_KEYS } from "./sign-in-sightings";
 import {
   CONSOLE_LOGIN,
   CONSOLE_LOGIN_FAILURE,
@@ -53,8 +54,6 @@ const burstRule = consoleLoginFailureBurst.rule.aggregation;
 export const BURST_GAP_SECONDS = burstRule ? burstRule.periodSeconds * burstRule.evaluationPeriods : 15 * 60;
 /** A burst has at least this many failures: the same rule's threshold (5). */
 export const BURST_MINIMUM = burstRule?.threshold ?? 5;
-/** First-seen addresses: how far back an earlier sign-in from the same address counts. */
-export const FIRST_SEEN_LOOKBACK_DAYS = 90;
 
 export interface LoginKpis {
   /** ConsoleLogin events. */
@@ -263,16 +262,16 @@ export function failureBurstsByIp(scope: ReportScope, db: Queryable = getPool())
 }
 
 /**
- * Source addresses a user signed in from successfully for the first time inside the scope (no
- * successful sign-in from that address in the {@link FIRST_SEEN_LOOKBACK_DAYS} before), newest first.
- * A user's very first sign-in counts too: a new user is worth a look.
+ * Source addresses a user signed in from successfully with no successful sign-in from that address in the
+ * {@link FIRST_SEEN_LOOKBACK_DAYS} before, inside the scope; newest first. A user's very first sign-in counts too:
+ * a new user is worth a look. Read from the sign-in sightings (lib/reports/sign-in-sightings.ts).
  */
 export function firstSeenIps(scope: ReportScope, db: Queryable = getPool()): Promise<FirstSighting<"account" | "user" | "ip">[]> {
   return firstSightings(db, {
     source: "cloudtrail",
     scope,
-    base: CONSOLE_LOGIN_SUCCESS,
-    keys: { account: "recipientAccountId", user: SIGNIN_USER, ip: "sourceIPAddress" },
+    base: SIGHTED,
+    keys: SIGHTING_KEYS,
     lookbackDays: FIRST_SEEN_LOOKBACK_DAYS,
     limit: 25,
   });

@@ -3,13 +3,14 @@ import { not, sameAs } from "../detect/conditions";
 import { eventSearchHref, flowSearchHref, type SearchLink } from "../search/search-url";
 import { toNumber, type Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
-import { isLiteral, isPattern, mergeSelections, selectionLinkFilters, selectionSql, valueCondition, type RecordSource, type Selection } from "./selection";
+import { isLiteral, isPattern, mergeSelections, sameSelection, selectionLinkFilters, selectionSql, valueCondition, type RecordSource, type Selection } from "./selection";
 import { BUCKET_MS, BUCKET_UNITS, bucketEnd, bucketForSpan, type BucketUnit } from "./time-range";
 import { isLeaderSum, leaderBoardFor, leaderColumn, leaderErrorSql, leaderRowsSql, leaderTotalSql } from "./leaders";
 import { bucketCallersFor, bucketCallersSql } from "./bucket-callers";
 import type { RollupGrain } from "./grains";
 import { refreshRollups, rollupFor, rollupPresence, rollupRelation, type Rollup } from "./rollups";
 import { SLICE_TABLES, sliceFor, type Slice } from "./slices";
+import { FIRST_SEEN_LOOKBACK_DAYS, firstSightingsSql, SIGHTED, SIGHTING_KEYS, sightingsServe } from "./sign-in-sightings";
 
 /**
  * The building blocks every report panel is made of, each a small parameterised SQL fragment
@@ -873,7 +874,7 @@ export async function groupBursts<K extends string>(db: Queryable, options: Burs
 export interface FirstSighting<K extends string> {
   key: Record<K, string | null>;
   keyField: Record<K, string | null>;
-  /** The group's first record ever seen (within the lookback), inside the scope. */
+  /** The scope's first record of the group with no record of it in the lookback before it. */
   firstSeen: Date;
   /** The group's records in the scope. */
   count: number;
@@ -883,38 +884,49 @@ export interface FirstSighting<K extends string> {
 
 export interface FirstSightingOptions<K extends string> extends Query {
   keys: Record<K, GroupKey>;
-  /** How far before `from` to look for earlier sightings, in days (e.g. 90). */
+  /** How far before a record to look for an earlier one of its group, in days (e.g. 90). */
   lookbackDays: number;
   /** 1 to 200; default 25. Newest first. */
   limit?: number;
 }
 
 /**
- * Groups (e.g. user + source IP) first seen inside the scope: no record of the group in the
- * `lookbackDays` before `from`. Newest first sightings first.
+ * Groups (e.g. user + source IP) sighted for the first time inside the scope: a record of the group with no record
+ * of it in the `lookbackDays` before that record. Each group once, at its earliest such record; newest first.
+ * Successful console sign-ins per account, user and address are read from lib/reports/sign-in-sightings.ts (an
+ * index read of `limit` rows) when its table serves the scope, otherwise grouped from the records of the scope
+ * and the lookback before it.
  */
 export async function firstSightings<K extends string>(db: Queryable, options: FirstSightingOptions<K>): Promise<FirstSighting<K>[]> {
   const { source } = options;
   const params = new SqlParams();
-  const columns = keyColumns(options.keys);
-  const time = timeColumn(source);
-  const lookbackFrom = new Date(options.scope.from.getTime() - options.lookbackDays * 86_400_000);
-  const fromSql = params.add(options.scope.from);
   const limit = Math.min(200, Math.max(1, Math.trunc(options.limit ?? 25)));
-  const raw = await rawRows(db, options, null, params);
-  const { rows } = await db.query(
-    `SELECT ${columns}, min(t) AS first_seen, count(*) FILTER (WHERE t >= ${fromSql}::timestamptz) AS n
+  let sql: string;
+  if (sightingsHold(options)) {
+    await refreshRollups(db);
+    sql = firstSightingsSql(options.scope, limit, params);
+  } else {
+    const columns = keyColumns(options.keys);
+    const time = timeColumn(source);
+    const lookback = `make_interval(days => ${params.add(options.lookbackDays)})`;
+    const fromSql = params.add(options.scope.from);
+    const lookbackFrom = new Date(options.scope.from.getTime() - options.lookbackDays * 86_400_000);
+    const raw = await rawRows(db, options, null, params);
+    sql = `SELECT ${columns}, min(t) FILTER (WHERE sighted) AS first_seen, count(*) FILTER (WHERE t >= ${fromSql}::timestamptz) AS n
        FROM (
-         SELECT ${[...keySelect(source, options.keys, params), `${time} AS t`].join(", ")}
-           FROM ${raw.from}
-          WHERE ${raw.where}${scopeWhere(source, { ...options.scope, from: lookbackFrom }, options.base, params)}
-       ) m
+         SELECT *, t >= ${fromSql}::timestamptz AND coalesce(lag(t) OVER (PARTITION BY ${columns} ORDER BY t) < t - ${lookback}, true) AS sighted
+           FROM (
+             SELECT ${[...keySelect(source, options.keys, params), `${time} AS t`].join(", ")}
+               FROM ${raw.from}
+              WHERE ${raw.where}${scopeWhere(source, { ...options.scope, from: lookbackFrom }, options.base, params)}
+           ) m
+       ) w
       GROUP BY ${columns}
-     HAVING min(t) >= ${fromSql}::timestamptz
-      ORDER BY first_seen DESC
-      LIMIT ${params.add(limit)}`,
-    params.values,
-  );
+     HAVING bool_or(sighted)
+      ORDER BY first_seen DESC, ${columns}
+      LIMIT ${params.add(limit)}`;
+  }
+  const { rows } = await db.query(sql, params.values);
   return rows.map((r) => {
     const { key, keyField, selection, linkable } = rowKey(source, options.keys, r);
     return {
@@ -925,6 +937,18 @@ export async function firstSightings<K extends string>(db: Queryable, options: F
       href: linkable ? searchHref(source, options.scope, mergeSelections(options.base, selection)) : null,
     };
   });
+}
+
+/** Whether the sign-in sightings' table holds the groups `options` asks for, over its scope. */
+function sightingsHold(options: FirstSightingOptions<string>): boolean {
+  const keysOf = (keys: Record<string, GroupKey>) => JSON.stringify(Object.entries(keys).map(([name, key]) => [name, keyFields(key)]));
+  return (
+    options.source === "cloudtrail" &&
+    keysOf(options.keys) === keysOf(SIGHTING_KEYS) &&
+    options.lookbackDays === FIRST_SEEN_LOOKBACK_DAYS &&
+    sameSelection(options.source, options.base, SIGHTED) &&
+    sightingsServe(options.scope)
+  );
 }
 
 // ---- event lists -------------------------------------------------------------------------------

@@ -1,15 +1,10 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
-import { cp, mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
-import { adminUrl, createTestDatabase, dropDatabase, type TestDatabase } from "../../test/support/database";
-import { migrate, MIGRATIONS_DIR } from "../db/migrate";
+import { createTestDatabase, withDatabaseBefore, type TestDatabase } from "../../test/support/database";
 import { enforceRetention } from "../ops/enforce-retention";
 import { cloudTrailKey, flowKey, ingestCloudTrail, ingestFlowLog } from "../search/testdata/ingest-fixtures";
-import { networkKpis, trafficByDirection, trafficByInterface, trafficOverTime } from "./network";
+import { networkKpis, topTalkers, trafficByDirection, trafficByInterface, trafficOverTime } from "./network";
 import { errorsOverTime, eventsByAccountRegion, eventsOverTime, overviewKpis, topEventNames, topEventSources, topPrincipals, topSourceIps } from "./overview";
 import { measureCounts } from "./report-query";
 import { crossAccountCalls, s3AccessDenied, s3Kpis, topBuckets, topPrincipalsPerBucket } from "./s3-data-events";
@@ -19,7 +14,7 @@ import { refreshRollups, ROLLUPS, startRollupRefresh, type Rollup } from "./roll
 import { silentLog } from "../../test/support/samples";
 import { PRIVATE_NETWORKS } from "../detect/conditions";
 import { REMOTE_ADMIN_PORTS } from "./flow-selections";
-import { LEADER_BOARDS, refreshCloudTrailLeaders } from "./leaders";
+import { LEADER_BOARDS, LISTED, LISTED_FIVE_MINUTES, refreshCloudTrailLeaders, refreshFlowLeaders } from "./leaders";
 import { refreshBucketCallers } from "./bucket-callers";
 import { explaining } from "../../test/support/explain";
 
@@ -346,29 +341,12 @@ async function nudge(table: string, rollup: string, grain: string, bucket: strin
 /** Every CloudTrail leader board (lib/reports/leaders.ts LEADER_BOARDS), by name: what an upgrade ends with. */
 const CLOUDTRAIL_BOARDS = LEADER_BOARDS.filter((b) => b.source === "cloudtrail").map((b) => b.name).sort();
 
-/**
- * Runs `body` on a new database migrated with the migrations before `migration` (names sort in the order they
- * apply), then drops it. `upgrade()` applies the rest and returns the names it applied.
- */
-async function withDatabaseBefore(migration: string, body: (pool: pg.Pool, upgrade: () => Promise<string[]>) => Promise<void>): Promise<void> {
-  const name = `tw_test_rollup_upgrade_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl());
-  url.pathname = `/${name}`;
-  const before = await mkdtemp(path.join(os.tmpdir(), "tw-migrations-"));
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
-  try {
-    await cp(MIGRATIONS_DIR, before, { recursive: true, filter: (src) => path.relative(MIGRATIONS_DIR, src).split(path.sep)[0]! < migration });
-    await migrate(url.toString(), before);
-    await body(pool, async () => (await migrate(url.toString())).applied);
-  } finally {
-    await pool.end();
-    await rm(before, { recursive: true, force: true });
-    await dropDatabase(adminUrl(), name);
-  }
+/** refreshRollups as the versions before the sign-in sightings (20261209060000_sign_in_sightings) ran it. */
+async function refreshBeforeSightings(pool: pg.Pool): Promise<void> {
+  await pool.query("SELECT trailwatch_refresh_rollups()");
+  await refreshFlowLeaders(pool);
+  await refreshBucketCallers(pool);
+  await refreshCloudTrailLeaders(pool);
 }
 
 describe("report rollups", () => {
@@ -832,6 +810,38 @@ describe("report rollups kept fresh and upgraded", () => {
     });
   });
 
+  it("gain the flow boards' 6-hour and week rows for the hours and days already on them, with no refresh left to do", async () => {
+    await withDatabaseBefore("20261209070000_flow_board_quarters_and_weeks", async (upgraded, upgrade) => {
+      await ingestFlowLog(upgraded, flowFile(FLOWS), flowKey(A, "us-east-1"));
+      // That version's refresh: 5-minute, hour and day rows.
+      await upgraded.query("SELECT trailwatch_refresh_rollups()");
+      await upgraded.query("SELECT trailwatch_refresh_flow_leaders($1::inet[], $2::int[], $3, $4)", [PRIVATE_NETWORKS, [...REMOTE_ADMIN_PORTS], LISTED, LISTED_FIVE_MINUTES]);
+      const totals = async () =>
+        (await upgraded.query("SELECT board, grain, sum(records)::int AS n FROM flow_leaders WHERE grain <> '5min' GROUP BY 1, 2 ORDER BY 1, 2")).rows;
+      assert.deepEqual(new Set((await totals()).map((r) => r.grain)), new Set(["day", "hour"]));
+      assert.deepEqual((await upgrade()).slice(0, 1), ["20261209070000_flow_board_quarters_and_weeks"]);
+      assert.equal(await refreshFlowLeaders(upgraded), 0, "no flow hour was marked dirty");
+      // Every board with rows (the fixture's sources are private: no remote admin, no scans) at every grain, each
+      // grain's totals those of its hours.
+      const after = await totals();
+      const boards = [...new Set(after.map((r) => r.board))];
+      assert.equal(boards.length, 5);
+      assert.deepEqual(after.map((r) => `${r.board} ${r.grain}`), boards.flatMap((b) => ["6h", "day", "hour", "week"].map((g) => `${b} ${g}`)));
+      for (const r of after) assert.equal(r.n, after.find((h) => h.board === r.board && h.grain === "hour")!.n, `${r.board} ${r.grain}`);
+      // A range holding the whole week: the week lists its LISTED busiest pairs of the 368, each exact (every hour,
+      // quarter and day listed all of theirs).
+      const week = { from: new Date(DAY0 - 3 * 86_400_000 + 17 * 60_000), to: new Date(DAY0 + 6 * 86_400_000 + 43 * 60_000) };
+      const talkers = await topTalkers({ ...week, by: "bytes", limit: 500 }, upgraded);
+      const raw = await upgraded.query(
+        `SELECT host(srcaddr) || ' ' || host(dstaddr) AS k, sum(bytes)::bigint AS bytes FROM flow_records WHERE start >= $1 AND start < $2 AND log_status = 'OK' GROUP BY 1`,
+        [week.from, week.to],
+      );
+      const truth = new Map(raw.rows.map((r) => [r.k, Number(r.bytes)]));
+      assert.equal(talkers.length, LISTED);
+      for (const r of talkers) assert.deepEqual([r.values.bytes, r.margin?.bytes], [truth.get(`${r.key.src} ${r.key.dst}`), 0]);
+    });
+  });
+
   it("gain 5-minute CloudTrail rows for hours already rolled up, with no refresh left to do", async () => {
     await withDatabaseBefore("20261207000000_cloudtrail_five_minute_rows", async (upgraded, upgrade) => {
       await ingestCloudTrail(upgraded, EVENTS, cloudTrailKey(A, "us-east-1"));
@@ -1016,7 +1026,7 @@ describe("report rollups kept fresh and upgraded", () => {
   it("gain the principal and sign-in boards for hours already on the other boards, at every grain, at the next refresh", async () => {
     await withDatabaseBefore("20261209020000_principal_and_sign_in_boards", async (upgraded, upgrade) => {
       await ingestCloudTrail(upgraded, EVENTS, cloudTrailKey(A, "us-east-1"));
-      await refreshRollups(upgraded);
+      await refreshBeforeSightings(upgraded);
       const boards = () => upgraded.query("SELECT board, array_agg(DISTINCT grain ORDER BY grain) AS g FROM cloudtrail_leaders GROUP BY 1 ORDER BY 1");
       assert.deepEqual((await boards()).rows.map((r) => r.board), ["buckets", "principals", "sources"]);
       assert.deepEqual((await upgrade()).slice(0, 1), ["20261209020000_principal_and_sign_in_boards"]);
@@ -1047,7 +1057,7 @@ describe("report rollups kept fresh and upgraded", () => {
   it("gain the federated sign-in and S3 refusal boards for hours already on the other boards, at every grain, at the next refresh", async () => {
     await withDatabaseBefore("20261209030000_s3_refusal_and_federated_sign_in_boards", async (upgraded, upgrade) => {
       await ingestCloudTrail(upgraded, EVENTS, cloudTrailKey(A, "us-east-1"));
-      await refreshRollups(upgraded);
+      await refreshBeforeSightings(upgraded);
       const boards = () => upgraded.query("SELECT board, array_agg(DISTINCT grain ORDER BY grain) AS g FROM cloudtrail_leaders GROUP BY 1 ORDER BY 1");
       const added = ["federated-logins", "s3-refusals"];
       assert.deepEqual((await boards()).rows.map((r) => r.board), CLOUDTRAIL_BOARDS.filter((b) => !added.includes(b)));
@@ -1082,7 +1092,7 @@ describe("report rollups kept fresh and upgraded", () => {
   it("gain the S3 callers' 6-hour rows for hours already on that board, at the next refresh", async () => {
     await withDatabaseBefore("20261209010000_bucket_callers_six_hours", async (upgraded, upgrade) => {
       await ingestCloudTrail(upgraded, EVENTS, cloudTrailKey(A, "us-east-1"));
-      await refreshRollups(upgraded);
+      await refreshBeforeSightings(upgraded);
       const grains = async () => (await upgraded.query("SELECT array_agg(DISTINCT grain ORDER BY grain) AS g FROM s3_bucket_callers")).rows[0].g;
       assert.deepEqual(await grains(), ["day", "hour"]);
       assert.deepEqual((await upgrade()).slice(0, 1), ["20261209010000_bucket_callers_six_hours"]);

@@ -5,6 +5,7 @@ import { pause } from "../ops/heartbeat";
 import { presenceSpan, rawEdges, rollupSpans, storedBucketsSql, type GrainSpan, type RollupGrain } from "./grains";
 import { refreshCloudTrailLeaders, refreshFlowLeaders } from "./leaders";
 import { refreshBucketCallers } from "./bucket-callers";
+import { refreshSignInSightings } from "./sign-in-sightings";
 import { ASSUME_ROLE, IAM_WRITES } from "./change-catalogue";
 import { selectionSql, selectionWithin, type RecordSource, type Selection } from "./selection";
 import { SIGNIN_EVENTS } from "./slices";
@@ -136,10 +137,11 @@ export async function markRollupHours(db: Queryable, source: RecordSource, hours
 }
 
 /**
- * Recomputes every rollup for the hours marked dirty since the last refresh, and the 6 hours, days and weeks holding them, then the
- * flow leader boards of those hours (lib/reports/leaders.ts) and the S3 callers-per-bucket board
- * (lib/reports/bucket-callers.ts); one refresh at a time, the others wait for it. Returns how many hours were
- * rebuilt (an hour counts once for its rollups and once for each board). Throws when the database fails.
+ * Recomputes every rollup for the hours marked dirty since the last refresh, and the 6 hours, days and weeks holding
+ * them, then the leader boards of those hours (lib/reports/leaders.ts), the S3 callers-per-bucket board
+ * (lib/reports/bucket-callers.ts) and the sign-in sightings (lib/reports/sign-in-sightings.ts); one refresh at a
+ * time, the others wait for it. Returns how many hours were rebuilt (an hour counts once for its rollups, once for
+ * each board and once for the sightings). Throws when the database fails.
  *
  * Every hour marked before the call is rolled up when the promise resolves. Calls on the same handle share a
  * refresh: while one is under way (it may have taken its hours before this caller's were marked), the callers
@@ -168,8 +170,14 @@ function startRefresh(db: Queryable): Promise<number> {
 
 async function refreshOnce(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: number }>("SELECT trailwatch_refresh_rollups() AS n");
-  // The CloudTrail boards' coarser rows come from the rollups' rows: after the rollups.
-  return Number(rows[0]?.n ?? 0) + (await refreshFlowLeaders(db)) + (await refreshBucketCallers(db)) + (await refreshCloudTrailLeaders(db));
+  // The CloudTrail boards' coarser rows come from the rollups' rows, the sightings from the slices': after the rollups.
+  return (
+    Number(rows[0]?.n ?? 0) +
+    (await refreshFlowLeaders(db)) +
+    (await refreshBucketCallers(db)) +
+    (await refreshCloudTrailLeaders(db)) +
+    (await refreshSignInSightings(db))
+  );
 }
 
 /**

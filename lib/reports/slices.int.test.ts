@@ -13,7 +13,6 @@ import {
   failureBurstsByIp,
   failureBurstsByUser,
   federationTokens,
-  firstSeenIps,
   loginKpis,
   loginsBySourceIp,
   loginsByUser,
@@ -171,16 +170,6 @@ async function assertEqualRaw(label: string): Promise<void> {
     `${label}: the one burst of failures`,
   );
 
-  const firstSeen = await firstSeenIps(SCOPE, db.pool);
-  const { rows: rawFirst } = await db.pool.query(
-    `SELECT count(*)::int AS n FROM (
-       SELECT coalesce(user_identity_user_name, user_identity_arn), source_ip_address FROM cloudtrail_events
-        WHERE event_name = 'ConsoleLogin' AND raw #>> '{responseElements,ConsoleLogin}' = 'Success' AND event_time < $2
-        GROUP BY 1, 2 HAVING min(event_time) >= $1) f`,
-    [SCOPE.from, SCOPE.to],
-  );
-  assert.equal(firstSeen.length, Math.min(25, rawFirst[0].n), `${label}: first-seen addresses`);
-
   const changers = await iamChangesByPrincipal({ ...SCOPE, limit: 100 }, db.pool);
   const { rows: rawChangers } = await db.pool.query(
     `SELECT user_identity_arn AS k, (count(*) FILTER (WHERE error_code IS NULL))::int AS ok, (count(*) FILTER (WHERE error_code IS NOT NULL))::int AS failed
@@ -334,7 +323,7 @@ describe("event slices", () => {
         [iamChangesByPrincipal, "cloudtrail_event_slices_iam_writes_columns_idx"],
         // The IAM tiles: the changes by time, the AdministratorAccess grants by policy ARN.
         [iamKpis, "cloudtrail_event_slices_iam_writes_(?:columns|policy)_idx"],
-        ...[loginKpis, loginsOverTime, loginsByUser, loginsBySourceIp, firstSeenIps].map((panel) => [panel, "cloudtrail_event_slices_signins_columns_idx"] as const),
+        ...[loginKpis, loginsOverTime, loginsByUser, loginsBySourceIp].map((panel) => [panel, "cloudtrail_event_slices_signins_columns_idx"] as const),
         // Federation tokens, failed sign-ins and the users without MFA: the index on call, result and identity type.
         ...[federationTokens, failureBurstsByUser, failureBurstsByIp, mfaUsage].map((panel) => [panel, "cloudtrail_event_slices_signins_result_idx"] as const),
       ] as const) {

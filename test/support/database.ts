@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
-import { migrate } from "../../lib/db/migrate";
+import { migrate, MIGRATIONS_DIR } from "../../lib/db/migrate";
 
 /**
  * A fresh, migrated database for one test file, created on the server named by
@@ -58,5 +61,30 @@ export async function dropDatabase(admin: string, name: string): Promise<void> {
     await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   } finally {
     await c.end();
+  }
+}
+
+/**
+ * Runs `body` on a new database migrated with the migrations before `migration` (names sort in the order they
+ * apply), then drops it. `upgrade()` applies the rest and returns the names it applied.
+ */
+export async function withDatabaseBefore(migration: string, body: (pool: pg.Pool, upgrade: () => Promise<string[]>) => Promise<void>): Promise<void> {
+  const name = `tw_test_upgrade_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  const before = await mkdtemp(path.join(os.tmpdir(), "tw-migrations-"));
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+  try {
+    await cp(MIGRATIONS_DIR, before, { recursive: true, filter: (src) => path.relative(MIGRATIONS_DIR, src).split(path.sep)[0]! < migration });
+    await migrate(url.toString(), before);
+    await body(pool, async () => (await migrate(url.toString())).applied);
+  } finally {
+    await pool.end();
+    await rm(before, { recursive: true, force: true });
+    await dropDatabase(adminUrl(), name);
   }
 }
