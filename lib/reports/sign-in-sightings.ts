@@ -1,6 +1,7 @@
 import type { SqlParams } from "../detect/compile-rule";
 import type { Queryable } from "../db/queryable";
 import type { ReportScope } from "./report-filters";
+import { selectionSql } from "./selection";
 import { CONSOLE_LOGIN_SUCCESS, SIGNIN_USER } from "./sign-in-selections";
 
 /**
@@ -67,8 +68,7 @@ export function firstSightingsSql(scope: ReportScope, limit: number, params: Sql
      ), edge AS (
        SELECT ${pairSql("e")} AS pair, count(*) AS n
          FROM cloudtrail_event_slices e
-        WHERE e.slice = 'signins' AND e.event_source = 'signin.amazonaws.com' AND e.event_name = 'ConsoleLogin'
-          AND e.response_console_login = 'Success'
+        WHERE e.slice = 'signins' AND ${selectionSql("e", "cloudtrail", SIGHTED, params)}
           AND e.event_time >= ${lastHour}::timestamptz AND e.event_time < ${to}::timestamptz
         GROUP BY 1
      )
